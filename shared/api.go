@@ -1,0 +1,92 @@
+package shared
+
+import "time"
+
+// ProviderKind names the protocol family of a timetable provider.
+type ProviderKind string
+
+// Known provider kinds.
+const (
+	// KindUSOS is a USOS API installation (Polish universities, OAuth 1.0a).
+	KindUSOS ProviderKind = "usos"
+	// KindMyTimetable is a MyTimetable installation (Dutch and Belgian
+	// universities, OAuth 2 authorization code grant).
+	KindMyTimetable ProviderKind = "mytimetable"
+)
+
+// Provider describes one configured university a student can sign in with.
+// GET /api/providers answers with a JSON array of Provider.
+type Provider struct {
+	// ID is the operator-chosen identifier, [a-z0-9-]+, used in URLs.
+	ID string `json:"id"`
+	// Kind is the protocol family.
+	Kind ProviderKind `json:"kind"`
+	// Name is the university's display name.
+	Name string `json:"name"`
+	// Demo is true when the provider is the backend's built-in sandbox,
+	// which serves made-up students and classes.
+	Demo bool `json:"demo,omitempty"`
+}
+
+// SignInMode selects how the provider hands the authorization back.
+type SignInMode string
+
+const (
+	// ModeRedirect sends the browser back to {public_url}/auth/callback/{id}.
+	ModeRedirect SignInMode = "redirect"
+	// ModePIN makes the provider show a PIN (the OAuth 1.0a verifier) that
+	// the student types into the PWA. Only USOS supports it.
+	ModePIN SignInMode = "pin"
+)
+
+// StartRequest is the body of POST /api/auth/{id}/start.
+type StartRequest struct {
+	// Mode defaults to ModeRedirect when empty.
+	Mode SignInMode `json:"mode,omitempty"`
+	// ReturnTo is a same-origin path ("/", "/?week=2026-11-23") the PWA
+	// returns to after signing in. Anything else is rejected with 400.
+	ReturnTo string `json:"return_to,omitempty"`
+}
+
+// StartResponse is the reply to POST /api/auth/{id}/start.
+type StartResponse struct {
+	// AuthorizeURL is the provider's consent page. The PWA sends the
+	// browser there (redirect mode) or opens it in a new tab (PIN mode).
+	AuthorizeURL string `json:"authorize_url"`
+}
+
+// CompleteRequest is the body of POST /api/auth/{id}/complete.
+type CompleteRequest struct {
+	// Params are the query parameters the provider redirected back with,
+	// verbatim (USOS: oauth_token, oauth_verifier; OAuth 2: code, state,
+	// or error).
+	Params map[string]string `json:"params,omitempty"`
+	// PIN is the verifier the student typed in PIN mode.
+	PIN string `json:"pin,omitempty"`
+}
+
+// CompleteResponse is the reply to a successful POST /api/auth/{id}/complete.
+type CompleteResponse struct {
+	// ReturnTo is the path given to StartRequest, or "/" when none was.
+	ReturnTo string `json:"return_to"`
+	// Session is the new session.
+	Session Session `json:"session"`
+}
+
+// User is the signed-in student as the provider knows them.
+type User struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Session is the reply to GET /api/session. When SignedIn is false the
+// other fields are empty.
+type Session struct {
+	SignedIn bool `json:"signed_in"`
+	// Provider is the ID of the provider the student signed in with.
+	Provider string `json:"provider,omitempty"`
+	User     *User  `json:"user,omitempty"`
+	// ExpiresAt is when the session ends and the student has to sign in
+	// again.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}

@@ -1,0 +1,55 @@
+package shared
+
+// ErrorCode is a stable, machine-readable error identifier. Clients branch on
+// the code, never on the message.
+type ErrorCode string
+
+// Error codes and the HTTP status each comes with.
+const (
+	// CodeBadRequest (400): the request is malformed; Message says what.
+	CodeBadRequest ErrorCode = "bad_request"
+	// CodeSignedOut (401): no session, or the provider no longer accepts the
+	// session's token (expired or revoked). Sign in again.
+	CodeSignedOut ErrorCode = "signed_out"
+	// CodeFlowExpired (400): the sign-in attempt is unknown, used or too
+	// old. Start signing in again.
+	CodeFlowExpired ErrorCode = "flow_expired"
+	// CodeAccessDenied (403): the student declined access at the provider.
+	CodeAccessDenied ErrorCode = "access_denied"
+	// CodeForbidden (403): the request came from an origin that may not
+	// make it.
+	CodeForbidden ErrorCode = "forbidden"
+	// CodeNotFound (404): no such provider or route.
+	CodeNotFound ErrorCode = "not_found"
+	// CodeTooLarge (413): the request body is too large.
+	CodeTooLarge ErrorCode = "too_large"
+	// CodeUnsupportedMediaType (415): the body is not application/json.
+	CodeUnsupportedMediaType ErrorCode = "unsupported_media_type"
+	// CodeRateLimited (429): too many requests; retry later.
+	CodeRateLimited ErrorCode = "rate_limited"
+	// CodeUpstream (502): the university's system failed or answered
+	// something unusable.
+	CodeUpstream ErrorCode = "upstream_error"
+	// CodeUpstreamTimeout (504): the university's system did not answer in
+	// time.
+	CodeUpstreamTimeout ErrorCode = "upstream_timeout"
+	// CodeInternal (500): a bug in the backend.
+	CodeInternal ErrorCode = "internal"
+)
+
+// Error is the error object of every non-2xx API response.
+type Error struct {
+	Code ErrorCode `json:"code"`
+	// Message is a human-readable explanation in English. It never contains
+	// tokens or secrets.
+	Message string `json:"message"`
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// ErrorResponse is the JSON envelope of every non-2xx API response:
+// {"error":{"code":"signed_out","message":"..."}}.
+type ErrorResponse struct {
+	Error Error `json:"error"`
+}
