@@ -1,0 +1,131 @@
+package seal
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+type payload struct {
+	Token string `json:"t"`
+	N     int    `json:"n"`
+}
+
+func key(b byte) []byte { return bytes.Repeat([]byte{b}, KeySize) }
+
+func mustNew(t *testing.T, keys ...[]byte) *Sealer {
+	t.Helper()
+	s, err := New(keys...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRoundTrip(t *testing.T) {
+	s := mustNew(t, key(1))
+	in := payload{Token: "abc", N: 7}
+	sealed, err := s.Seal("session", in, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(sealed, "abc") {
+		t.Fatal("sealed value leaks plaintext")
+	}
+	var out payload
+	if err := s.Open("session", sealed, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out != in {
+		t.Fatalf("got %+v, want %+v", out, in)
+	}
+	other, _ := s.Seal("session", in, time.Now().Add(time.Hour))
+	if other == sealed {
+		t.Fatal("two seals of the same value are identical: nonce reuse")
+	}
+}
+
+func TestRejects(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	s := mustNew(t, key(1))
+	s.Now = func() time.Time { return now }
+	good, err := s.Seal("session", payload{Token: "x"}, now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.RawURLEncoding.DecodeString(good)
+	flipped := append([]byte(nil), raw...)
+	flipped[len(flipped)-1] ^= 1
+	expired, _ := s.Seal("session", payload{}, now.Add(-time.Second))
+	atNow, _ := s.Seal("session", payload{}, now)
+
+	cases := []struct {
+		name, purpose, value string
+		sealer               *Sealer
+		want                 error
+	}{
+		{"tampered", "session", base64.RawURLEncoding.EncodeToString(flipped), s, ErrInvalid},
+		{"wrong purpose", "flow", good, s, ErrInvalid},
+		{"wrong key", "session", good, mustNew(t, key(2)), ErrInvalid},
+		{"not base64", "session", "!!!", s, ErrInvalid},
+		{"empty", "session", "", s, ErrInvalid},
+		{"short", "session", "AAAA", s, ErrInvalid},
+		{"huge", "session", strings.Repeat("A", MaxSealedLen+1), s, ErrInvalid},
+		{"expired", "session", expired, s, ErrExpired},
+		{"expires exactly now", "session", atNow, s, ErrExpired},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out payload
+			if err := c.sealer.Open(c.purpose, c.value, &out); !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestRotation(t *testing.T) {
+	old := mustNew(t, key(1))
+	sealedOld, _ := old.Seal("session", payload{N: 1}, time.Now().Add(time.Hour))
+
+	rotated := mustNew(t, key(2), key(1)) // new key first, old still opens
+	var out payload
+	if err := rotated.Open("session", sealedOld, &out); err != nil || out.N != 1 {
+		t.Fatalf("rotated sealer cannot open old value: %v", err)
+	}
+	sealedNew, _ := rotated.Seal("session", payload{N: 2}, time.Now().Add(time.Hour))
+	if err := old.Open("session", sealedNew, &out); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("new values must be sealed with the new key; old key opened it: %v", err)
+	}
+	if err := mustNew(t, key(2)).Open("session", sealedNew, &out); err != nil || out.N != 2 {
+		t.Fatalf("new key cannot open new value: %v", err)
+	}
+}
+
+func TestNewValidatesKeys(t *testing.T) {
+	if _, err := New(); err == nil {
+		t.Fatal("no keys accepted")
+	}
+	if _, err := New(make([]byte, 16)); err == nil {
+		t.Fatal("short key accepted")
+	}
+}
+
+func FuzzOpen(f *testing.F) {
+	s, _ := New(key(1))
+	good, _ := s.Seal("session", payload{Token: "t"}, time.Now().Add(time.Hour))
+	f.Add(good)
+	f.Add("")
+	f.Add("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	f.Fuzz(func(t *testing.T, v string) {
+		var out payload
+		// Only the genuine ciphertext may open (a different spelling of the
+		// same bytes is fine); anything else must fail without panicking.
+		if err := s.Open("session", v, &out); err == nil && out.Token != "t" {
+			t.Fatalf("forged value opened: %q -> %+v", v, out)
+		}
+	})
+}
