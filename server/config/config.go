@@ -1,0 +1,311 @@
+// Package config loads and validates the operator's YAML configuration.
+//
+// String values may reference environment variables as ${NAME}, so secrets
+// can come from the environment (or a Kubernetes Secret) rather than the
+// file. Every error names the offending field.
+package config
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/campusweek/campusweek/shared"
+)
+
+// Config is a validated configuration.
+type Config struct {
+	// Listen is the TCP address the server listens on.
+	Listen string
+	// PublicURL is the origin the browser sees, e.g. https://tt.example.edu.
+	// Callback URLs derive from it.
+	PublicURL *url.URL
+	// SessionKeys seal cookies: the first seals, all open.
+	SessionKeys [][]byte
+	// AllowedOrigins are extra origins (besides PublicURL's) from which a
+	// PWA may call the API with credentials.
+	AllowedOrigins []string
+	Providers      []Provider
+}
+
+// Provider configures one university.
+type Provider struct {
+	ID   string
+	Kind shared.ProviderKind
+	Name string
+	// BaseURL is the installation's root, always with one trailing slash.
+	BaseURL *url.URL
+	// OAuth 1.0a (USOS).
+	ConsumerKey, ConsumerSecret string
+	// OAuth 2 (MyTimetable).
+	ClientID, ClientSecret string
+	Scopes                 []string
+}
+
+// Default values.
+const (
+	DefaultListen = "127.0.0.1:8080"
+)
+
+// file mirrors the YAML document.
+type file struct {
+	Listen         string         `yaml:"listen"`
+	PublicURL      string         `yaml:"public_url"`
+	SessionKeys    []string       `yaml:"session_keys"`
+	AllowedOrigins []string       `yaml:"allowed_origins"`
+	Providers      []providerFile `yaml:"providers"`
+}
+
+type providerFile struct {
+	ID             string   `yaml:"id"`
+	Kind           string   `yaml:"kind"`
+	Name           string   `yaml:"name"`
+	BaseURL        string   `yaml:"base_url"`
+	ConsumerKey    string   `yaml:"consumer_key"`
+	ConsumerSecret string   `yaml:"consumer_secret"`
+	ClientID       string   `yaml:"client_id"`
+	ClientSecret   string   `yaml:"client_secret"`
+	Scopes         []string `yaml:"scopes"`
+}
+
+// Load reads and validates the file at path, expanding ${NAME} from the
+// process environment.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(b, os.LookupEnv)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse validates a YAML document. lookup resolves ${NAME} references.
+func Parse(doc []byte, lookup func(string) (string, bool)) (*Config, error) {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	dec.KnownFields(true) // a typo in a key must not silently drop a setting
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("invalid YAML: %w", err)
+	}
+	x := expander{lookup: lookup}
+	c := &Config{}
+	var errs []error
+	add := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+		}
+	}
+
+	c.Listen = x.expand("listen", f.Listen)
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		add("listen", errors.New("want host:port"))
+	}
+
+	pub := x.expand("public_url", f.PublicURL)
+	if pub == "" {
+		pub = "http://" + c.Listen
+	}
+	u, err := parseOrigin(pub)
+	add("public_url", err)
+	c.PublicURL = u
+
+	if len(f.SessionKeys) == 0 {
+		add("session_keys", errors.New("at least one key is required (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)"))
+	}
+	for i, k := range f.SessionKeys {
+		field := fmt.Sprintf("session_keys[%d]", i)
+		key, err := decodeKey(x.expand(field, k))
+		add(field, err)
+		c.SessionKeys = append(c.SessionKeys, key)
+	}
+
+	for i, o := range f.AllowedOrigins {
+		field := fmt.Sprintf("allowed_origins[%d]", i)
+		u, err := parseOrigin(x.expand(field, o))
+		add(field, err)
+		if u != nil {
+			c.AllowedOrigins = append(c.AllowedOrigins, u.String())
+		}
+	}
+
+	if len(f.Providers) == 0 {
+		add("providers", errors.New("at least one provider is required"))
+	}
+	seen := map[string]bool{}
+	for i, pf := range f.Providers {
+		field := fmt.Sprintf("providers[%d]", i)
+		p, perrs := x.provider(field, pf)
+		errs = append(errs, perrs...)
+		if p.ID != "" && seen[p.ID] {
+			add(field+".id", fmt.Errorf("duplicate id %q", p.ID))
+		}
+		seen[p.ID] = true
+		c.Providers = append(c.Providers, p)
+	}
+	errs = append(x.errs, errs...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+var (
+	idPattern    = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
+	scopePattern = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
+)
+
+func (x *expander) provider(field string, pf providerFile) (Provider, []error) {
+	var errs []error
+	add := func(f string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s.%s: %w", field, f, err))
+		}
+	}
+	p := Provider{
+		ID:             x.expand(field+".id", pf.ID),
+		Kind:           shared.ProviderKind(x.expand(field+".kind", pf.Kind)),
+		Name:           x.expand(field+".name", pf.Name),
+		ConsumerKey:    x.expand(field+".consumer_key", pf.ConsumerKey),
+		ConsumerSecret: x.expand(field+".consumer_secret", pf.ConsumerSecret),
+		ClientID:       x.expand(field+".client_id", pf.ClientID),
+		ClientSecret:   x.expand(field+".client_secret", pf.ClientSecret),
+	}
+	if !idPattern.MatchString(p.ID) {
+		add("id", fmt.Errorf("%q must match [a-z0-9-]+ (at most 40 characters)", p.ID))
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		add("name", errors.New("required"))
+	}
+	base, err := ParseBaseURL(x.expand(field+".base_url", pf.BaseURL))
+	add("base_url", err)
+	p.BaseURL = base
+	for j, s := range pf.Scopes {
+		s = x.expand(fmt.Sprintf("%s.scopes[%d]", field, j), s)
+		if !scopePattern.MatchString(s) {
+			add(fmt.Sprintf("scopes[%d]", j), fmt.Errorf("invalid scope %q", s))
+		}
+		p.Scopes = append(p.Scopes, s)
+	}
+	required := func(name, v string) {
+		if v == "" {
+			add(name, errors.New("required"))
+		}
+	}
+	forbidden := func(name, v string) {
+		if v != "" {
+			add(name, fmt.Errorf("not used by kind %s", p.Kind))
+		}
+	}
+	switch p.Kind {
+	case shared.KindUSOS:
+		required("consumer_key", p.ConsumerKey)
+		required("consumer_secret", p.ConsumerSecret)
+		forbidden("client_id", p.ClientID)
+		forbidden("client_secret", p.ClientSecret)
+	case shared.KindMyTimetable:
+		required("client_id", p.ClientID)
+		required("client_secret", p.ClientSecret)
+		forbidden("consumer_key", p.ConsumerKey)
+		forbidden("consumer_secret", p.ConsumerSecret)
+	default:
+		add("kind", fmt.Errorf("unknown kind %q (want %s or %s)", p.Kind, shared.KindUSOS, shared.KindMyTimetable))
+	}
+	return p, errs
+}
+
+// ParseBaseURL validates a provider base URL: absolute https (http only on
+// loopback, for local sandboxes), no credentials, query or fragment. The
+// result has exactly one trailing slash, since USOS method paths are
+// appended to it and the exact URL enters OAuth signatures.
+func ParseBaseURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, errors.New("required")
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q must not contain credentials, a query or a fragment", s)
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("%q must use https", s)
+	}
+	u.Path = strings.TrimRight(u.Path, "/") + "/"
+	u.RawPath = ""
+	u.Host = strings.ToLower(u.Host)
+	return u, nil
+}
+
+// parseOrigin validates a browser origin: scheme://host[:port], https unless
+// loopback.
+func parseOrigin(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("%q must be an origin: scheme://host[:port] with no path", s)
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("%q must use https (plain http is allowed only on loopback)", s)
+	}
+	return &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host)}, nil
+}
+
+// IsLoopback reports whether host names this machine.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func decodeKey(s string) ([]byte, error) {
+	if s == "" {
+		return nil, errors.New("empty key")
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			if len(b) != 32 {
+				return nil, fmt.Errorf("key is %d bytes, want 32", len(b))
+			}
+			return b, nil
+		}
+	}
+	return nil, errors.New("not valid base64")
+}
+
+// expander resolves ${NAME} in values and remembers which were missing.
+type expander struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (x *expander) expand(field, v string) string {
+	return os.Expand(v, func(name string) string {
+		if name == "$" { // "$$" stands for a literal "$"
+			return "$"
+		}
+		val, ok := x.lookup(name)
+		if !ok {
+			x.errs = append(x.errs, fmt.Errorf("%s: environment variable %s is not set", field, name))
+		}
+		return val
+	})
+}

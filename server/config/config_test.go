@@ -1,0 +1,146 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const key32 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // "0123456789abcdef0123456789abcdef"
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+const valid = `
+listen: 127.0.0.1:9090
+public_url: https://tt.example.edu
+session_keys: ["${SESSION_KEY}", "` + key32 + `"]
+allowed_origins: ["https://pwa.example.edu"]
+providers:
+  - id: uw
+    kind: usos
+    name: University of Warsaw
+    base_url: https://usosapps.uw.edu.pl
+    consumer_key: ${UW_KEY}
+    consumer_secret: ${UW_SECRET}
+    scopes: [studies, offline_access]
+  - id: tud
+    kind: mytimetable
+    name: TU Delft
+    base_url: https://mytimetable.tudelft.nl/
+    client_id: cid
+    client_secret: pa$$word
+`
+
+func TestParseValid(t *testing.T) {
+	c, err := Parse([]byte(valid), env(map[string]string{"SESSION_KEY": key32, "UW_KEY": "k", "UW_SECRET": "s3cret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:9090" || c.PublicURL.String() != "https://tt.example.edu" {
+		t.Errorf("listen/public_url: %q %q", c.Listen, c.PublicURL)
+	}
+	if len(c.SessionKeys) != 2 || string(c.SessionKeys[0]) != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("session keys: %q", c.SessionKeys)
+	}
+	uw := c.Providers[0]
+	if uw.BaseURL.String() != "https://usosapps.uw.edu.pl/" {
+		t.Errorf("base URL not normalised: %s", uw.BaseURL)
+	}
+	if uw.ConsumerKey != "k" || uw.ConsumerSecret != "s3cret" || strings.Join(uw.Scopes, "|") != "studies|offline_access" {
+		t.Errorf("usos provider: %+v", uw)
+	}
+	if c.Providers[1].ClientSecret != "pa$word" {
+		t.Errorf("$$ must stand for a literal $: %q", c.Providers[1].ClientSecret)
+	}
+	if c.AllowedOrigins[0] != "https://pwa.example.edu" {
+		t.Errorf("origins: %v", c.AllowedOrigins)
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	doc := `
+session_keys: ["` + key32 + `"]
+providers: [{id: a, kind: usos, name: A, base_url: "http://127.0.0.1:1/x//", consumer_key: k, consumer_secret: s}]
+`
+	c, err := Parse([]byte(doc), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != DefaultListen || c.PublicURL.String() != "http://"+DefaultListen {
+		t.Errorf("defaults: %q %q", c.Listen, c.PublicURL)
+	}
+	if got := c.Providers[0].BaseURL.String(); got != "http://127.0.0.1:1/x/" {
+		t.Errorf("base URL %q", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	base := func(provider string) string {
+		return "session_keys: [\"" + key32 + "\"]\nproviders:\n" + provider
+	}
+	usos := func(extra string) string {
+		return base("  - {id: uw, kind: usos, name: UW, base_url: \"https://u.example/\", consumer_key: k, consumer_secret: s" + extra + "}\n")
+	}
+	cases := []struct{ name, doc, want string }{
+		{"unknown kind", base("  - {id: x, kind: oauth3, name: X, base_url: \"https://x.example/\"}\n"), `providers[0].kind: unknown kind "oauth3"`},
+		{"duplicate key", usos(", base_url: \"ftp://x\""), "already defined"},
+		{"ftp url", base("  - {id: x, kind: usos, name: X, base_url: \"ftp://usos.example/\", consumer_key: k, consumer_secret: s}\n"), "providers[0].base_url: \"ftp://usos.example/\" is not an absolute http(s) URL"},
+		{"http not loopback", base("  - {id: x, kind: usos, name: X, base_url: \"http://usos.example/\", consumer_key: k, consumer_secret: s}\n"), "providers[0].base_url:"},
+		{"url with query", base("  - {id: x, kind: usos, name: X, base_url: \"https://usos.example/?a=1\", consumer_key: k, consumer_secret: s}\n"), "providers[0].base_url:"},
+		{"missing secret", base("  - {id: x, kind: usos, name: X, base_url: \"https://usos.example/\", consumer_key: k}\n"), "providers[0].consumer_secret: required"},
+		{"missing client secret", base("  - {id: x, kind: mytimetable, name: X, base_url: \"https://mt.example/\", client_id: c}\n"), "providers[0].client_secret: required"},
+		{"unset env", base("  - {id: x, kind: usos, name: X, base_url: \"https://usos.example/\", consumer_key: k, consumer_secret: \"${NOPE}\"}\n"), "providers[0].consumer_secret: environment variable NOPE is not set"},
+		{"duplicate id", base("  - {id: x, kind: usos, name: X, base_url: \"https://a.example/\", consumer_key: k, consumer_secret: s}\n  - {id: x, kind: usos, name: Y, base_url: \"https://b.example/\", consumer_key: k, consumer_secret: s}\n"), `providers[1].id: duplicate id "x"`},
+		{"bad id", base("  - {id: UW!, kind: usos, name: X, base_url: \"https://a.example/\", consumer_key: k, consumer_secret: s}\n"), "providers[0].id:"},
+		{"short key", "session_keys: [\"c2hvcnQ=\"]\nproviders:\n  - {id: x, kind: usos, name: X, base_url: \"https://a.example/\", consumer_key: k, consumer_secret: s}\n", "session_keys[0]: key is 5 bytes, want 32"},
+		{"no keys", "providers:\n  - {id: x, kind: usos, name: X, base_url: \"https://a.example/\", consumer_key: k, consumer_secret: s}\n", "session_keys: at least one key"},
+		{"no providers", "session_keys: [\"" + key32 + "\"]\n", "providers: at least one provider"},
+		{"unknown field", usos("") + "colour: blue\n", "field colour not found"},
+		{"bad origin", "allowed_origins: [\"https://a.example/path\"]\n" + usos(""), "allowed_origins[0]:"},
+		{"http public url", "public_url: http://tt.example.edu\n" + usos(""), "public_url:"},
+		{"bad listen", "listen: nope\n" + usos(""), "listen: want host:port"},
+		{"bad scope", usos(", scopes: [\"a b\"]"), "providers[0].scopes[0]: invalid scope"},
+		{"not yaml", "{{{", "invalid YAML"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.doc), env(nil))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q does not mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestLoad(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, []byte(valid), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SESSION_KEY", key32)
+	t.Setenv("UW_KEY", "k")
+	t.Setenv("UW_SECRET", "s")
+	if _, err := Load(p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+		t.Fatal("missing file accepted")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte("providers: [{id: a}]"))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		c, err := Parse(doc, env(map[string]string{"SESSION_KEY": key32}))
+		if err == nil && (len(c.Providers) == 0 || len(c.SessionKeys) == 0) {
+			t.Fatal("accepted a config without providers or keys")
+		}
+	})
+}
