@@ -1,0 +1,522 @@
+// Package usos implements provider.Provider for USOS API installations
+// (Polish universities) with OAuth 1.0a, HMAC-SHA1.
+//
+// One Provider talks to exactly one installation, whose base URL comes from
+// the operator's configuration; nothing from a request ever changes which
+// host is contacted.
+package usos
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dghubble/oauth1"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/campusweek/campusweek/server/config"
+	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/shared"
+)
+
+const (
+	// maxDaysPerCall is the most services/tt/user returns in one call.
+	maxDaysPerCall = 7
+	// parallelCalls bounds concurrent upstream calls of one timetable read,
+	// so a term sync costs a few round trips without hammering the
+	// installation.
+	parallelCalls = 4
+	// maxBody caps what is read of any upstream response.
+	maxBody = 4 << 20
+	// usersPerCall is the most user ids asked of services/users/users at once.
+	usersPerCall = 50
+)
+
+// Options tune a Provider. The zero value is usable.
+type Options struct {
+	// HTTPClient makes the upstream calls. Its Transport is used; redirects
+	// are never followed. Nil means a client with sensible timeouts.
+	HTTPClient *http.Client
+	// CallTimeout bounds each upstream call (default 15 s).
+	CallTimeout time.Duration
+	// Demo marks the provider as the built-in sandbox.
+	Demo   bool
+	Logger *slog.Logger
+}
+
+// Provider is one USOS installation.
+type Provider struct {
+	cfg     config.Provider
+	base    *url.URL
+	oauth   oauth1.Config
+	scopes  string
+	rt      http.RoundTripper
+	timeout time.Duration
+	demo    bool
+	log     *slog.Logger
+}
+
+var _ provider.Provider = (*Provider)(nil)
+
+// New returns a Provider for the configured installation.
+func New(cfg config.Provider, opts Options) *Provider {
+	rt := http.RoundTripper(defaultTransport)
+	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
+		rt = opts.HTTPClient.Transport
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 15 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	base := *cfg.BaseURL
+	p := &Provider{
+		cfg:     cfg,
+		base:    &base,
+		scopes:  strings.Join(cfg.Scopes, "|"),
+		rt:      rt,
+		timeout: opts.CallTimeout,
+		demo:    opts.Demo,
+		log:     opts.Logger.With("provider", cfg.ID),
+	}
+	requestTokenURL := p.methodURL("services/oauth/request_token")
+	if p.scopes != "" {
+		// USOS takes scopes on the request token call; query parameters
+		// are part of the OAuth signature.
+		requestTokenURL += "?" + url.Values{"scopes": {p.scopes}}.Encode()
+	}
+	p.oauth = oauth1.Config{
+		ConsumerKey:    cfg.ConsumerKey,
+		ConsumerSecret: cfg.ConsumerSecret,
+		Endpoint: oauth1.Endpoint{
+			RequestTokenURL: requestTokenURL,
+			AuthorizeURL:    p.methodURL("services/oauth/authorize"),
+			AccessTokenURL:  p.methodURL("services/oauth/access_token"),
+		},
+	}
+	return p
+}
+
+// defaultTransport keeps more idle connections per host than Go's default
+// of 2: every student of a university talks to the same installation.
+var defaultTransport = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.ResponseHeaderTimeout = 20 * time.Second
+	return t
+}()
+
+func (p *Provider) methodURL(method string) string {
+	return p.base.String() + method
+}
+
+// Info implements provider.Provider.
+func (p *Provider) Info() shared.Provider {
+	return shared.Provider{ID: p.cfg.ID, Kind: shared.KindUSOS, Name: p.cfg.Name, Demo: p.demo}
+}
+
+// OfflineAccess reports whether sessions outlive the 2-hour token lifetime.
+func (p *Provider) OfflineAccess() bool { return slices.Contains(p.cfg.Scopes, "offline_access") }
+
+// Start implements provider.Provider: it obtains a request token.
+func (p *Provider) Start(ctx context.Context, callbackURL string) (string, provider.Flow, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	cfg := p.oauth
+	cfg.CallbackURL = callbackURL
+	if callbackURL == "" {
+		cfg.CallbackURL = "oob"
+	}
+	rec := &recorder{ctx: ctx, base: p.rt}
+	cfg.HTTPClient = rec.client()
+	token, secret, err := cfg.RequestToken()
+	if err != nil {
+		return "", provider.Flow{}, p.flowError(ctx, "get request token", rec, err)
+	}
+	u, err := cfg.AuthorizationURL(token)
+	if err != nil {
+		return "", provider.Flow{}, fmt.Errorf("usos: authorization URL: %w", err)
+	}
+	return u.String(), provider.Flow{Token: token, Secret: secret, Callback: callbackURL}, nil
+}
+
+// Complete implements provider.Provider: it exchanges the verifier (from the
+// callback, or the PIN) for an access token.
+func (p *Provider) Complete(ctx context.Context, flow provider.Flow, in provider.CompleteInput) (provider.Credentials, error) {
+	var verifier string
+	if flow.Callback == "" { // PIN mode
+		verifier = strings.TrimSpace(in.PIN)
+		if verifier == "" {
+			return provider.Credentials{}, fmt.Errorf("usos: %w: no PIN given", provider.ErrFlow)
+		}
+	} else {
+		tok := in.Params["oauth_token"]
+		if subtle.ConstantTimeCompare([]byte(tok), []byte(flow.Token)) != 1 {
+			return provider.Credentials{}, fmt.Errorf("usos: %w: callback token does not match this browser's sign-in", provider.ErrFlow)
+		}
+		verifier = in.Params["oauth_verifier"]
+		if verifier == "" {
+			if in.Params["error"] != "" {
+				return provider.Credentials{}, fmt.Errorf("usos: %w", provider.ErrDenied)
+			}
+			return provider.Credentials{}, fmt.Errorf("usos: %w: callback without oauth_verifier", provider.ErrFlow)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	cfg := p.oauth
+	rec := &recorder{ctx: ctx, base: p.rt}
+	cfg.HTTPClient = rec.client()
+	token, secret, err := cfg.AccessToken(flow.Token, flow.Secret, verifier)
+	if err != nil {
+		return provider.Credentials{}, p.flowError(ctx, "exchange verifier", rec, err)
+	}
+	creds := provider.Credentials{Token: token, Secret: secret, Scopes: p.cfg.Scopes}
+	if !p.OfflineAccess() {
+		creds.Expiry = time.Now().Add(2 * time.Hour)
+	}
+	return creds, nil
+}
+
+// flowError classifies a failed token endpoint call. A 400/401 there means
+// the request token or verifier was refused: the student must start again.
+func (p *Provider) flowError(ctx context.Context, op string, rec *recorder, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
+	}
+	switch s := rec.status(); {
+	case s == http.StatusUnauthorized || s == http.StatusBadRequest:
+		return fmt.Errorf("usos: %s: %w (status %d)", op, provider.ErrFlow, s)
+	case s == 0:
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + scrub(err)}
+	default:
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: s, Detail: "token endpoint refused the request"}
+	}
+}
+
+// User implements provider.Provider.
+func (p *Provider) User(ctx context.Context, creds *provider.Credentials) (shared.User, error) {
+	var u user
+	if err := p.call(ctx, creds, "read user", "services/users/user", url.Values{"fields": {"id|first_name|last_name"}}, &u); err != nil {
+		return shared.User{}, err
+	}
+	if u.ID == "" {
+		return shared.User{}, &provider.UpstreamError{Provider: p.cfg.ID, Op: "read user", Status: 200, Detail: "user without id"}
+	}
+	return shared.User{ID: string(u.ID), Name: u.fullName(false)}, nil
+}
+
+// Revoke implements provider.Provider.
+func (p *Provider) Revoke(ctx context.Context, creds *provider.Credentials) error {
+	var out json.RawMessage
+	err := p.call(ctx, creds, "revoke token", "services/oauth/revoke_token", nil, &out)
+	if errors.Is(err, provider.ErrSignedOut) {
+		return nil // already dead: the goal is reached
+	}
+	return err
+}
+
+// Timetable implements provider.Provider. The range is split into 7-day
+// calls (the USOS maximum) fetched concurrently, then lecturer ids are
+// resolved to names in batches.
+func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, from, to shared.Date) ([]shared.Event, error) {
+	if to.Before(from) {
+		return nil, fmt.Errorf("usos: range %s..%s is empty", from, to)
+	}
+	days := from.DaysUntil(to) + 1
+	chunks := make([][]activity, (days+maxDaysPerCall-1)/maxDaysPerCall)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelCalls)
+	for i := range chunks {
+		start := from.AddDays(i * maxDaysPerCall)
+		n := min(maxDaysPerCall, days-i*maxDaysPerCall)
+		g.Go(func() error {
+			q := url.Values{"start": {start.String()}, "days": {itoa(n)}, "fields": {ttFields}}
+			return p.call(gctx, creds, "read timetable", "services/tt/user", q, &chunks[i])
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	langs := provider.Languages(ctx)
+	lecturers := p.lecturerNames(ctx, creds, chunks, langs)
+	seen := map[string]bool{}
+	var events []shared.Event
+	for _, chunk := range chunks {
+		for _, a := range chunk {
+			ev, err := normalize(a, langs, lecturers)
+			if err != nil {
+				// One malformed activity must not hide the rest of the week.
+				p.log.WarnContext(ctx, "skipping malformed activity", "err", err)
+				continue
+			}
+			d := shared.DateOf(ev.Start)
+			if d.Before(from) || d.After(to) || seen[ev.ID] {
+				continue
+			}
+			seen[ev.ID] = true
+			events = append(events, ev)
+		}
+	}
+	slices.SortFunc(events, func(a, b shared.Event) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Title, b.Title)
+	})
+	return events, nil
+}
+
+// lecturerNames resolves lecturer ids through services/users/users. Names
+// are a nicety: on failure the timetable is still returned, without them.
+func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credentials, chunks [][]activity, langs []string) map[string]string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, c := range chunks {
+		for _, a := range c {
+			for _, id := range a.LecturerIDs {
+				if id != "" && !seen[string(id)] {
+					seen[string(id)] = true
+					ids = append(ids, string(id))
+				}
+			}
+		}
+	}
+	names := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return names
+	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelCalls)
+	for batch := range slices.Chunk(ids, usersPerCall) {
+		g.Go(func() error {
+			var out map[string]*user
+			q := url.Values{"user_ids": {strings.Join(batch, "|")}, "fields": {"id|first_name|last_name|titles"}}
+			if err := p.call(gctx, creds, "read lecturers", "services/users/users", q, &out); err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for id, u := range out {
+				if u != nil {
+					names[id] = u.fullName(true)
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		p.log.WarnContext(ctx, "lecturer names unavailable", "err", err)
+	}
+	return names
+}
+
+// normalize maps a USOS activity to the shared event type.
+func normalize(a activity, langs []string, lecturers map[string]string) (shared.Event, error) {
+	start, err := parseLocal(a.StartTime, warsaw)
+	if err != nil {
+		return shared.Event{}, err
+	}
+	end, err := parseLocal(a.EndTime, warsaw)
+	if err != nil {
+		return shared.Event{}, err
+	}
+	if end.Before(start) {
+		return shared.Event{}, fmt.Errorf("usos: activity ends (%s) before it starts (%s)", a.EndTime, a.StartTime)
+	}
+	ev := shared.Event{
+		Start:    start,
+		End:      end,
+		Title:    a.Name.pick(langs),
+		Course:   a.CourseName.pick(langs),
+		Kind:     a.ClasstypeName.pick(langs),
+		Building: a.BuildingName.pick(langs),
+		Room:     string(a.RoomNumber),
+		Group:    string(a.GroupNumber),
+		URL:      safeURL(string(a.URL)),
+	}
+	switch a.Type {
+	case "classgroup", "classgroup2":
+		ev.Category = shared.CategoryClass
+	case "exam":
+		ev.Category = shared.CategoryExam
+		if ev.Kind == "" {
+			ev.Kind = pickFixed(langs, "Exam", "Egzamin")
+		}
+	case "meeting":
+		ev.Category = shared.CategoryMeeting
+		if ev.Kind == "" {
+			ev.Kind = pickFixed(langs, "Meeting", "Spotkanie")
+		}
+	default:
+		ev.Category = shared.CategoryOther
+	}
+	if ev.Title == "" {
+		ev.Title = strings.TrimSpace(strings.Join([]string{ev.Course, ev.Kind}, " - "))
+		ev.Title = strings.Trim(ev.Title, " -")
+	}
+	if ev.Title == "" {
+		ev.Title = pickFixed(langs, "Class", "Zajęcia")
+	}
+	for _, id := range a.LecturerIDs {
+		if n := lecturers[string(id)]; n != "" {
+			ev.Lecturers = append(ev.Lecturers, n)
+		}
+	}
+	// USOS has no occurrence ids: derive a stable one from what identifies
+	// an occurrence, so re-fetches and calendar exports line up.
+	h := sha256.Sum256([]byte(strings.Join([]string{
+		a.Type, string(a.CourseID), string(a.ClasstypeID), string(a.GroupNumber),
+		string(a.UnitID), a.StartTime, a.EndTime, a.Name.pick([]string{"pl"}),
+	}, "\x00")))
+	ev.ID = "usos-" + hex.EncodeToString(h[:12])
+	return ev, nil
+}
+
+func pickFixed(langs []string, en, pl string) string {
+	for _, l := range langs {
+		switch l {
+		case "pl":
+			return pl
+		case "en":
+			return en
+		}
+	}
+	return en
+}
+
+// safeURL keeps only http(s) links, so a provider cannot inject javascript:
+// URLs into the PWA.
+func safeURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// call makes a signed GET of a USOS method and decodes the JSON reply.
+func (p *Provider) call(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	u := p.methodURL(method)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("usos: %s: %w", op, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	client := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, &http.Client{Transport: p.rt}),
+		oauth1.NewToken(creds.Token, creds.Secret))
+	client.CheckRedirect = noRedirects
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
+		}
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + scrub(err)}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
+		}
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "reading response failed"}
+	}
+	if len(body) > maxBody {
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "response too large"}
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("usos: %s: %w", op, provider.ErrSignedOut)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: errorMessage(body)}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "malformed JSON: " + err.Error()}
+	}
+	return nil
+}
+
+// errorMessage extracts USOS's {"message": ...} from an error body, or
+// describes a body that is not one (e.g. a gateway's HTML page).
+func errorMessage(body []byte) string {
+	var e struct {
+		Message string `json:"message"`
+		Error   string `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Message != "" {
+		msg := e.Message
+		if len(msg) > 200 {
+			msg = msg[:200] + "…"
+		}
+		if e.Error != "" {
+			return e.Error + ": " + msg
+		}
+		return msg
+	}
+	return "unexpected non-JSON error body"
+}
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// scrub describes a transport error without its URL, which would carry
+// OAuth parameters for some calls.
+func scrub(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return "request failed"
+}
+
+// recorder lets dghubble/oauth1's token calls (which take no context) run
+// under ctx, and remembers the HTTP status they got.
+type recorder struct {
+	ctx  context.Context
+	base http.RoundTripper
+	mu   sync.Mutex
+	code int
+}
+
+func (r *recorder) client() *http.Client {
+	return &http.Client{Transport: r, CheckRedirect: noRedirects}
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req.WithContext(r.ctx))
+	if err == nil {
+		r.mu.Lock()
+		r.code = resp.StatusCode
+		r.mu.Unlock()
+		resp.Body = http.MaxBytesReader(nil, resp.Body, maxBody)
+	}
+	return resp, err
+}
+
+func (r *recorder) status() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.code
+}
+
+// SupportsPIN reports that USOS offers the out-of-band (PIN) flow.
+func (p *Provider) SupportsPIN() bool { return true }
