@@ -1,0 +1,196 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/shared"
+)
+
+func (s *Server) handleProviders(w http.ResponseWriter, r *http.Request) {
+	out := make([]shared.Provider, 0, len(s.opts.Providers))
+	for _, p := range s.opts.Providers {
+		out = append(out, p.Info())
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// lookupProvider finds the provider named in the path. Only configured
+// providers exist: the id never becomes part of an outbound URL.
+func (s *Server) lookupProvider(r *http.Request) (provider.Provider, *apiError) {
+	p, ok := s.providers[r.PathValue("id")]
+	if !ok {
+		return nil, newError(http.StatusNotFound, shared.CodeNotFound, "No such university is configured.")
+	}
+	return p, nil
+}
+
+// pinCapable is implemented by providers that support the out-of-band (PIN)
+// flow.
+type pinCapable interface{ SupportsPIN() bool }
+
+func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
+	p, aerr := s.lookupProvider(r)
+	if aerr != nil {
+		s.writeError(w, r, aerr)
+		return
+	}
+	var req shared.StartRequest
+	if err := decodeBody(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.Mode == "" {
+		req.Mode = shared.ModeRedirect
+	}
+	callback := s.publicOrigin() + "/auth/callback/" + p.Info().ID
+	switch req.Mode {
+	case shared.ModeRedirect:
+	case shared.ModePIN:
+		if pc, ok := p.(pinCapable); !ok || !pc.SupportsPIN() {
+			s.writeError(w, r, badRequest("This university does not support signing in with a PIN."))
+			return
+		}
+		callback = ""
+	default:
+		s.writeError(w, r, badRequest(`mode must be "redirect" or "pin".`))
+		return
+	}
+	returnTo, err := cleanReturnTo(req.ReturnTo)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	authURL, flow, err := p.Start(r.Context(), callback)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.writeFlow(w, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Flow: flow}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, shared.StartResponse{AuthorizeURL: authURL})
+}
+
+func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
+	p, aerr := s.lookupProvider(r)
+	if aerr != nil {
+		s.writeError(w, r, aerr)
+		return
+	}
+	var req shared.CompleteRequest
+	if err := decodeBody(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(req.Params) > 20 {
+		s.writeError(w, r, badRequest("Too many callback parameters."))
+		return
+	}
+	flow, aerr := s.readFlow(r)
+	if aerr != nil {
+		s.writeError(w, r, aerr)
+		return
+	}
+	if flow.Provider != p.Info().ID {
+		// A callback for another provider than the one this browser
+		// started with: a mix-up, accidental or not.
+		s.writeError(w, r, errFlowExpired)
+		return
+	}
+	if flow.Mode == shared.ModePIN && strings.TrimSpace(req.PIN) == "" {
+		s.writeError(w, r, badRequest("Type the PIN your university showed you."))
+		return
+	}
+	// The flow is single use: whatever happens next, this browser has to
+	// start again for another attempt.
+	s.clearCookie(w, s.cookies.flow)
+
+	creds, err := p.Complete(r.Context(), flow.Flow, provider.CompleteInput{Params: req.Params, PIN: req.PIN})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	user, err := p.User(r.Context(), &creds)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st := sessionState{Provider: p.Info().ID, User: user, Creds: creds}
+	expiry, err := s.writeSession(w, st)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "signed in", "provider", st.Provider)
+	writeJSON(w, http.StatusOK, shared.CompleteResponse{
+		ReturnTo: flow.ReturnTo,
+		Session:  shared.Session{SignedIn: true, Provider: st.Provider, User: &user, ExpiresAt: &expiry},
+	})
+}
+
+func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
+	st, _, expiry, err := s.readSession(r)
+	if err != nil {
+		if _, cerr := r.Cookie(s.cookies.session); cerr == nil {
+			s.clearCookie(w, s.cookies.session)
+		}
+		writeJSON(w, http.StatusOK, shared.Session{SignedIn: false})
+		return
+	}
+	writeJSON(w, http.StatusOK, shared.Session{SignedIn: true, Provider: st.Provider, User: &st.User, ExpiresAt: &expiry})
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	st, p, _, err := s.readSession(r)
+	s.clearCookie(w, s.cookies.session)
+	if err == nil {
+		// Signing out must work even when the university is down: the
+		// cookie is gone either way; the token dies at its expiry.
+		if err := p.Revoke(r.Context(), &st.Creds); err != nil {
+			s.log.WarnContext(r.Context(), "revoking token failed", "provider", st.Provider, "err", err)
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// decodeBody decodes a JSON request body into v.
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return newError(http.StatusRequestEntityTooLarge, shared.CodeTooLarge, "The request body is too large.")
+		}
+		return badRequest("The request body is not valid JSON for this endpoint.")
+	}
+	if dec.More() {
+		return badRequest("The request body has trailing data.")
+	}
+	return nil
+}
+
+// cleanReturnTo accepts only same-origin paths, so that signing in can never
+// be turned into an open redirect.
+func cleanReturnTo(s string) (string, error) {
+	if s == "" {
+		return "/", nil
+	}
+	bad := badRequest("return_to must be a path on this site, starting with a single /.")
+	if len(s) > 1024 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") ||
+		strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\\' }) {
+		return "", bad
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || slices.Contains(strings.Split(u.Path, "/"), "..") {
+		return "", bad
+	}
+	return u.String(), nil
+}

@@ -1,0 +1,134 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/seal"
+	"github.com/campusweek/campusweek/shared"
+)
+
+// cookieNames carry the __Host- prefix on https, which makes browsers
+// refuse them unless Secure, host-only and Path=/. Browsers reject the
+// prefix on plain http, so local development uses bare names.
+type cookieNames struct {
+	secure  bool
+	session string
+	flow    string
+}
+
+func newCookieNames(secure bool) cookieNames {
+	if secure {
+		return cookieNames{secure: true, session: "__Host-cw_session", flow: "__Host-cw_flow"}
+	}
+	return cookieNames{session: "cw_session", flow: "cw_flow"}
+}
+
+const (
+	// flowTTL matches the lifetime of a USOS request token.
+	flowTTL = 30 * time.Minute
+	// sessionTTL bounds sessions whose token has no known expiry.
+	sessionTTL = 30 * 24 * time.Hour
+)
+
+// flowState is sealed into the flow cookie between start and complete.
+type flowState struct {
+	Provider string            `json:"p"`
+	Mode     shared.SignInMode `json:"m"`
+	ReturnTo string            `json:"r"`
+	Flow     provider.Flow     `json:"f"`
+}
+
+// sessionState is sealed into the session cookie.
+type sessionState struct {
+	Provider string               `json:"p"`
+	User     shared.User          `json:"u"`
+	Creds    provider.Credentials `json:"c"`
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, expiry time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		Expires:  expiry,
+		MaxAge:   max(1, int(expiry.Sub(s.now()).Seconds())),
+		HttpOnly: true,
+		Secure:   s.cookies.secure,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cookies.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// sealer returns the configured sealer with the server's clock.
+func (s *Server) sealer() *seal.Sealer {
+	sl := *s.opts.Sealer
+	sl.Now = s.now
+	return &sl
+}
+
+func (s *Server) writeFlow(w http.ResponseWriter, f flowState) error {
+	expiry := s.now().Add(flowTTL)
+	v, err := s.sealer().Seal(s.cookies.flow, f, expiry)
+	if err != nil {
+		return err
+	}
+	s.setCookie(w, s.cookies.flow, v, expiry)
+	return nil
+}
+
+// readFlow opens the flow cookie. Any failure means the student must start
+// again.
+func (s *Server) readFlow(r *http.Request) (flowState, *apiError) {
+	c, err := r.Cookie(s.cookies.flow)
+	if err != nil || c.Value == "" {
+		return flowState{}, errNoFlow
+	}
+	var f flowState
+	if err := s.sealer().Open(s.cookies.flow, c.Value, &f); err != nil {
+		return flowState{}, errFlowExpired
+	}
+	return f, nil
+}
+
+func (s *Server) writeSession(w http.ResponseWriter, st sessionState) (time.Time, error) {
+	expiry := s.now().Add(sessionTTL)
+	if !st.Creds.Expiry.IsZero() && st.Creds.Expiry.Before(expiry) && st.Creds.Refresh == "" {
+		expiry = st.Creds.Expiry
+	}
+	v, err := s.sealer().Seal(s.cookies.session, st, expiry)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s.setCookie(w, s.cookies.session, v, expiry)
+	return expiry, nil
+}
+
+// errNoSession covers a missing, forged, expired or stale session cookie.
+var errNoSession = errors.New("no valid session")
+
+// readSession opens the session cookie and finds its provider.
+func (s *Server) readSession(r *http.Request) (sessionState, provider.Provider, time.Time, error) {
+	c, err := r.Cookie(s.cookies.session)
+	if err != nil || c.Value == "" {
+		return sessionState{}, nil, time.Time{}, errNoSession
+	}
+	var st sessionState
+	expiry, err := s.sealer().OpenExpiry(s.cookies.session, c.Value, &st)
+	if err != nil {
+		return sessionState{}, nil, time.Time{}, errNoSession
+	}
+	p, ok := s.providers[st.Provider]
+	if !ok { // the operator removed the provider
+		return sessionState{}, nil, time.Time{}, errNoSession
+	}
+	return st, p, expiry, nil
+}

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/rs/cors"
+
+	"github.com/campusweek/campusweek/shared"
+)
+
+// maxBodyBytes caps API request bodies; the largest legitimate one is a
+// callback's few query parameters.
+const maxBodyBytes = 16 << 10
+
+// csrfProtection refuses state-changing API requests that a cross-site page
+// could forge: they must come from the public origin or an allowed origin
+// (Origin / Sec-Fetch-Site, via net/http.CrossOriginProtection) and carry a
+// JSON body, which an HTML form cannot send.
+func (s *Server) csrfProtection() (func(http.Handler) http.Handler, error) {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range append([]string{s.publicOrigin()}, s.opts.AllowedOrigins...) {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("api: trusted origin %q: %w", o, err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, newError(http.StatusForbidden, shared.CodeForbidden, "Cross-origin request refused."))
+	}))
+	return func(next http.Handler) http.Handler {
+		return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+				mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+				if err != nil || mt != "application/json" {
+					s.writeError(w, r, newError(http.StatusUnsupportedMediaType, shared.CodeUnsupportedMediaType, "Send the request body as application/json."))
+					return
+				}
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			next.ServeHTTP(w, r)
+		}))
+	}, nil
+}
+
+func (s *Server) publicOrigin() string {
+	return s.opts.PublicURL.Scheme + "://" + s.opts.PublicURL.Host
+}
+
+// corsHandler lets a PWA hosted on an allowed origin call the API with
+// credentials. Origins are listed explicitly; never "*".
+func (s *Server) corsHandler(next http.Handler) http.Handler {
+	return cors.New(cors.Options{
+		AllowedOrigins:   append([]string{s.publicOrigin()}, s.opts.AllowedOrigins...),
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders:   []string{"Content-Type"},
+		AllowCredentials: true,
+		MaxAge:           600,
+	}).Handler(next)
+}
+
+// noStore keeps personal API responses out of every cache.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders apply to every response. Referrer-Policy matters here:
+// callback URLs carry OAuth verifiers, which must not leak to other sites.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a handler panic into a 500 with the JSON envelope,
+// logging the stack.
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				writeJSON(w, http.StatusInternalServerError, shared.ErrorResponse{Error: shared.Error{
+					Code: shared.CodeInternal, Message: "Something went wrong on our side.",
+				}})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request with a request id. It logs the path
+// only, never the query: callback URLs carry OAuth verifiers.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
+			slog.String("id", id),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Int("bytes", sw.bytes),
+			slog.Duration("duration", time.Since(start)),
+		)
+	})
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

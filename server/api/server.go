@@ -1,0 +1,89 @@
+// Package api is the backend's HTTP surface: the JSON API the PWA calls, the
+// PWA itself, and the middleware every response passes through. Every route
+// is declared in routes.go.
+package api
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/seal"
+)
+
+// Options configure a Server.
+type Options struct {
+	// PublicURL is the origin the browser sees; callback URLs derive from
+	// it and cookies are Secure when it is https.
+	PublicURL *url.URL
+	// AllowedOrigins are extra origins a PWA may call the API from.
+	AllowedOrigins []string
+	Providers      []provider.Provider
+	Sealer         *seal.Sealer
+	// PWA serves every non-API path. Nil serves 404s.
+	PWA http.Handler
+	// Mounts are extra handlers by path prefix, e.g. the demo sandbox.
+	Mounts map[string]http.Handler
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server holds no per-user state: everything about a student lives in
+// sealed cookies, so any number of replicas can serve the same users.
+type Server struct {
+	opts      Options
+	providers map[string]provider.Provider
+	cookies   cookieNames
+	log       *slog.Logger
+	handler   http.Handler
+}
+
+// New validates opts and returns a Server.
+func New(opts Options) (*Server, error) {
+	if opts.PublicURL == nil {
+		return nil, errors.New("api: PublicURL is required")
+	}
+	if opts.Sealer == nil {
+		return nil, errors.New("api: Sealer is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PWA == nil {
+		opts.PWA = http.NotFoundHandler()
+	}
+	s := &Server{
+		opts:      opts,
+		providers: map[string]provider.Provider{},
+		cookies:   newCookieNames(opts.PublicURL.Scheme == "https"),
+		log:       opts.Logger,
+	}
+	for _, p := range opts.Providers {
+		id := p.Info().ID
+		if _, dup := s.providers[id]; dup {
+			return nil, fmt.Errorf("api: duplicate provider %q", id)
+		}
+		s.providers[id] = p
+	}
+	h, err := s.routes()
+	if err != nil {
+		return nil, err
+	}
+	s.handler = h
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+func (s *Server) now() time.Time { return s.opts.Now() }
