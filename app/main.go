@@ -1,0 +1,16 @@
+// Command app is the CampusWeek PWA, compiled to WebAssembly:
+//
+//	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o web/app.wasm ./app
+//
+// The backend serves it with server/pwa, which prerenders the same routes.
+package main
+
+import (
+	"github.com/campusweek/campusweek/app/ui"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+func main() {
+	ui.Routes()
+	app.RunWhenOnBrowser()
+}

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/campusweek/campusweek/shared"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// authCallback is /auth/callback/{id}, where the provider sends the browser
+// back after the student allowed (or declined) access. The query string
+// holds the OAuth verifier or code: it is read once in the browser, removed
+// from the address bar at once, posted to the backend and never rendered
+// (OnNav also runs while the server prerenders the page, with the same
+// query string, so nothing of it may reach the HTML).
+type authCallback struct {
+	app.Compo
+
+	started bool
+	err     error
+}
+
+func (c *authCallback) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("Signing in · " + appName)
+	if !app.IsClient || c.started {
+		return
+	}
+	c.started = true
+
+	u := *ctx.Page().URL()
+	providerID := strings.TrimPrefix(u.Path, prefixCallback)
+	params := callbackParams(u.Query())
+
+	if u.RawQuery != "" || u.Fragment != "" {
+		clean := u
+		clean.RawQuery, clean.ForceQuery, clean.Fragment, clean.RawFragment = "", false, "", ""
+		ctx.Page().ReplaceURL(&clean)
+	}
+
+	if len(params) == 0 {
+		// A reload, or Back to this page: the parameters are gone.
+		c.err = &shared.Error{Code: shared.CodeFlowExpired}
+		return
+	}
+	declined := params["error"] == "access_denied"
+
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		resp, err := api().Complete(cctx, providerID, shared.CompleteRequest{Params: params})
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				if declined && errorCode(err) != shared.CodeFlowExpired {
+					// Whatever else went wrong, the student said no.
+					err = &shared.Error{Code: shared.CodeAccessDenied}
+				}
+				c.err = err
+				return
+			}
+			ctx.Navigate(safeReturnTo(resp.ReturnTo))
+		})
+	})
+}
+
+// callbackParams keeps the first value of every query parameter.
+func callbackParams(q map[string][]string) map[string]string {
+	params := make(map[string]string, len(q))
+	for k, vs := range q {
+		if len(vs) > 0 {
+			params[k] = vs[0]
+		}
+	}
+	return params
+}
+
+func (c *authCallback) Render() app.UI {
+	return app.Div().Class("page", "page-callback").Body(
+		simpleHeader(),
+		app.Main().Class("content").Body(
+			app.Section().Class("card").Body(c.renderBody()),
+		),
+	)
+}
+
+func (c *authCallback) renderBody() app.UI {
+	if c.err == nil {
+		return app.Div().Class("callback-working").Body(
+			app.H1().Text("Signing you in…"),
+			loading("Checking with your university…"),
+		)
+	}
+	code := errorCode(c.err)
+	title := "Signing in didn't work"
+	if code == shared.CodeAccessDenied {
+		title = "No access given"
+	}
+	return app.Div().Class("callback-failed").Body(
+		app.H1().Text(title),
+		errorBox(errorMessage(c.err),
+			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text("Back to sign-in"),
+		),
+	)
+}

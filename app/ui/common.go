@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"github.com/campusweek/campusweek/shared"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+const appName = "CampusWeek"
+
+// brand is the app name in the header, linking home.
+func brand() app.UI {
+	return app.A().Class("brand").Href(routeWeek).Body(
+		app.Span().Class("brand-mark").Aria("hidden", "true"),
+		app.Span().Class("brand-name").Text(appName),
+	)
+}
+
+// simpleHeader is the header of the pages shown before signing in.
+func simpleHeader() app.UI {
+	return app.Header().Class("app-header").Body(
+		app.Div().Class("app-header-inner").Body(brand()),
+	)
+}
+
+// loading is a spinner with a label, announced politely to screen readers.
+func loading(label string) app.UI {
+	return app.Div().Class("loading").Role("status").Aria("live", "polite").Body(
+		app.Span().Class("spinner").Aria("hidden", "true"),
+		app.Span().Class("loading-label").Text(label),
+	)
+}
+
+// demoBanner says the data is made up. Always the same id, so tests and
+// students find it.
+func demoBanner() app.UI {
+	return app.Div().ID("demo-banner").Class("demo-banner").Role("note").Body(
+		app.Strong().Text("Demo mode:"),
+		app.Text(" made-up university and classes."),
+	)
+}
+
+// errorBox shows message in #error with optional actions (buttons, links).
+func errorBox(message string, actions ...app.UI) app.UI {
+	return app.Div().ID("error").Class("error").Role("alert").Body(
+		app.P().Class("error-message").Text(message),
+		app.If(len(actions) > 0, func() app.UI {
+			return app.Div().Class("error-actions").Body(actions...)
+		}),
+	)
+}
+
+// button is a type="button" button (no form submission) with a class.
+func button(class, label string, onClick app.EventHandler) app.HTMLButton {
+	return app.Button().Type("button").Class(class).Text(label).OnClick(onClick)
+}
+
+// isDemo reports whether the provider with id is the demo sandbox.
+func isDemo(id string, ps []shared.Provider) bool {
+	for _, p := range ps {
+		if p.ID == id {
+			return p.Demo
+		}
+	}
+	return false
+}
+
+// listenWindow adds a listener for a window event and returns its remover.
+// h runs on the JavaScript callback goroutine: it must not block (use
+// ctx.Dispatch). It does nothing on the server.
+func listenWindow(event string, h func(e app.Value)) (remove func()) {
+	if !app.IsClient {
+		return func() {}
+	}
+	fn := app.FuncOf(func(this app.Value, args []app.Value) any {
+		var e app.Value
+		if len(args) > 0 {
+			e = args[0]
+		}
+		h(e)
+		return nil
+	})
+	app.Window().Call("addEventListener", event, fn)
+	return func() {
+		app.Window().Call("removeEventListener", event, fn)
+		fn.Release()
+	}
+}
+
+// openInNewTab opens u in a new tab without giving it a handle on this one.
+func openInNewTab(u string) {
+	app.Window().Call("open", u, "_blank", "noopener")
+}
+
+// goToExternal sends this tab to u (ctx.Navigate would open a new tab for
+// another host).
+func goToExternal(u string) {
+	app.Window().Get("location").Set("href", u)
+}
+
+// disable sets the disabled attribute only when d is true: go-app would
+// prerender Disabled(false) as disabled="false", which HTML reads as
+// disabled.
+func disable(b app.HTMLButton, d bool) app.HTMLButton {
+	if d {
+		return b.Disabled(true)
+	}
+	return b
+}
+
+// disableInput is disable for inputs.
+func disableInput(in app.HTMLInput, d bool) app.HTMLInput {
+	if d {
+		return in.Disabled(true)
+	}
+	return in
+}

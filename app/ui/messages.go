@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/client"
+)
+
+// What students read when something goes wrong. Plain words, no codes.
+const (
+	msgSignedOut    = "Your session has expired. Please sign in again."
+	msgUpstream     = "Your university's system isn't answering right now. Try again in a few minutes."
+	msgOffline      = "You appear to be offline."
+	msgSlow         = "CampusWeek is taking too long to answer. Check your connection and try again."
+	msgDenied       = "You declined access at your university. Nothing was shared."
+	msgFlowExpired  = "That sign-in link has expired or was already used. Please start again."
+	msgRateLimited  = "Too many tries in a short time. Please wait a minute and try again."
+	msgForbidden    = "CampusWeek couldn't accept that request. Reload the page and try again."
+	msgNoProvider   = "CampusWeek doesn't know that university. Please choose yours from the list."
+	msgGeneric      = "Something went wrong on our side. Please try again."
+	msgBadPIN       = "That PIN wasn't accepted. Check it and try again, or start again."
+	msgEmptyPIN     = "Please type the PIN your university showed you."
+	msgNoProviders  = "No universities are set up yet. Please try again later."
+	msgBadAuthorize = "Your university's sign-in page address looks wrong. Please try again later."
+)
+
+// errorCode returns the API error code of err, or "".
+func errorCode(err error) shared.ErrorCode {
+	var apiErr *shared.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.Code
+	}
+	return ""
+}
+
+// isSignedOut reports whether err means the student has to sign in again.
+func isSignedOut(err error) bool { return errorCode(err) == shared.CodeSignedOut }
+
+// isUnreachable reports whether err means the backend could not be reached.
+func isUnreachable(err error) bool { return errors.Is(err, client.ErrUnreachable) }
+
+// errorMessage turns an error of the API client into words for students.
+// It returns "" for nil and for cancelled requests (nothing to show).
+func errorMessage(err error) string {
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return ""
+	case isUnreachable(err):
+		return msgOffline
+	case errors.Is(err, context.DeadlineExceeded):
+		return msgSlow
+	case errors.Is(err, errBadAuthorizeURL):
+		return msgBadAuthorize
+	}
+	switch errorCode(err) {
+	case shared.CodeSignedOut:
+		return msgSignedOut
+	case shared.CodeUpstream, shared.CodeUpstreamTimeout:
+		return msgUpstream
+	case shared.CodeAccessDenied:
+		return msgDenied
+	case shared.CodeFlowExpired:
+		return msgFlowExpired
+	case shared.CodeRateLimited:
+		return msgRateLimited
+	case shared.CodeForbidden:
+		return msgForbidden
+	case shared.CodeNotFound:
+		return msgNoProvider
+	}
+	return msgGeneric
+}
+
+// pinErrorMessage is errorMessage for the PIN page, where a refused or
+// malformed verifier means a mistyped PIN.
+func pinErrorMessage(err error) string {
+	switch errorCode(err) {
+	case shared.CodeAccessDenied, shared.CodeBadRequest:
+		return msgBadPIN
+	}
+	return errorMessage(err)
+}
+
+// safeReturnTo returns s when it is a path on this origin the app may go to
+// after signing in, and "/" otherwise. It rejects absolute and
+// protocol-relative URLs ("//evil", "/\evil"), control characters and
+// whitespace (browsers drop tabs and newlines, turning "/\t/evil" into
+// "//evil"), backslashes, and the sign-in routes themselves.
+func safeReturnTo(s string) string {
+	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
+		return "/"
+	}
+	if u.Path == routeSignIn || strings.HasPrefix(u.Path, "/auth/") {
+		return "/"
+	}
+	return s
+}
+
+// isWebURL reports whether s is an absolute http(s) URL, the only kind of
+// address the app sends the browser to for signing in.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// errBadAuthorizeURL means the backend answered an authorize URL that is not
+// an http(s) URL; the app refuses to go there.
+var errBadAuthorizeURL = errors.New("authorize URL is not an http(s) URL")

@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"github.com/campusweek/campusweek/shared"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// pinURLKey is the sessionStorage key under which the PIN page finds the
+// provider's consent page, to offer opening it again.
+func pinURLKey(providerID string) string { return "campusweek/pin-authorize-url/" + providerID }
+
+// signIn is /signin: the list of universities to sign in with.
+type signIn struct {
+	app.Compo
+
+	loaded    bool
+	providers []shared.Provider
+	loadErr   error
+
+	returnTo string
+	busy     string // ID of the provider being started, "" when idle
+	startErr error
+
+	removePageShow func()
+}
+
+func (c *signIn) OnMount(ctx app.Context) {
+	// Coming back from the provider with the Back button may restore this
+	// page from the back/forward cache with the buttons still busy.
+	c.removePageShow = listenWindow("pageshow", func(e app.Value) {
+		if e != nil && e.Get("persisted").Bool() {
+			ctx.Dispatch(func(ctx app.Context) { c.busy = "" })
+		}
+	})
+}
+
+func (c *signIn) OnDismount() {
+	if c.removePageShow != nil {
+		c.removePageShow()
+	}
+}
+
+func (c *signIn) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("Sign in · " + appName)
+	if !app.IsClient {
+		return // prerendering: the loading shell
+	}
+	c.returnTo = safeReturnTo(ctx.Page().URL().Query().Get("return_to"))
+	if !c.loaded {
+		c.load(ctx)
+	}
+}
+
+func (c *signIn) load(ctx app.Context) {
+	c.loadErr = nil
+	c.loaded = false
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		ps, err := api().Providers(cctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			c.loaded = true
+			c.providers, c.loadErr = ps, err
+		})
+	})
+}
+
+func (c *signIn) start(ctx app.Context, p shared.Provider, mode shared.SignInMode) {
+	if c.busy != "" {
+		return
+	}
+	c.busy, c.startErr = p.ID, nil
+	req := shared.StartRequest{Mode: mode, ReturnTo: c.returnTo}
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		resp, err := api().Start(cctx, p.ID, req)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err == nil && !isWebURL(resp.AuthorizeURL) {
+				err = errBadAuthorizeURL
+			}
+			if err != nil {
+				c.busy, c.startErr = "", err
+				return
+			}
+			if mode == shared.ModePIN {
+				ctx.SessionStorage().Set(pinURLKey(p.ID), resp.AuthorizeURL)
+				openInNewTab(resp.AuthorizeURL)
+				c.busy = ""
+				ctx.Navigate(prefixPIN + p.ID)
+				return
+			}
+			// Stay busy: the page is being left.
+			goToExternal(resp.AuthorizeURL)
+		})
+	})
+}
+
+func (c *signIn) Render() app.UI {
+	return app.Div().Class("page", "page-signin").Body(
+		simpleHeader(),
+		app.Main().Class("content").Body(
+			app.Section().Class("card", "signin-card").Aria("labelledby", "signin-title").Body(
+				app.H1().ID("signin-title").Text("Sign in to "+appName),
+				app.P().Class("lead").Text("Your week of classes, at a glance. Choose your university to sign in."),
+				app.P().Class("privacy").Text("Your university's password is typed only on your university's page; "+appName+" never sees it."),
+				c.renderBody(),
+			),
+		),
+	)
+}
+
+func (c *signIn) renderBody() app.UI {
+	switch {
+	case c.loadErr != nil:
+		return errorBox(errorMessage(c.loadErr),
+			button("button button-primary", "Try again", func(ctx app.Context, e app.Event) { c.load(ctx) }).ID("retry"))
+	case !c.loaded:
+		return loading("Loading universities…")
+	case len(c.providers) == 0:
+		return app.P().Class("notice").Text(msgNoProviders)
+	}
+
+	demo := false
+	for _, p := range c.providers {
+		demo = demo || p.Demo
+	}
+	return app.Div().Class("signin-body").Body(
+		app.If(demo, demoBanner),
+		app.If(c.startErr != nil, func() app.UI { return errorBox(errorMessage(c.startErr)) }),
+		app.Ul().Class("providers").Aria("busy", c.busy != "").Body(
+			app.Range(c.providers).Slice(func(i int) app.UI {
+				return c.renderProvider(c.providers[i])
+			}),
+		),
+		app.If(c.busy != "", func() app.UI { return loading("Opening your university's page…") }),
+	)
+}
+
+// startRedirect and startPIN handle the clicks on a provider's buttons. They
+// find the provider by the button's data-provider when they run: go-app
+// keeps the first handler it mounted on an element as long as the new one
+// has the same code, so a closure over a render's provider could go stale.
+// The PIN option carries data-pin-provider, so that [data-provider] selects
+// exactly one element per provider.
+func (c *signIn) startRedirect(ctx app.Context, e app.Event) {
+	if p, ok := c.clickedProvider(ctx, "data-provider"); ok {
+		c.start(ctx, p, shared.ModeRedirect)
+	}
+}
+
+func (c *signIn) startPIN(ctx app.Context, e app.Event) {
+	if p, ok := c.clickedProvider(ctx, "data-pin-provider"); ok {
+		c.start(ctx, p, shared.ModePIN)
+	}
+}
+
+func (c *signIn) clickedProvider(ctx app.Context, attr string) (shared.Provider, bool) {
+	id := ctx.JSSrc().Call("getAttribute", attr).String()
+	for _, p := range c.providers {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return shared.Provider{}, false
+}
+
+func (c *signIn) renderProvider(p shared.Provider) app.UI {
+	busy := c.busy != ""
+	return app.Li().Class("provider").Body(
+		disable(app.Button().
+			Type("button").
+			Class("button", "provider-button").
+			DataSet("provider", p.ID).
+			OnClick(c.startRedirect).
+			Body(
+				app.Span().Class("provider-name").Text(p.Name),
+				app.If(p.Demo, func() app.UI { return app.Span().Class("provider-tag").Text("Demo") }),
+			), busy),
+		app.If(p.Kind == shared.KindUSOS, func() app.UI {
+			return disable(app.Button().
+				Type("button").
+				Class("link-button", "pin-option").
+				DataSet("pin-provider", p.ID).
+				Aria("label", "Use a PIN instead for "+p.Name).
+				OnClick(c.startPIN).
+				Text("Use a PIN instead"), busy)
+		}),
+	)
+}

@@ -1,0 +1,370 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	htmlpkg "html"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/client"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+func date(y int, m time.Month, d int) shared.Date { return shared.Date{Year: y, Month: m, Day: d} }
+
+func TestWeekFromQuery(t *testing.T) {
+	today := date(2026, 11, 25) // a Wednesday
+	for _, tc := range []struct {
+		in   string
+		want shared.Date
+	}{
+		{"", date(2026, 11, 23)},
+		{"2026-11-23", date(2026, 11, 23)},
+		{"2026-11-29", date(2026, 11, 23)}, // a Sunday belongs to the week before
+		{"2026-12-02", date(2026, 11, 30)},
+		{"2027-01-01", date(2026, 12, 28)},
+		{"2026-02-30", date(2026, 11, 23)}, // no such date: today's week
+		{"garbage", date(2026, 11, 23)},
+		{"<script>", date(2026, 11, 23)},
+	} {
+		if got := weekFromQuery(tc.in, today); got != tc.want {
+			t.Errorf("weekFromQuery(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	if got := weekURL(date(2026, 11, 23)); got != "/?week=2026-11-23" {
+		t.Errorf("weekURL = %q", got)
+	}
+}
+
+func TestWeekTitle(t *testing.T) {
+	for _, tc := range []struct {
+		monday shared.Date
+		want   string
+	}{
+		{date(2026, 11, 23), "23 – 29 November 2026"},
+		{date(2026, 11, 30), "30 November – 6 December 2026"},
+		{date(2026, 12, 28), "28 December 2026 – 3 January 2027"},
+		{date(2027, 2, 1), "1 – 7 February 2027"},
+	} {
+		if got := weekTitle(tc.monday); got != tc.want {
+			t.Errorf("weekTitle(%v) = %q, want %q", tc.monday, got, tc.want)
+		}
+	}
+	days := weekDays(date(2026, 12, 28))
+	if days[0] != date(2026, 12, 28) || days[6] != date(2027, 1, 3) || dayName(days[0]) != "Monday" || dayName(days[6]) != "Sunday" {
+		t.Errorf("weekDays = %v", days)
+	}
+	if got := dayShortDate(date(2026, 11, 3)); got != "3 Nov" {
+		t.Errorf("dayShortDate = %q", got)
+	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestTimeRangeUsesTheEventsOffset(t *testing.T) {
+	// Whatever the zone of the machine, times show in the university's offset.
+	old := time.Local
+	time.Local = time.FixedZone("far away", -10*3600)
+	defer func() { time.Local = old }()
+
+	e := shared.Event{Start: mustTime(t, "2026-11-23T09:15:00+01:00"), End: mustTime(t, "2026-11-23T10:45:00+01:00")}
+	if got := timeRange(e); got != "09:15–10:45" {
+		t.Errorf("timeRange = %q", got)
+	}
+	// An end in another offset (a DST change in the middle) still shows in
+	// the start's offset.
+	e = shared.Event{Start: mustTime(t, "2026-10-25T01:30:00+02:00"), End: mustTime(t, "2026-10-25T02:30:00Z")}
+	if got := timeRange(e); got != "01:30–04:30" {
+		t.Errorf("timeRange = %q", got)
+	}
+	if got := timeRange(shared.Event{AllDay: true}); got != "All day" {
+		t.Errorf("all day = %q", got)
+	}
+	e = shared.Event{Start: mustTime(t, "2026-11-23T09:15:00+01:00")}
+	if got := timeRange(e); got != "09:15" {
+		t.Errorf("no end = %q", got)
+	}
+}
+
+func TestEventsByDay(t *testing.T) {
+	monday := date(2026, 11, 23)
+	events := []shared.Event{
+		// 23:30 on Sunday in Warsaw is Sunday, even though it is Monday in UTC+14.
+		{ID: "sun-late", Title: "Late", Start: mustTime(t, "2026-11-29T23:30:00+01:00"), End: mustTime(t, "2026-11-30T00:30:00+01:00")},
+		{ID: "mon-b", Title: "B", Start: mustTime(t, "2026-11-23T10:00:00+01:00"), End: mustTime(t, "2026-11-23T11:00:00+01:00")},
+		{ID: "mon-a", Title: "A", Start: mustTime(t, "2026-11-23T10:00:00+01:00"), End: mustTime(t, "2026-11-23T11:00:00+01:00")},
+		{ID: "mon-early", Title: "Z", Start: mustTime(t, "2026-11-23T08:00:00+01:00"), End: mustTime(t, "2026-11-23T09:00:00+01:00")},
+		// 00:30 local on Tuesday is Monday in UTC: it belongs to Tuesday.
+		{ID: "tue-early", Title: "Early", Start: mustTime(t, "2026-11-24T00:30:00+01:00"), End: mustTime(t, "2026-11-24T01:30:00+01:00")},
+		// All day Wednesday and Thursday (end exclusive).
+		{ID: "wed-thu", Title: "Fair", AllDay: true, Start: mustTime(t, "2026-11-25T00:00:00+01:00"), End: mustTime(t, "2026-11-27T00:00:00+01:00")},
+		// All day across the week's edges: Sunday only in this week.
+		{ID: "long", Title: "Exams", AllDay: true, Start: mustTime(t, "2026-11-29T00:00:00+01:00"), End: mustTime(t, "2026-12-10T00:00:00+01:00")},
+		// Outside the week.
+		{ID: "next", Title: "Next", Start: mustTime(t, "2026-11-30T08:00:00+01:00"), End: mustTime(t, "2026-11-30T09:00:00+01:00")},
+	}
+	days := eventsByDay(events, monday)
+	ids := func(es []shared.Event) string {
+		var s []string
+		for _, e := range es {
+			s = append(s, e.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	want := [7]string{"mon-early,mon-a,mon-b", "tue-early", "wed-thu", "wed-thu", "", "", "long,sun-late"}
+	for i := range days {
+		if got := ids(days[i]); got != want[i] {
+			t.Errorf("day %d = %q, want %q", i, got, want[i])
+		}
+	}
+}
+
+func TestEventLabels(t *testing.T) {
+	e := shared.Event{Kind: " Lecture ", Category: shared.CategoryClass, Room: "101", Building: "Main Building"}
+	if eventKind(e) != "Lecture" || eventPlace(e) != "101, Main Building" || eventCategory(e) != "class" {
+		t.Errorf("labels = %q %q %q", eventKind(e), eventPlace(e), eventCategory(e))
+	}
+	e = shared.Event{Category: shared.CategoryExam, Building: "Hall"}
+	if eventKind(e) != "Exam" || eventPlace(e) != "Hall" {
+		t.Errorf("labels = %q %q", eventKind(e), eventPlace(e))
+	}
+	if got := eventCategory(shared.Event{Category: "party\" onclick=x"}); got != "other" {
+		t.Errorf("unknown category = %q", got)
+	}
+}
+
+func TestSafeReturnTo(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                     "/",
+		"/":                    "/",
+		"/?week=2026-11-23":    "/?week=2026-11-23",
+		"//evil.example":       "/",
+		"/\\evil.example":      "/",
+		"/\t/evil.example":     "/",
+		"/\n/evil.example":     "/",
+		"/ /x":                 "/",
+		"https://evil.example": "/",
+		"javascript:alert(1)":  "/",
+		"evil.example":         "/",
+		"/signin":              "/",
+		"/auth/callback/uw":    "/",
+		"/a\\b":                "/",
+		"/%2F%2Fevil":          "/%2F%2Fevil", // a path, not a host
+	} {
+		if got := safeReturnTo(in); got != want {
+			t.Errorf("safeReturnTo(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	apiErr := func(c shared.ErrorCode) error { return fmt.Errorf("wrapped: %w", &shared.Error{Code: c, Message: "x"}) }
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{context.Canceled, ""},
+		{fmt.Errorf("%w: dial tcp: refused", client.ErrUnreachable), "You appear to be offline."},
+		{context.DeadlineExceeded, msgSlow},
+		{apiErr(shared.CodeSignedOut), "Your session has expired. Please sign in again."},
+		{apiErr(shared.CodeUpstream), "Your university's system isn't answering right now. Try again in a few minutes."},
+		{apiErr(shared.CodeUpstreamTimeout), "Your university's system isn't answering right now. Try again in a few minutes."},
+		{apiErr(shared.CodeAccessDenied), "You declined access at your university. Nothing was shared."},
+		{apiErr(shared.CodeFlowExpired), "That sign-in link has expired or was already used. Please start again."},
+		{apiErr(shared.CodeRateLimited), msgRateLimited},
+		{apiErr(shared.CodeInternal), msgGeneric},
+		{apiErr("something_new"), msgGeneric},
+		{errors.New("decoding failed"), msgGeneric},
+		{errBadAuthorizeURL, msgBadAuthorize},
+	} {
+		if got := errorMessage(tc.err); got != tc.want {
+			t.Errorf("errorMessage(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+	if got := pinErrorMessage(apiErr(shared.CodeBadRequest)); got != msgBadPIN {
+		t.Errorf("pinErrorMessage = %q", got)
+	}
+	if !isSignedOut(apiErr(shared.CodeSignedOut)) || isSignedOut(errors.New("x")) {
+		t.Error("isSignedOut")
+	}
+}
+
+func TestIsWebURL(t *testing.T) {
+	for in, want := range map[string]bool{
+		"https://usos.example/services/oauth/authorize?oauth_token=x": true,
+		"http://localhost:8080/demo/authorize":                        true,
+		"javascript:alert(1)":                                         false,
+		"/relative":                                                   false,
+		"https://":                                                    false,
+		"data:text/html,hi":                                           false,
+	} {
+		if got := isWebURL(in); got != want {
+			t.Errorf("isWebURL(%q) = %v", in, got)
+		}
+	}
+}
+
+func TestCallbackParams(t *testing.T) {
+	p := callbackParams(map[string][]string{"code": {"c1", "c2"}, "state": {"s"}, "empty": {}})
+	if len(p) != 2 || p["code"] != "c1" || p["state"] != "s" {
+		t.Errorf("params = %v", p)
+	}
+}
+
+// contains reports whether the HTML holds s, as is or HTML-escaped.
+func contains(h, s string) bool {
+	return strings.Contains(h, s) || strings.Contains(h, htmlpkg.EscapeString(s))
+}
+
+// render returns the HTML of a component's current state.
+func render(c app.UI) string { return app.HTMLString(c) }
+
+func TestWeekViewRendersEvents(t *testing.T) {
+	monday := date(2026, 11, 23)
+	c := &weekView{
+		today:   date(2026, 11, 25),
+		week:    monday,
+		session: &shared.Session{SignedIn: true, Provider: "demo", User: &shared.User{Name: "Ada <Lovelace>"}},
+		demo:    true,
+		ttWeek:  monday,
+		tt: &shared.Timetable{Events: []shared.Event{{
+			ID: "ev-1", Title: "Linear Algebra", Kind: "Lecture", Category: shared.CategoryExam,
+			Room: "101", Building: "Main", Group: "3", Lecturers: []string{"Dr Smith", "Prof Jones"},
+			Start: mustTime(t, "2026-11-25T09:15:00+01:00"), End: mustTime(t, "2026-11-25T10:45:00+01:00"),
+		}}},
+	}
+	html := render(c)
+	for _, want := range []string{
+		`id="user-name"`, `Ada &lt;Lovelace&gt;`, `id="signout"`, `id="demo-banner"`,
+		`id="prev-week"`, `id="next-week"`, `id="today"`, `id="week-title"`, `23 – 29 November 2026`,
+		`data-date="2026-11-23"`, `data-date="2026-11-29"`, `data-event-id="ev-1"`,
+		`09:15–10:45`, `Linear Algebra`, `Lecture`, `101, Main`, `Group 3`, `Dr Smith, Prof Jones`,
+		`event-exam`, `No classes`,
+	} {
+		if !contains(html, want) {
+			t.Errorf("week view lacks %q", want)
+		}
+	}
+	if n := strings.Count(html, `data-date="`); n != 7 {
+		t.Errorf("%d days, want 7", n)
+	}
+	if !strings.Contains(html, `class="day today"`) || strings.Count(html, `class="day today"`) != 1 {
+		t.Errorf("today not marked exactly once:\n%s", html)
+	}
+	if strings.Contains(html, "empty-state") {
+		t.Error("empty-state shown for a week with an event")
+	}
+	if strings.Contains(html, "style=") || strings.Contains(html, `="false"`) && !strings.Contains(html, `aria-`) {
+		t.Error("inline style attribute (CSP)")
+	}
+}
+
+func TestWeekViewStates(t *testing.T) {
+	monday := date(2026, 11, 23)
+	signedIn := &shared.Session{SignedIn: true, User: &shared.User{Name: "Ada"}}
+
+	// Before the session is known: a loading shell (also the prerendered page).
+	html := render(&weekView{week: monday})
+	if !strings.Contains(html, "Loading your timetable") || strings.Contains(html, `id="week-title"`) {
+		t.Errorf("loading shell:\n%s", html)
+	}
+
+	html = render(&weekView{week: monday, session: signedIn, ttWeek: monday, tt: &shared.Timetable{}})
+	if !strings.Contains(html, `class="empty-state"`) || !strings.Contains(html, "No classes this week.") {
+		t.Errorf("empty week:\n%s", html)
+	}
+
+	html = render(&weekView{week: monday, session: signedIn, ttErr: &shared.Error{Code: shared.CodeSignedOut}})
+	if !strings.Contains(html, `id="error"`) || !contains(html, msgSignedOut) || !strings.Contains(html, `href="/signin"`) {
+		t.Errorf("signed out:\n%s", html)
+	}
+
+	html = render(&weekView{week: monday, session: signedIn, ttErr: &shared.Error{Code: shared.CodeUpstreamTimeout}})
+	if !contains(html, msgUpstream) || !strings.Contains(html, `id="retry"`) {
+		t.Errorf("upstream:\n%s", html)
+	}
+
+	html = render(&weekView{week: monday, sessionErr: fmt.Errorf("%w: x", client.ErrUnreachable)})
+	if !strings.Contains(html, `id="error"`) || !contains(html, msgOffline) {
+		t.Errorf("offline:\n%s", html)
+	}
+
+	html = render(&weekView{week: monday, session: signedIn, fetching: true})
+	if !strings.Contains(html, "Loading classes") {
+		t.Errorf("fetching:\n%s", html)
+	}
+}
+
+func TestSignInRenders(t *testing.T) {
+	html := render(&signIn{})
+	if !strings.Contains(html, "Loading universities") || !strings.Contains(html, "CampusWeek never sees it") {
+		t.Errorf("loading sign-in:\n%s", html)
+	}
+
+	html = render(&signIn{loaded: true, providers: []shared.Provider{
+		{ID: "uw", Kind: shared.KindUSOS, Name: "University of Warsaw"},
+		{ID: "tud", Kind: shared.KindMyTimetable, Name: "TU Delft"},
+	}})
+	for _, want := range []string{`data-provider="uw"`, `University of Warsaw`, `data-provider="tud"`, `Use a PIN instead`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("sign-in lacks %q", want)
+		}
+	}
+	if strings.Count(html, `data-provider="uw"`) != 1 || !strings.Contains(html, `data-pin-provider="uw"`) {
+		t.Errorf("[data-provider] must select one element per provider:\n%s", html)
+	}
+	if strings.Count(html, "Use a PIN instead</button>") != 1 {
+		t.Errorf("PIN option must show for USOS providers only:\n%s", html)
+	}
+	if strings.Contains(html, "demo-banner") {
+		t.Error("demo banner without a demo provider")
+	}
+
+	html = render(&signIn{loaded: true, providers: []shared.Provider{{ID: "demo", Kind: shared.KindMyTimetable, Name: "Demo University", Demo: true}}})
+	if !strings.Contains(html, `id="demo-banner"`) || !strings.Contains(html, "made-up university and classes") {
+		t.Errorf("demo banner missing:\n%s", html)
+	}
+
+	html = render(&signIn{loaded: true, loadErr: fmt.Errorf("%w: x", client.ErrUnreachable)})
+	if !contains(html, msgOffline) || !strings.Contains(html, `id="retry"`) {
+		t.Errorf("offline sign-in:\n%s", html)
+	}
+}
+
+func TestCallbackAndPINRender(t *testing.T) {
+	html := render(&authCallback{})
+	if !strings.Contains(html, "Signing you in…") {
+		t.Errorf("callback:\n%s", html)
+	}
+	html = render(&authCallback{err: &shared.Error{Code: shared.CodeAccessDenied}})
+	if !contains(html, msgDenied) || !strings.Contains(html, `href="/signin"`) {
+		t.Errorf("denied:\n%s", html)
+	}
+	html = render(&authCallback{err: &shared.Error{Code: shared.CodeFlowExpired}})
+	if !contains(html, msgFlowExpired) {
+		t.Errorf("expired:\n%s", html)
+	}
+
+	html = render(&pinEntry{providerID: "uw"})
+	for _, want := range []string{`id="pin-input"`, `id="pin-submit"`, `type="submit"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("PIN page lacks %q", want)
+		}
+	}
+	html = render(&pinEntry{providerID: "uw", err: &shared.Error{Code: shared.CodeAccessDenied}})
+	if !contains(html, msgBadPIN) {
+		t.Errorf("bad PIN:\n%s", html)
+	}
+}

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/campusweek/campusweek/shared"
+)
+
+// weekFromQuery returns the Monday of the week named by the "week" query
+// value (any date of the week, "YYYY-MM-DD"), or of today's week when the
+// value is missing or not a date.
+func weekFromQuery(v string, today shared.Date) shared.Date {
+	if d, err := shared.ParseDate(v); err == nil && v != "" {
+		return d.Monday()
+	}
+	return today.Monday()
+}
+
+// weekURL is the app URL of the week starting on monday.
+func weekURL(monday shared.Date) string {
+	return "/?week=" + monday.String()
+}
+
+// weekDays returns the seven dates Monday..Sunday of the week of monday.
+func weekDays(monday shared.Date) [7]shared.Date {
+	var days [7]shared.Date
+	for i := range days {
+		days[i] = monday.AddDays(i)
+	}
+	return days
+}
+
+// weekTitle names the week Monday..Sunday of monday:
+// "23 – 29 November 2026", "30 November – 6 December 2026",
+// "28 December 2026 – 3 January 2027".
+func weekTitle(monday shared.Date) string {
+	sun := monday.AddDays(6)
+	day := func(d shared.Date) string { return strconv.Itoa(d.Day) }
+	year := func(d shared.Date) string { return strconv.Itoa(d.Year) }
+	switch {
+	case monday.Year != sun.Year:
+		return day(monday) + " " + monday.Month.String() + " " + year(monday) + " – " +
+			day(sun) + " " + sun.Month.String() + " " + year(sun)
+	case monday.Month != sun.Month:
+		return day(monday) + " " + monday.Month.String() + " – " +
+			day(sun) + " " + sun.Month.String() + " " + year(sun)
+	}
+	return day(monday) + " – " + day(sun) + " " + sun.Month.String() + " " + year(sun)
+}
+
+// dayName is "Monday".."Sunday".
+func dayName(d shared.Date) string { return d.Weekday().String() }
+
+// dayShortDate is "23 Nov".
+func dayShortDate(d shared.Date) string {
+	return strconv.Itoa(d.Day) + " " + d.Month.String()[:3]
+}
+
+// clock formats t as "HH:MM" in t's own offset: the university's local time,
+// whatever the browser's time zone.
+func clock(t time.Time) string { return t.Format("15:04") }
+
+// timeRange is "HH:MM–HH:MM" (with an en dash) in the event's own offset, or
+// "All day".
+func timeRange(e shared.Event) string {
+	if e.AllDay {
+		return "All day"
+	}
+	if e.End.IsZero() || !e.End.After(e.Start) {
+		return clock(e.Start)
+	}
+	return clock(e.Start) + "–" + clock(e.End.In(e.Start.Location()))
+}
+
+// eventsByDay sorts the events into the days Monday..Sunday of the week of
+// monday, by their local date (the date in the event's own offset). A timed
+// event shows on the day it starts; an all-day event on every day from its
+// start up to its exclusive end. Within a day, all-day events come first,
+// then by start time, then by title. Events outside the week are dropped.
+func eventsByDay(events []shared.Event, monday shared.Date) [7][]shared.Event {
+	var days [7][]shared.Event
+	add := func(d shared.Date, e shared.Event) {
+		if i := monday.DaysUntil(d); i >= 0 && i < 7 {
+			days[i] = append(days[i], e)
+		}
+	}
+	for _, e := range events {
+		start := shared.DateOf(e.Start)
+		if !e.AllDay {
+			add(start, e)
+			continue
+		}
+		end := shared.DateOf(e.End.In(e.Start.Location()))
+		if !end.After(start) {
+			end = start.AddDays(1)
+		}
+		// Clamp to the week so a term-long event costs at most 7 steps.
+		from, to := start, end
+		if from.Before(monday) {
+			from = monday
+		}
+		if sunday := monday.AddDays(7); to.After(sunday) {
+			to = sunday
+		}
+		for d := from; d.Before(to); d = d.AddDays(1) {
+			add(d, e)
+		}
+	}
+	for i := range days {
+		sort.SliceStable(days[i], func(a, b int) bool {
+			x, y := days[i][a], days[i][b]
+			if x.AllDay != y.AllDay {
+				return x.AllDay
+			}
+			if !x.Start.Equal(y.Start) {
+				return x.Start.Before(y.Start)
+			}
+			return x.Title < y.Title
+		})
+	}
+	return days
+}
+
+// eventKind is the label shown under an event's title: the provider's kind
+// ("Lecture"), or a word for its category.
+func eventKind(e shared.Event) string {
+	if k := strings.TrimSpace(e.Kind); k != "" {
+		return k
+	}
+	switch e.Category {
+	case shared.CategoryClass:
+		return "Class"
+	case shared.CategoryExam:
+		return "Exam"
+	case shared.CategoryMeeting:
+		return "Meeting"
+	}
+	return ""
+}
+
+// eventCategory is the CSS-safe category of e ("class", "exam", "meeting"
+// or "other").
+func eventCategory(e shared.Event) string {
+	switch e.Category {
+	case shared.CategoryClass, shared.CategoryExam, shared.CategoryMeeting:
+		return string(e.Category)
+	}
+	return string(shared.CategoryOther)
+}
+
+// eventPlace is "Room, Building", either part, or "".
+func eventPlace(e shared.Event) string {
+	var parts []string
+	for _, p := range []string{e.Room, e.Building} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
