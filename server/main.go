@@ -1,0 +1,162 @@
+// Command server is the CampusWeek backend: it holds the universities' OAuth
+// secrets, performs the token exchanges, calls the timetable APIs on the
+// students' behalf and serves the PWA.
+//
+//	server -config config.yaml   # real universities
+//	server                       # demo mode on the built-in sandbox
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // provider time zones must resolve in minimal containers
+
+	"github.com/campusweek/campusweek/server/api"
+	"github.com/campusweek/campusweek/server/config"
+	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/provider/usos"
+	"github.com/campusweek/campusweek/server/pwa"
+	"github.com/campusweek/campusweek/server/seal"
+	"github.com/campusweek/campusweek/shared"
+)
+
+func main() {
+	var (
+		configPath = flag.String("config", "", "YAML configuration file (see README); without it the server runs in demo mode")
+		demo       = flag.Bool("demo", false, "add the built-in sandbox universities (default when -config is not given)")
+		listen     = flag.String("listen", "", "override the listen address, host:port")
+		webDir     = flag.String("web", "web", "directory with the built PWA assets (app.wasm, app.css, icons)")
+		logFormat  = flag.String("log", "text", "log format: text or json")
+	)
+	flag.Parse()
+	log := newLogger(*logFormat)
+	if err := run(log, *configPath, *demo || *configPath == "", *listen, *webDir); err != nil {
+		log.Error("server stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func newLogger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+func run(log *slog.Logger, configPath string, demo bool, listen, webDir string) error {
+	var cfg *config.Config
+	if configPath != "" {
+		c, err := config.Load(configPath)
+		if err != nil {
+			return err
+		}
+		cfg = c
+	} else {
+		cfg = &config.Config{Listen: config.DefaultListen}
+	}
+	if listen != "" {
+		cfg.Listen = listen
+	}
+	if cfg.PublicURL == nil {
+		cfg.PublicURL = defaultPublicURL(cfg.Listen)
+	}
+
+	mounts := map[string]http.Handler{}
+	var providers []provider.Provider
+	for _, pc := range cfg.Providers {
+		providers = append(providers, newProvider(pc, false, log))
+	}
+	if demo {
+		d, err := newDemo(cfg, log)
+		if err != nil {
+			return err
+		}
+		mounts[d.prefix+"/"] = d.handler
+		for _, pc := range d.providers {
+			providers = append(providers, newProvider(pc, true, log))
+		}
+		log.Warn("DEMO MODE: signing in uses the built-in sandbox university with made-up students and classes; sessions end when the server restarts",
+			"sandbox", cfg.PublicURL.String()+d.prefix+"/")
+	}
+
+	sealer, err := seal.New(cfg.SessionKeys...)
+	if err != nil {
+		return fmt.Errorf("session keys: %w", err)
+	}
+	app, err := pwa.NewHandler(pwa.Options{WebDir: webDir})
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Options{
+		PublicURL:      cfg.PublicURL,
+		AllowedOrigins: cfg.AllowedOrigins,
+		Providers:      providers,
+		Sealer:         sealer,
+		PWA:            app,
+		Mounts:         mounts,
+		Logger:         log,
+	})
+	if err != nil {
+		return err
+	}
+	return serve(log, cfg.Listen, cfg.PublicURL.String(), srv)
+}
+
+func newProvider(pc config.Provider, demo bool, log *slog.Logger) provider.Provider {
+	switch pc.Kind {
+	case shared.KindUSOS:
+		return usos.New(pc, usos.Options{Demo: demo, Logger: log})
+	default:
+		// config.Parse rejects unknown kinds; reaching here is a bug.
+		panic(fmt.Sprintf("provider %s: kind %q is not implemented", pc.ID, pc.Kind))
+	}
+}
+
+// serve runs the HTTP server until SIGINT/SIGTERM, then drains in-flight
+// requests for a bounded time.
+func serve(log *slog.Logger, addr, publicURL string, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("CampusWeek is running", "url", publicURL, "listen", ln.Addr().String())
+	fmt.Fprintf(os.Stderr, "\n  Open %s in your browser.\n\n", publicURL)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
