@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/provider/internal/upstream"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -38,8 +38,6 @@ const (
 	// so a term sync costs a few round trips without hammering the
 	// installation.
 	parallelCalls = 4
-	// maxBody caps what is read of any upstream response.
-	maxBody = 4 << 20
 	// usersPerCall is the most user ids asked of services/users/users at once.
 	usersPerCall = 50
 )
@@ -72,7 +70,7 @@ var _ provider.Provider = (*Provider)(nil)
 
 // New returns a Provider for the configured installation.
 func New(cfg config.Provider, opts Options) *Provider {
-	rt := http.RoundTripper(defaultTransport)
+	rt := upstream.Transport
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		rt = opts.HTTPClient.Transport
 	}
@@ -109,15 +107,6 @@ func New(cfg config.Provider, opts Options) *Provider {
 	}
 	return p
 }
-
-// defaultTransport keeps more idle connections per host than Go's default
-// of 2: every student of a university talks to the same installation.
-var defaultTransport = func() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	t.ResponseHeaderTimeout = 20 * time.Second
-	return t
-}()
 
 func (p *Provider) methodURL(method string) string {
 	return p.base.String() + method
@@ -201,7 +190,7 @@ func (p *Provider) flowError(ctx context.Context, op string, rec *recorder, err 
 	case s == http.StatusUnauthorized || s == http.StatusBadRequest:
 		return fmt.Errorf("usos: %s: %w (status %d)", op, provider.ErrFlow, s)
 	case s == 0:
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + scrub(err)}
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
 	default:
 		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: s, Detail: "token endpoint refused the request"}
 	}
@@ -348,7 +337,7 @@ func normalize(a activity, langs []string, lecturers map[string]string) (shared.
 		Building: a.BuildingName.pick(langs),
 		Room:     string(a.RoomNumber),
 		Group:    string(a.GroupNumber),
-		URL:      safeURL(string(a.URL)),
+		URL:      upstream.SafeURL(string(a.URL)),
 	}
 	switch a.Type {
 	case "classgroup", "classgroup2":
@@ -400,16 +389,6 @@ func pickFixed(langs []string, en, pl string) string {
 	return en
 }
 
-// safeURL keeps only http(s) links, so a provider cannot inject javascript:
-// URLs into the PWA.
-func safeURL(s string) string {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return ""
-	}
-	return u.String()
-}
-
 // call makes a signed GET of a USOS method and decodes the JSON reply.
 func (p *Provider) call(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
@@ -425,24 +404,21 @@ func (p *Provider) call(ctx context.Context, creds *provider.Credentials, op, me
 	req.Header.Set("Accept", "application/json")
 	client := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, &http.Client{Transport: p.rt}),
 		oauth1.NewToken(creds.Token, creds.Secret))
-	client.CheckRedirect = noRedirects
+	client.CheckRedirect = upstream.NoRedirects
 	resp, err := client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
 		}
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + scrub(err)}
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	body, err := upstream.ReadBody(resp)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
 		}
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "reading response failed"}
-	}
-	if len(body) > maxBody {
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "response too large"}
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "reading response: " + err.Error()}
 	}
 	if resp.StatusCode == http.StatusUnauthorized {
 		return fmt.Errorf("usos: %s: %w", op, provider.ErrSignedOut)
@@ -464,28 +440,13 @@ func errorMessage(body []byte) string {
 		Error   string `json:"error"`
 	}
 	if json.Unmarshal(body, &e) == nil && e.Message != "" {
-		msg := e.Message
-		if len(msg) > 200 {
-			msg = msg[:200] + "…"
-		}
+		msg := upstream.Clip(e.Message, 200)
 		if e.Error != "" {
 			return e.Error + ": " + msg
 		}
 		return msg
 	}
 	return "unexpected non-JSON error body"
-}
-
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// scrub describes a transport error without its URL, which would carry
-// OAuth parameters for some calls.
-func scrub(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return "request failed"
 }
 
 // recorder lets dghubble/oauth1's token calls (which take no context) run
@@ -498,7 +459,7 @@ type recorder struct {
 }
 
 func (r *recorder) client() *http.Client {
-	return &http.Client{Transport: r, CheckRedirect: noRedirects}
+	return upstream.Client(r)
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -507,7 +468,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.mu.Lock()
 		r.code = resp.StatusCode
 		r.mu.Unlock()
-		resp.Body = http.MaxBytesReader(nil, resp.Body, maxBody)
+		resp.Body = http.MaxBytesReader(nil, resp.Body, upstream.MaxBody)
 	}
 	return resp, err
 }

@@ -1,0 +1,91 @@
+// Package upstream holds the HTTP plumbing every provider shares: the
+// outbound transport, response size caps, redirect refusal and the scrubbing
+// of errors and links that come from a university's servers.
+package upstream
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// MaxBody caps what is read of any upstream response.
+const MaxBody = 4 << 20
+
+// ErrTooLarge reports a response over MaxBody.
+var ErrTooLarge = errors.New("response too large")
+
+// Transport is the default outbound transport. It keeps more idle
+// connections per host than Go's default of 2, since every student of a
+// university talks to the same installation, and bounds the wait for
+// response headers.
+var Transport http.RoundTripper = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.ResponseHeaderTimeout = 20 * time.Second
+	return t
+}()
+
+// Client returns a client over rt (nil: Transport) that never follows
+// redirects: an upstream redirect must not send signed requests or bearer
+// tokens to another host.
+func Client(rt http.RoundTripper) *http.Client {
+	if rt == nil {
+		rt = Transport
+	}
+	return &http.Client{Transport: rt, CheckRedirect: NoRedirects}
+}
+
+// NoRedirects is an http.Client CheckRedirect that returns redirects to the
+// caller instead of following them.
+func NoRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// ReadBody reads at most MaxBody bytes of resp's body.
+func ReadBody(resp *http.Response) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > MaxBody {
+		return nil, ErrTooLarge
+	}
+	return body, nil
+}
+
+// Scrub describes a transport error without its URL, which may carry OAuth
+// parameters or tokens.
+func Scrub(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return "request failed"
+}
+
+// SafeURL keeps only absolute http(s) links, so a provider cannot inject
+// javascript: or data: URLs into the PWA.
+func SafeURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// Clip shortens an upstream message for an error detail.
+func Clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= n {
+		return s
+	}
+	// Cut on a rune boundary.
+	for n > 0 && !utf8Start(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
