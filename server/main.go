@@ -23,6 +23,7 @@ import (
 	"github.com/campusweek/campusweek/server/api"
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/provider/mytimetable"
 	"github.com/campusweek/campusweek/server/provider/usos"
 	"github.com/campusweek/campusweek/server/pwa"
 	"github.com/campusweek/campusweek/server/seal"
@@ -115,6 +116,8 @@ func newProvider(pc config.Provider, demo bool, log *slog.Logger) provider.Provi
 	switch pc.Kind {
 	case shared.KindUSOS:
 		return usos.New(pc, usos.Options{Demo: demo, Logger: log})
+	case shared.KindMyTimetable:
+		return mytimetable.New(pc, mytimetable.Options{Demo: demo, Logger: log})
 	default:
 		// config.Parse rejects unknown kinds; reaching here is a bug.
 		panic(fmt.Sprintf("provider %s: kind %q is not implemented", pc.ID, pc.Kind))

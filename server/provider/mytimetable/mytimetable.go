@@ -1,0 +1,430 @@
+// Package mytimetable implements provider.Provider for MyTimetable
+// installations (Dutch and Belgian universities) with the OAuth 2
+// authorization-code grant.
+//
+// MyTimetable has no PKCE and authenticates clients with the secret in the
+// token request's form body, so the exchange must happen here, on the
+// backend. The state parameter, bound to the browser by the sealed flow
+// cookie, is the CSRF defence of the redirect. Access and refresh tokens
+// live only in the sealed session cookie; an expired access token is
+// refreshed transparently and the caller re-seals the new one.
+//
+// One Provider talks to exactly one installation, whose base URL comes from
+// the operator's configuration.
+package mytimetable
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/campusweek/campusweek/server/config"
+	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/provider/internal/upstream"
+	"github.com/campusweek/campusweek/shared"
+)
+
+const (
+	// daysPerCall keeps each timetable request to a small window, as
+	// MyTimetable asks of its clients.
+	daysPerCall = 28
+	// parallelCalls bounds concurrent upstream calls of one timetable read.
+	parallelCalls = 4
+	// refreshMargin refreshes a token slightly before it expires, so a
+	// request does not race the expiry at the server.
+	refreshMargin = 30 * time.Second
+)
+
+// Options tune a Provider. The zero value is usable.
+type Options struct {
+	// HTTPClient makes the upstream calls. Its Transport is used; redirects
+	// are never followed. Nil means a client with sensible timeouts.
+	HTTPClient *http.Client
+	// CallTimeout bounds each upstream call (default 15 s).
+	CallTimeout time.Duration
+	// Demo marks the provider as the built-in sandbox.
+	Demo   bool
+	Logger *slog.Logger
+}
+
+// Provider is one MyTimetable installation.
+type Provider struct {
+	cfg     config.Provider
+	apiBase string
+	oauth   oauth2.Config
+	client  *http.Client
+	timeout time.Duration
+	demo    bool
+	log     *slog.Logger
+}
+
+var _ provider.Provider = (*Provider)(nil)
+
+// New returns a Provider for the configured installation.
+func New(cfg config.Provider, opts Options) *Provider {
+	var rt http.RoundTripper
+	if opts.HTTPClient != nil {
+		rt = opts.HTTPClient.Transport
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 15 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	base := cfg.BaseURL.String() // always ends in "/"
+	return &Provider{
+		cfg:     cfg,
+		apiBase: base + "api/v0/",
+		oauth: oauth2.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			Scopes:       cfg.Scopes,
+			Endpoint: oauth2.Endpoint{
+				AuthURL:  base + "oauth/authorize",
+				TokenURL: base + "oauth/token",
+				// MyTimetable reads client_id and client_secret from the
+				// form body; fixing the style also avoids x/oauth2's
+				// probing, which would send the secret twice on failure.
+				AuthStyle: oauth2.AuthStyleInParams,
+			},
+		},
+		client:  upstream.Client(rt),
+		timeout: opts.CallTimeout,
+		demo:    opts.Demo,
+		log:     opts.Logger.With("provider", cfg.ID),
+	}
+}
+
+// Info implements provider.Provider.
+func (p *Provider) Info() shared.Provider {
+	return shared.Provider{ID: p.cfg.ID, Kind: shared.KindMyTimetable, Name: p.cfg.Name, Demo: p.demo}
+}
+
+// Start implements provider.Provider. MyTimetable has no out-of-band flow,
+// so callbackURL is required; the returned flow carries a fresh state.
+func (p *Provider) Start(_ context.Context, callbackURL string) (string, provider.Flow, error) {
+	if callbackURL == "" {
+		return "", provider.Flow{}, errors.New("mytimetable: the authorization-code grant needs a redirect URI")
+	}
+	state := rand.Text() // 130 random bits
+	cfg := p.oauth
+	cfg.RedirectURL = callbackURL
+	return cfg.AuthCodeURL(state), provider.Flow{Token: state, Callback: callbackURL}, nil
+}
+
+// Complete implements provider.Provider: it checks the state and exchanges
+// the code for tokens.
+func (p *Provider) Complete(ctx context.Context, flow provider.Flow, in provider.CompleteInput) (provider.Credentials, error) {
+	state := in.Params["state"]
+	if state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(flow.Token)) != 1 {
+		return provider.Credentials{}, fmt.Errorf("mytimetable: %w: state does not match this browser's sign-in", provider.ErrFlow)
+	}
+	if e := in.Params["error"]; e != "" {
+		if e == "access_denied" {
+			return provider.Credentials{}, fmt.Errorf("mytimetable: %w", provider.ErrDenied)
+		}
+		// invalid_scope, unauthorized_client, server_error...: the
+		// operator's registration or the server is at fault, not the
+		// student.
+		return provider.Credentials{}, &provider.UpstreamError{Provider: p.cfg.ID, Op: "authorize",
+			Detail: "the authorization server refused: " + upstream.Clip(oauthErrorCode(e), 64)}
+	}
+	code := in.Params["code"]
+	if code == "" {
+		return provider.Credentials{}, fmt.Errorf("mytimetable: %w: callback without code", provider.ErrFlow)
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	cfg := p.oauth
+	cfg.RedirectURL = flow.Callback // must equal the authorize request's
+	tok, err := cfg.Exchange(p.clientContext(ctx), code)
+	if err != nil {
+		return provider.Credentials{}, p.tokenError(ctx, "exchange code", err)
+	}
+	return p.credentials(tok), nil
+}
+
+// credentials keeps what the session needs of a token reply.
+func (p *Provider) credentials(tok *oauth2.Token) provider.Credentials {
+	c := provider.Credentials{Token: tok.AccessToken, Refresh: tok.RefreshToken, Expiry: tok.Expiry}
+	if s, ok := tok.Extra("scope").(string); ok && s != "" {
+		c.Scopes = strings.Fields(s)
+	} else {
+		c.Scopes = slices.Clone(p.cfg.Scopes)
+	}
+	return c
+}
+
+// tokenError classifies a failed token endpoint call. invalid_grant means
+// the code or refresh token is spent, expired or was never valid.
+func (p *Provider) tokenError(ctx context.Context, op string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("mytimetable: %s: %w", op, provider.ErrTimeout)
+	}
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no usable response: " + upstream.Scrub(err)}
+	}
+	status := 0
+	if re.Response != nil {
+		status = re.Response.StatusCode
+	}
+	if re.ErrorCode == "invalid_grant" {
+		return fmt.Errorf("mytimetable: %s: %w (invalid_grant)", op, provider.ErrFlow)
+	}
+	detail := "token endpoint refused the request"
+	if re.ErrorCode != "" {
+		detail += ": " + oauthErrorCode(re.ErrorCode)
+	}
+	return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: status, Detail: detail}
+}
+
+// oauthErrorCode keeps an OAuth error code printable and short: it comes
+// from the network and ends up in logs.
+func oauthErrorCode(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, upstream.Clip(s, 64))
+}
+
+// clientContext hands x/oauth2 the outbound client (no redirects, capped
+// transport) for its token calls.
+func (p *Provider) clientContext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, p.client)
+}
+
+// User implements provider.Provider. MyTimetable knows only a username.
+func (p *Provider) User(ctx context.Context, creds *provider.Credentials) (shared.User, error) {
+	var u struct {
+		Username string `json:"username"`
+	}
+	if err := p.newCaller(creds).get(ctx, "read user", "user", nil, &u); err != nil {
+		return shared.User{}, err
+	}
+	name := strings.TrimSpace(u.Username)
+	if name == "" {
+		return shared.User{}, &provider.UpstreamError{Provider: p.cfg.ID, Op: "read user", Status: 200, Detail: "user without username"}
+	}
+	return shared.User{ID: name, Name: name}, nil
+}
+
+// Revoke implements provider.Provider. MyTimetable offers no revocation
+// endpoint: the access token dies at its expiry, and the refresh token
+// goes with the session cookie, the only place it was kept.
+func (p *Provider) Revoke(context.Context, *provider.Credentials) error { return nil }
+
+// Timetable implements provider.Provider. The range is read in windows of
+// daysPerCall days, concurrently, from local midnight of from to local
+// midnight after to.
+func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, from, to shared.Date) ([]shared.Event, error) {
+	if to.Before(from) {
+		return nil, fmt.Errorf("mytimetable: range %s..%s is empty", from, to)
+	}
+	c := p.newCaller(creds)
+	// Refresh once up front rather than in every concurrent window.
+	if err := c.ensureFresh(ctx); err != nil {
+		return nil, err
+	}
+	days := from.DaysUntil(to) + 1
+	windows := make([][]event, (days+daysPerCall-1)/daysPerCall)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelCalls)
+	for i := range windows {
+		start := from.AddDays(i * daysPerCall)
+		end := start.AddDays(min(daysPerCall, days-i*daysPerCall)) // exclusive
+		g.Go(func() error {
+			q := url.Values{
+				"startDate": {millis(localMidnight(start))},
+				"endDate":   {millis(localMidnight(end))},
+			}
+			return c.get(gctx, "read timetable", "timetable", q, &windows[i])
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var events []shared.Event
+	for _, w := range windows {
+		for _, e := range w {
+			ev, err := e.normalize()
+			if err != nil {
+				// One malformed event must not hide the rest of the week.
+				p.log.WarnContext(ctx, "skipping malformed event", "err", err)
+				continue
+			}
+			d := shared.DateOf(ev.Start)
+			if d.Before(from) || d.After(to) || seen[ev.ID] {
+				continue
+			}
+			seen[ev.ID] = true
+			events = append(events, ev)
+		}
+	}
+	slices.SortFunc(events, func(a, b shared.Event) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Title, b.Title)
+	})
+	return events, nil
+}
+
+func millis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+// caller makes the API calls of one request, sharing one refresh among
+// its concurrent calls.
+type caller struct {
+	p         *Provider
+	mu        sync.Mutex
+	creds     *provider.Credentials
+	refreshed bool
+}
+
+func (p *Provider) newCaller(creds *provider.Credentials) *caller {
+	return &caller{p: p, creds: creds}
+}
+
+func (c *caller) token() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.creds.Token
+}
+
+// ensureFresh refreshes a token known to be expired.
+func (c *caller) ensureFresh(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.creds.Expiry.IsZero() || time.Until(c.creds.Expiry) > refreshMargin {
+		return nil
+	}
+	if c.creds.Refresh == "" {
+		return fmt.Errorf("mytimetable: %w: access token expired and there is no refresh token", provider.ErrSignedOut)
+	}
+	return c.refreshLocked(ctx)
+}
+
+// renew answers a 401 for token used: it refreshes once per request, unless
+// another call already did since.
+func (c *caller) renew(ctx context.Context, used string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.creds.Token != used {
+		return nil // a concurrent call refreshed already
+	}
+	if c.refreshed || c.creds.Refresh == "" {
+		return fmt.Errorf("mytimetable: %w", provider.ErrSignedOut)
+	}
+	return c.refreshLocked(ctx)
+}
+
+func (c *caller) refreshLocked(ctx context.Context) error {
+	c.refreshed = true
+	ctx, cancel := context.WithTimeout(ctx, c.p.timeout)
+	defer cancel()
+	src := c.p.oauth.TokenSource(c.p.clientContext(ctx), &oauth2.Token{RefreshToken: c.creds.Refresh})
+	tok, err := src.Token()
+	if err != nil {
+		err = c.p.tokenError(ctx, "refresh token", err)
+		if errors.Is(err, provider.ErrFlow) { // invalid_grant: the refresh token is dead
+			return fmt.Errorf("mytimetable: refresh refused: %w", provider.ErrSignedOut)
+		}
+		return err
+	}
+	*c.creds = c.p.credentials(tok)
+	c.p.log.DebugContext(ctx, "access token refreshed")
+	return nil
+}
+
+// get calls an API method and decodes its JSON reply into out. A 401 is
+// answered with one refresh and one retry.
+func (c *caller) get(ctx context.Context, op, method string, q url.Values, out any) error {
+	for attempt := 0; ; attempt++ {
+		tok := c.token()
+		status, err := c.p.do(ctx, op, method, q, tok, out)
+		if status != http.StatusUnauthorized || attempt > 0 {
+			return err
+		}
+		if err := c.renew(ctx, tok); err != nil {
+			return err
+		}
+	}
+}
+
+// do makes one authorized GET. It returns the HTTP status (0 without a
+// response) along with the outcome.
+func (p *Provider) do(ctx context.Context, op, method string, q url.Values, token string, out any) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	u := p.apiBase + method
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, fmt.Errorf("mytimetable: %s: %w", op, err)
+	}
+	// Without Accept, MyTimetable answers XML.
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	if langs := provider.Languages(ctx); len(langs) > 0 {
+		req.Header.Set("Accept-Language", strings.Join(langs, ", "))
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, fmt.Errorf("mytimetable: %s: %w", op, provider.ErrTimeout)
+		}
+		return 0, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
+	}
+	defer resp.Body.Close()
+	body, err := upstream.ReadBody(resp)
+	if err != nil {
+		if ctx.Err() != nil {
+			return resp.StatusCode, fmt.Errorf("mytimetable: %s: %w", op, provider.ErrTimeout)
+		}
+		return resp.StatusCode, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "reading response: " + err.Error()}
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusUnauthorized:
+		return resp.StatusCode, fmt.Errorf("mytimetable: %s: %w", op, provider.ErrSignedOut)
+	default:
+		return resp.StatusCode, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: errorMessage(body)}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return resp.StatusCode, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "malformed JSON: " + err.Error()}
+	}
+	return resp.StatusCode, nil
+}
+
+// errorMessage extracts MyTimetable's {"errorType","errorMessage"} from an
+// error body, or describes a body that is not one (e.g. an HTML page).
+func errorMessage(body []byte) string {
+	var e struct {
+		Type    string `json:"errorType"`
+		Message string `json:"errorMessage"`
+	}
+	if json.Unmarshal(body, &e) == nil && (e.Type != "" || e.Message != "") {
+		return strings.Trim(upstream.Clip(e.Type, 64)+": "+upstream.Clip(e.Message, 200), ": ")
+	}
+	return "unexpected non-JSON error body"
+}
