@@ -72,11 +72,19 @@ func noStore(next http.Handler) http.Handler {
 	})
 }
 
+// contentSecurityPolicy lets the PWA run its wasm ('wasm-unsafe-eval') and
+// load nothing from any other origin: no inline scripts or styles, no
+// framing, no plugins.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 // securityHeaders apply to every response. Referrer-Policy matters here:
 // callback URLs carry OAuth verifiers, which must not leak to other sites.
+// Handlers may tighten the policy (the sandbox's pages do).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")

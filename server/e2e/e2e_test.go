@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -141,6 +143,24 @@ func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Actio
 	}
 }
 
+// watchCSP records Content-Security-Policy violations of every page the
+// browser opens from now on, for cspViolations to report.
+func watchCSP() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__csp = []; document.addEventListener('securitypolicyviolation',
+				e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`,
+		})
+		return err
+	})
+}
+
+// cspViolations lists the current page's policy violations.
+func cspViolations(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, `(window.__csp || []).join('; ')`)
+}
+
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
@@ -157,6 +177,7 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 	ctx := newBrowser(t, 1280, 900)
 
 	run(t, ctx, "open the sign-in page on a 320 px phone",
+		watchCSP(),
 		chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
 		chromedp.Navigate(url+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
@@ -192,6 +213,9 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 	first := eval[string](t, ctx, `document.querySelector('.event').innerText`)
 	if !strings.ContainsAny(first, "0123456789") || !strings.Contains(first, ":") {
 		t.Errorf("an event without a time: %q", first)
+	}
+	if v := cspViolations(t, ctx); v != "" {
+		t.Errorf("the PWA breaks its Content-Security-Policy: %s", v)
 	}
 	// No horizontal scrolling on a phone.
 	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 320 {
