@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/campusweek/campusweek/server/provider/internal/upstream"
+	"github.com/campusweek/campusweek/server/provider/upstream"
 	"github.com/campusweek/campusweek/shared"
 )
 

@@ -34,7 +34,7 @@ import (
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
-	"github.com/campusweek/campusweek/server/provider/internal/upstream"
+	"github.com/campusweek/campusweek/server/provider/upstream"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -355,11 +355,16 @@ func (c *caller) refreshLocked(ctx context.Context) error {
 }
 
 // get calls an API method and decodes its JSON reply into out. A 401 is
-// answered with one refresh and one retry.
+// answered with one refresh and one retry; a transient failure with one
+// retry.
 func (c *caller) get(ctx context.Context, op, method string, q url.Values, out any) error {
 	for attempt := 0; ; attempt++ {
 		tok := c.token()
-		status, err := c.p.do(ctx, op, method, q, tok, out)
+		var status int
+		err := upstream.Retry(ctx, func() (err error) {
+			status, err = c.p.do(ctx, op, method, q, tok, out)
+			return err
+		})
 		if status != http.StatusUnauthorized || attempt > 0 {
 			return err
 		}

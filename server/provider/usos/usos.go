@@ -27,7 +27,7 @@ import (
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
-	"github.com/campusweek/campusweek/server/provider/internal/upstream"
+	"github.com/campusweek/campusweek/server/provider/upstream"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -389,8 +389,13 @@ func pickFixed(langs []string, en, pl string) string {
 	return en
 }
 
-// call makes a signed GET of a USOS method and decodes the JSON reply.
+// call makes a signed GET of a USOS method and decodes the JSON reply,
+// retrying once after a transient failure (freshly signed).
 func (p *Provider) call(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
+	return upstream.Retry(ctx, func() error { return p.callOnce(ctx, creds, op, method, q, out) })
+}
+
+func (p *Provider) callOnce(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	u := p.methodURL(method)

@@ -1,11 +1,15 @@
 package upstream
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/campusweek/campusweek/server/provider"
 )
 
 func TestSafeURL(t *testing.T) {
@@ -42,5 +46,47 @@ func TestReadBodyCap(t *testing.T) {
 	resp = &http.Response{Body: io.NopCloser(strings.NewReader(`{"a":1}`))}
 	if b, err := ReadBody(resp); err != nil || string(b) != `{"a":1}` {
 		t.Errorf("ReadBody = %q, %v", b, err)
+	}
+}
+
+func TestRetry(t *testing.T) {
+	retryPause = time.Millisecond
+	for _, tc := range []struct {
+		name  string
+		first error
+		calls int
+	}{
+		{"success", nil, 1},
+		{"reset connection", &provider.UpstreamError{Detail: "no response"}, 2},
+		{"503", &provider.UpstreamError{Status: 503}, 2},
+		{"502", &provider.UpstreamError{Status: 502}, 2},
+		{"500", &provider.UpstreamError{Status: 500}, 1},
+		{"malformed JSON", &provider.UpstreamError{Status: 200}, 1},
+		{"timeout", provider.ErrTimeout, 1},
+		{"signed out", provider.ErrSignedOut, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			err := Retry(context.Background(), func() error {
+				calls++
+				if calls == 1 {
+					return tc.first
+				}
+				return nil
+			})
+			if calls != tc.calls {
+				t.Errorf("%d calls, want %d", calls, tc.calls)
+			}
+			if tc.calls == 2 && err != nil {
+				t.Errorf("the retry's success was lost: %v", err)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	calls := 0
+	err := Retry(ctx, func() error { calls++; return &provider.UpstreamError{Status: 503} })
+	if calls != 1 || err == nil {
+		t.Errorf("retried after the request was cancelled: %d calls, %v", calls, err)
 	}
 }

@@ -4,12 +4,16 @@
 package upstream
 
 import (
+	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/campusweek/campusweek/server/provider"
 )
 
 // MaxBody caps what is read of any upstream response.
@@ -89,3 +93,41 @@ func Clip(s string, n int) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// retryPause is the base pause before the one retry; the actual pause is
+// jittered between 1x and 3x so that many clients failing together do not
+// retry in lockstep.
+var retryPause = 100 * time.Millisecond
+
+// Retry runs an idempotent upstream call, and once more after a short
+// jittered pause when it failed in a way a second attempt may fix: no
+// response at all (a reset connection) or a 502, 503 or 504 from a gateway.
+// Timeouts are not retried: the time budget is spent. call must build a
+// fresh request each time (OAuth 1.0a needs a new nonce and signature).
+func Retry(ctx context.Context, call func() error) error {
+	err := call()
+	if err == nil || !retryable(err) {
+		return err
+	}
+	pause := retryPause + rand.N(2*retryPause)
+	t := time.NewTimer(pause)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return err
+	case <-t.C:
+	}
+	return call()
+}
+
+func retryable(err error) bool {
+	var ue *provider.UpstreamError
+	if !errors.As(err, &ue) {
+		return false
+	}
+	switch ue.Status {
+	case 0, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
