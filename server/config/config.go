@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -33,6 +34,10 @@ type Config struct {
 	// AllowedOrigins are extra origins (besides PublicURL's) from which a
 	// PWA may call the API with credentials.
 	AllowedOrigins []string
+	// ClientIPHeader is the header in which a trusted reverse proxy passes
+	// the client's address (e.g. X-Forwarded-For), for per-client rate
+	// limits; empty means the TCP peer is the client.
+	ClientIPHeader string
 	Providers      []Provider
 }
 
@@ -61,6 +66,7 @@ type file struct {
 	PublicURL      string         `yaml:"public_url"`
 	SessionKeys    []string       `yaml:"session_keys"`
 	AllowedOrigins []string       `yaml:"allowed_origins"`
+	ClientIPHeader string         `yaml:"client_ip_header"`
 	Providers      []providerFile `yaml:"providers"`
 }
 
@@ -142,6 +148,11 @@ func Parse(doc []byte, lookup func(string) (string, bool)) (*Config, error) {
 		}
 	}
 
+	c.ClientIPHeader = http.CanonicalHeaderKey(x.expand("client_ip_header", f.ClientIPHeader))
+	if c.ClientIPHeader != "" && !headerName.MatchString(c.ClientIPHeader) {
+		add("client_ip_header", fmt.Errorf("%q is not a header name", c.ClientIPHeader))
+	}
+
 	if len(f.Providers) == 0 {
 		add("providers", errors.New("at least one provider is required"))
 	}
@@ -166,6 +177,7 @@ func Parse(doc []byte, lookup func(string) (string, bool)) (*Config, error) {
 var (
 	idPattern    = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
 	scopePattern = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
+	headerName   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 )
 
 func (x *expander) provider(field string, pf providerFile) (Provider, []error) {

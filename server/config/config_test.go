@@ -18,6 +18,7 @@ listen: 127.0.0.1:9090
 public_url: https://tt.example.edu
 session_keys: ["${SESSION_KEY}", "` + key32 + `"]
 allowed_origins: ["https://pwa.example.edu"]
+client_ip_header: x-forwarded-for
 providers:
   - id: uw
     kind: usos
@@ -54,6 +55,9 @@ func TestParseValid(t *testing.T) {
 	}
 	if c.Providers[1].ClientSecret != "pa$word" {
 		t.Errorf("$$ must stand for a literal $: %q", c.Providers[1].ClientSecret)
+	}
+	if c.ClientIPHeader != "X-Forwarded-For" {
+		t.Errorf("client_ip_header %q", c.ClientIPHeader)
 	}
 	if c.AllowedOrigins[0] != "https://pwa.example.edu" {
 		t.Errorf("origins: %v", c.AllowedOrigins)
@@ -102,6 +106,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad origin", "allowed_origins: [\"https://a.example/path\"]\n" + usos(""), "allowed_origins[0]:"},
 		{"http public url", "public_url: http://tt.example.edu\n" + usos(""), "public_url:"},
 		{"bad listen", "listen: nope\n" + usos(""), "listen: want host:port"},
+		{"bad client ip header", "client_ip_header: \"X Forwarded\"\n" + usos(""), "client_ip_header:"},
 		{"bad scope", usos(", scopes: [\"a b\"]"), "providers[0].scopes[0]: invalid scope"},
 		{"not yaml", "{{{", "invalid YAML"},
 	}
