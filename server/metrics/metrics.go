@@ -1,0 +1,113 @@
+// Package metrics exposes the backend's Prometheus metrics: HTTP requests by
+// route, upstream calls by provider, and sign-ins.
+//
+// Labels are chosen from fixed sets (route patterns, configured provider
+// ids, status codes), never from request data, so no token or user value
+// can become a label and cardinality stays bounded.
+package metrics
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics is one registry of the backend's metrics. A nil *Metrics records
+// nothing, so packages can take one optionally.
+type Metrics struct {
+	reg              *prometheus.Registry
+	requests         *prometheus.CounterVec
+	requestDuration  *prometheus.HistogramVec
+	upstream         *prometheus.CounterVec
+	upstreamDuration *prometheus.HistogramVec
+	signIns          *prometheus.CounterVec
+}
+
+// New returns a registry with the Go runtime and process collectors and the
+// backend's own metrics.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "campusweek_http_requests_total",
+			Help: "HTTP requests served, by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "campusweek_http_request_duration_seconds",
+			Help:    "Time to serve HTTP requests, by route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+		upstream: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "campusweek_upstream_requests_total",
+			Help: `Calls to university APIs, by provider and status code ("error" when no response arrived).`,
+		}, []string{"provider", "code"}),
+		upstreamDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "campusweek_upstream_request_duration_seconds",
+			Help:    "Latency of calls to university APIs, by provider.",
+			Buckets: []float64{.025, .05, .1, .25, .5, 1, 2.5, 5, 10, 20},
+		}, []string{"provider"}),
+		signIns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "campusweek_sign_ins_total",
+			Help: "Completed sign-in attempts, by provider and outcome (ok or an API error code).",
+		}, []string{"provider", "outcome"}),
+	}
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.requestDuration, m.upstream, m.upstreamDuration, m.signIns,
+	)
+	return m
+}
+
+// Handler serves the metrics in the Prometheus exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Request records one served HTTP request.
+func (m *Metrics) Request(route, method string, code int, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
+	m.requestDuration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// SignIn records the outcome of a sign-in completion.
+func (m *Metrics) SignIn(provider, outcome string) {
+	if m == nil {
+		return
+	}
+	m.signIns.WithLabelValues(provider, outcome).Inc()
+}
+
+// Transport wraps rt so that every call through it is counted and timed
+// under the provider's id.
+func (m *Metrics) Transport(provider string, rt http.RoundTripper) http.RoundTripper {
+	if m == nil {
+		return rt
+	}
+	return &transport{m: m, provider: provider, next: rt}
+}
+
+type transport struct {
+	m        *Metrics
+	provider string
+	next     http.RoundTripper
+}
+
+func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(r)
+	t.m.upstreamDuration.WithLabelValues(t.provider).Observe(time.Since(start).Seconds())
+	code := "error"
+	if err == nil {
+		code = strconv.Itoa(resp.StatusCode)
+	}
+	t.m.upstream.WithLabelValues(t.provider, code).Inc()
+	return resp, err
+}
