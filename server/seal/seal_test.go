@@ -129,3 +129,34 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// A session cookie is opened on every API request.
+func BenchmarkSealOpen(b *testing.B) {
+	s, err := New(bytes.Repeat([]byte{3}, KeySize))
+	if err != nil {
+		b.Fatal(err)
+	}
+	type session struct {
+		Provider, Token, Secret, User string
+	}
+	v := session{"uw", "access-token-0123456789abcdef", "token-secret-0123456789abcdef", "Anna Kowalska"}
+	exp := time.Now().Add(time.Hour)
+	b.Run("seal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Seal("session", v, exp); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	sealed, _ := s.Seal("session", v, exp)
+	b.Run("open", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var out session
+			if err := s.Open("session", sealed, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
