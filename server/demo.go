@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 
@@ -57,7 +58,14 @@ func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 }
 
 // defaultPublicURL derives the browser-facing origin from the listen
-// address, for local use.
+// address, for local use. A wildcard address (a container listening on
+// 0.0.0.0) is reached as loopback from the machine that runs it.
 func defaultPublicURL(listen string) *url.URL {
+	host, port, err := net.SplitHostPort(listen)
+	if err == nil {
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			listen = net.JoinHostPort("127.0.0.1", port)
+		}
+	}
 	return &url.URL{Scheme: "http", Host: listen}
 }

@@ -22,8 +22,10 @@ import (
 
 	"github.com/campusweek/campusweek/server/api"
 	"github.com/campusweek/campusweek/server/config"
+	"github.com/campusweek/campusweek/server/metrics"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/mytimetable"
+	"github.com/campusweek/campusweek/server/provider/upstream"
 	"github.com/campusweek/campusweek/server/provider/usos"
 	"github.com/campusweek/campusweek/server/pwa"
 	"github.com/campusweek/campusweek/server/seal"
@@ -37,10 +39,11 @@ func main() {
 		listen     = flag.String("listen", "", "override the listen address, host:port")
 		webDir     = flag.String("web", "web", "directory with the built PWA assets (app.wasm, app.css, icons)")
 		logFormat  = flag.String("log", "text", "log format: text or json")
+		drainDelay = flag.Duration("drain-delay", 0, "on SIGTERM, fail /readyz for this long before refusing new connections (give load balancers time to notice)")
 	)
 	flag.Parse()
 	log := newLogger(*logFormat)
-	if err := run(log, *configPath, *demo || *configPath == "", *listen, *webDir); err != nil {
+	if err := run(log, *configPath, *demo || *configPath == "", *listen, *webDir, *drainDelay); err != nil {
 		log.Error("server stopped", "err", err)
 		os.Exit(1)
 	}
@@ -53,7 +56,7 @@ func newLogger(format string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, nil))
 }
 
-func run(log *slog.Logger, configPath string, demo bool, listen, webDir string) error {
+func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, drainDelay time.Duration) error {
 	var cfg *config.Config
 	if configPath != "" {
 		c, err := config.Load(configPath)
@@ -71,10 +74,11 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string) 
 		cfg.PublicURL = defaultPublicURL(cfg.Listen)
 	}
 
+	m := metrics.New()
 	mounts := map[string]http.Handler{}
 	var providers []provider.Provider
 	for _, pc := range cfg.Providers {
-		providers = append(providers, newProvider(pc, false, log))
+		providers = append(providers, newProvider(pc, false, log, m))
 	}
 	if demo {
 		d, err := newDemo(cfg, log)
@@ -83,7 +87,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string) 
 		}
 		mounts[d.prefix+"/"] = d.handler
 		for _, pc := range d.providers {
-			providers = append(providers, newProvider(pc, true, log))
+			providers = append(providers, newProvider(pc, true, log, m))
 		}
 		log.Warn("DEMO MODE: signing in uses the built-in sandbox university with made-up students and classes; sessions end when the server restarts",
 			"sandbox", cfg.PublicURL.String()+d.prefix+"/")
@@ -105,32 +109,45 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string) 
 		PWA:            app,
 		Mounts:         mounts,
 		Logger:         log,
+		Metrics:        m,
+		ClientIPHeader: cfg.ClientIPHeader,
 	})
 	if err != nil {
 		return err
 	}
-	return serve(log, cfg.Listen, cfg.PublicURL.String(), srv)
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop) // a second signal kills the process at once
+	log.Info("CampusWeek is running", "url", cfg.PublicURL.String(), "listen", ln.Addr().String())
+	fmt.Fprintf(os.Stderr, "\n  Open %s in your browser.\n\n", cfg.PublicURL)
+	return serve(ctx, log, ln, srv, srv.Drain, drainDelay)
 }
 
-func newProvider(pc config.Provider, demo bool, log *slog.Logger) provider.Provider {
+func newProvider(pc config.Provider, demo bool, log *slog.Logger, m *metrics.Metrics) provider.Provider {
+	// Every outbound call is counted under the provider's id.
+	client := &http.Client{Transport: m.Transport(pc.ID, upstream.Transport)}
 	switch pc.Kind {
 	case shared.KindUSOS:
-		return usos.New(pc, usos.Options{Demo: demo, Logger: log})
+		return usos.New(pc, usos.Options{Demo: demo, Logger: log, HTTPClient: client})
 	case shared.KindMyTimetable:
-		return mytimetable.New(pc, mytimetable.Options{Demo: demo, Logger: log})
+		return mytimetable.New(pc, mytimetable.Options{Demo: demo, Logger: log, HTTPClient: client})
 	default:
 		// config.Parse rejects unknown kinds; reaching here is a bug.
 		panic(fmt.Sprintf("provider %s: kind %q is not implemented", pc.ID, pc.Kind))
 	}
 }
 
-// serve runs the HTTP server until SIGINT/SIGTERM, then drains in-flight
-// requests for a bounded time.
-func serve(log *slog.Logger, addr, publicURL string, h http.Handler) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
+// shutdownTimeout bounds how long in-flight requests may take to finish.
+const shutdownTimeout = 20 * time.Second
+
+// serve runs the HTTP server on ln until ctx is done (SIGINT/SIGTERM). Then
+// it calls drain (readiness fails), waits drainDelay, stops accepting
+// connections and lets in-flight requests finish, for a bounded time.
+func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler, drain func(), drainDelay time.Duration) error {
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -140,20 +157,18 @@ func serve(log *slog.Logger, addr, publicURL string, h http.Handler) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("CampusWeek is running", "url", publicURL, "listen", ln.Addr().String())
-	fmt.Fprintf(os.Stderr, "\n  Open %s in your browser.\n\n", publicURL)
 
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	log.Info("shutting down", "drain_delay", drainDelay)
+	drain()
+	time.Sleep(drainDelay)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -85,29 +85,34 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, aerr)
 		return
 	}
-	var req shared.CompleteRequest
-	if err := decodeBody(r, &req); err != nil {
+	if err := s.complete(w, r, p); err != nil {
+		s.opts.Metrics.SignIn(p.Info().ID, string(asAPIError(err).body.Code))
 		s.writeError(w, r, err)
 		return
 	}
+	s.opts.Metrics.SignIn(p.Info().ID, "ok")
+}
+
+// complete finishes a sign-in and writes the session, or returns why not.
+func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Provider) error {
+	var req shared.CompleteRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
 	if len(req.Params) > 20 {
-		s.writeError(w, r, badRequest("Too many callback parameters."))
-		return
+		return badRequest("Too many callback parameters.")
 	}
 	flow, aerr := s.readFlow(r)
 	if aerr != nil {
-		s.writeError(w, r, aerr)
-		return
+		return aerr
 	}
 	if flow.Provider != p.Info().ID {
 		// A callback for another provider than the one this browser
 		// started with: a mix-up, accidental or not.
-		s.writeError(w, r, errFlowExpired)
-		return
+		return errFlowExpired
 	}
 	if flow.Mode == shared.ModePIN && strings.TrimSpace(req.PIN) == "" {
-		s.writeError(w, r, badRequest("Type the PIN your university showed you."))
-		return
+		return badRequest("Type the PIN your university showed you.")
 	}
 	// The flow is single use: whatever happens next, this browser has to
 	// start again for another attempt.
@@ -115,25 +120,23 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 
 	creds, err := p.Complete(r.Context(), flow.Flow, provider.CompleteInput{Params: req.Params, PIN: req.PIN})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	user, err := p.User(r.Context(), &creds)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	st := sessionState{Provider: p.Info().ID, User: user, Creds: creds}
 	expiry, err := s.writeSession(w, st)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	s.log.InfoContext(r.Context(), "signed in", "provider", st.Provider)
 	writeJSON(w, http.StatusOK, shared.CompleteResponse{
 		ReturnTo: flow.ReturnTo,
 		Session:  shared.Session{SignedIn: true, Provider: st.Provider, User: &user, ExpiresAt: &expiry},
 	})
+	return nil
 }
 
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {

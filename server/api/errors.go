@@ -54,12 +54,18 @@ func providerError(err error) *apiError {
 	}
 }
 
+// asAPIError is err as the API reports it.
+func asAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return providerError(err)
+}
+
 // writeError writes err as the JSON error envelope and logs it.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	var ae *apiError
-	if !errors.As(err, &ae) {
-		ae = providerError(err)
-	}
+	ae := asAPIError(err)
 	level := slog.LevelInfo
 	if ae.status >= 500 {
 		level = slog.LevelWarn

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -143,14 +144,21 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		id := newRequestID()
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		route := "unmatched"
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, &route)))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		s.opts.Metrics.Request(route, r.Method, sw.status, d)
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
 			slog.String("id", id),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
+			slog.String("route", route),
 			slog.Int("status", sw.status),
 			slog.Int("bytes", sw.bytes),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", d),
 		)
 	})
 }
@@ -159,4 +167,19 @@ func newRequestID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// routeKey carries a *string through which the handler that serves a
+// request names its route pattern for logs and metrics: the outer
+// middleware runs before any mux has matched.
+type routeKey struct{}
+
+// labeled names h's route for logRequests.
+func labeled(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*p = route
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -7,13 +7,16 @@ import (
 // routes declares every route of the backend.
 func (s *Server) routes() (http.Handler, error) {
 	api := http.NewServeMux()
-	api.HandleFunc("GET /api/providers", s.handleProviders)
-	api.HandleFunc("POST /api/auth/{id}/start", s.handleStart)
-	api.HandleFunc("POST /api/auth/{id}/complete", s.handleComplete)
-	api.HandleFunc("POST /api/auth/logout", s.handleLogout)
-	api.HandleFunc("GET /api/session", s.handleSession)
-	api.HandleFunc("GET /api/timetable", s.handleTimetable)
-	api.HandleFunc("/api/", s.handleUnknownAPI)
+	handle := func(pattern string, h http.HandlerFunc) { api.Handle(pattern, labeled(pattern, h)) }
+	handle("GET /api/providers", s.handleProviders)
+	handle("GET /api/session", s.handleSession)
+	handle("GET /api/timetable", s.handleTimetable)
+	// Sign-in endpoints cost the university a token request each: limited.
+	auth := func(pattern string, h http.HandlerFunc) { api.Handle(pattern, labeled(pattern, s.rateLimited(h))) }
+	auth("POST /api/auth/{id}/start", s.handleStart)
+	auth("POST /api/auth/{id}/complete", s.handleComplete)
+	auth("POST /api/auth/logout", s.handleLogout)
+	handle("/api/", s.handleUnknownAPI)
 
 	csrf, err := s.csrfProtection()
 	if err != nil {
@@ -21,9 +24,14 @@ func (s *Server) routes() (http.Handler, error) {
 	}
 	root := http.NewServeMux()
 	root.Handle("/api/", s.corsHandler(csrf(noStore(api))))
-	for prefix, h := range s.opts.Mounts {
-		root.Handle(prefix, h)
+	root.Handle("GET /healthz", labeled("GET /healthz", http.HandlerFunc(s.handleHealth)))
+	root.Handle("GET /readyz", labeled("GET /readyz", http.HandlerFunc(s.handleReady)))
+	if s.opts.Metrics != nil {
+		root.Handle("GET /metrics", labeled("GET /metrics", noStore(s.opts.Metrics.Handler())))
 	}
-	root.Handle("/", s.opts.PWA)
+	for prefix, h := range s.opts.Mounts {
+		root.Handle(prefix, labeled(prefix, h))
+	}
+	root.Handle("/", labeled("pwa", s.opts.PWA))
 	return s.logRequests(recoverPanics(s.log, securityHeaders(root))), nil
 }

@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
+	"github.com/campusweek/campusweek/server/metrics"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/seal"
 )
@@ -29,6 +31,17 @@ type Options struct {
 	// Mounts are extra handlers by path prefix, e.g. the demo sandbox.
 	Mounts map[string]http.Handler
 	Logger *slog.Logger
+	// Metrics records request and sign-in metrics and serves /metrics;
+	// nil disables them.
+	Metrics *metrics.Metrics
+	// AuthRateLimit bounds POST /api/auth/... per client address; zero
+	// means DefaultRateLimit.
+	AuthRateLimit RateLimit
+	// ClientIPHeader names the header (e.g. X-Forwarded-For) in which a
+	// trusted reverse proxy passes the client's address. Empty means the
+	// TCP peer is the client; set it only behind such a proxy, since
+	// clients can send the header themselves.
+	ClientIPHeader string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -40,6 +53,8 @@ type Server struct {
 	providers map[string]provider.Provider
 	cookies   cookieNames
 	log       *slog.Logger
+	limiter   *limiter
+	draining  atomic.Bool
 	handler   http.Handler
 }
 
@@ -65,6 +80,7 @@ func New(opts Options) (*Server, error) {
 		providers: map[string]provider.Provider{},
 		cookies:   newCookieNames(opts.PublicURL.Scheme == "https"),
 		log:       opts.Logger,
+		limiter:   newLimiter(opts.AuthRateLimit, opts.Now),
 	}
 	for _, p := range opts.Providers {
 		id := p.Info().ID
@@ -87,3 +103,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) now() time.Time { return s.opts.Now() }
+
+// Drain makes /readyz fail, so that load balancers stop sending new
+// requests before the server shuts down. Requests are still served.
+func (s *Server) Drain() { s.draining.Store(true) }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -14,6 +15,9 @@ import (
 // MaxRangeDays bounds one timetable request: a long term and a bit.
 const MaxRangeDays = 190
 
+// timetableBudget bounds the upstream work of one timetable request.
+const timetableBudget = 30 * time.Second
+
 func (s *Server) handleTimetable(w http.ResponseWriter, r *http.Request) {
 	from, to, aerr := parseRange(r, s.now())
 	if aerr != nil {
@@ -26,7 +30,11 @@ func (s *Server) handleTimetable(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errSignedOut)
 		return
 	}
-	ctx := provider.WithLanguages(r.Context(), acceptLanguages(r.Header.Get("Accept-Language"))...)
+	// However slow the university, the student gets an answer (504 at
+	// worst) in bounded time.
+	ctx, cancel := context.WithTimeout(r.Context(), timetableBudget)
+	defer cancel()
+	ctx = provider.WithLanguages(ctx, acceptLanguages(r.Header.Get("Accept-Language"))...)
 	before := st.Creds
 	events, err := p.Timetable(ctx, &st.Creds, from, to)
 	if err != nil {
