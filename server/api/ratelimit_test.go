@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -32,7 +33,7 @@ func TestLimiterPrunes(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	l := newLimiter(RateLimit{PerSecond: 1, Burst: 1}, func() time.Time { return now })
 	for i := range maxClients {
-		l.clients[string(rune(i))] = &client{seen: now}
+		l.clients[strconv.Itoa(i)] = &client{seen: now}
 	}
 	now = now.Add(clientIdle + time.Second)
 	l.allow("fresh")
