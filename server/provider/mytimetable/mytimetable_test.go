@@ -30,7 +30,7 @@ type fakeServer struct {
 	calls     atomic.Int32
 }
 
-func newFake(t *testing.T) *fakeServer {
+func newFake(t testing.TB) *fakeServer {
 	f := &fakeServer{valid: "tok-1", refresh: "ref-1"}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +82,7 @@ func newFake(t *testing.T) *fakeServer {
 	return f
 }
 
-func newProvider(t *testing.T, f *fakeServer) *Provider {
+func newProvider(t testing.TB, f *fakeServer) *Provider {
 	base, err := config.ParseBaseURL(f.URL + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -201,4 +201,23 @@ func TestSignedOutWhenRefreshFails(t *testing.T) {
 			t.Errorf("%s: err = %v, want signed out", name, err)
 		}
 	}
+}
+
+// FuzzCallbackParams feeds arbitrary callback parameters to Complete: it
+// must never panic, and it may only succeed with the flow's own state.
+func FuzzCallbackParams(f *testing.F) {
+	fake := newFake(f)
+	p := newProvider(f, fake)
+	flow := provider.Flow{Token: "the-state", Callback: "https://cw.example/auth/callback/tud"}
+	f.Add("good-code", "the-state", "")
+	f.Add("", "the-state", "access_denied")
+	f.Add("x", "", "server_error")
+	f.Add("good-code", "the-statE", "")
+	f.Fuzz(func(t *testing.T, code, state, e string) {
+		params := map[string]string{"code": code, "state": state, "error": e}
+		_, err := p.Complete(context.Background(), flow, provider.CompleteInput{Params: params})
+		if err == nil && (state != "the-state" || e != "" || code != "good-code") {
+			t.Fatalf("signed in with %v", params)
+		}
+	})
 }
