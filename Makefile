@@ -14,8 +14,21 @@ all: build
 
 build: wasm server
 
-wasm:
+# The wasm is rebuilt when the Go code it is made of changes, and then
+# precompressed (brotli and gzip, served by Accept-Encoding).
+WASM_SRC  := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum
+PRECOMP   := $(WASM).br $(WASM).gz web/app.css.br web/app.css.gz
+
+wasm: $(WASM) $(PRECOMP)
+
+$(WASM): $(WASM_SRC)
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(WASM) ./app
+
+$(WASM).br $(WASM).gz &: $(WASM)
+	$(GO) run ./server/cmd/precompress $(WASM)
+
+web/app.css.br web/app.css.gz &: web/app.css
+	$(GO) run ./server/cmd/precompress web/app.css
 
 server:
 	$(GO) build -trimpath -o $(SERVER) ./server
@@ -39,4 +52,4 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
-	rm -rf bin $(WASM) $(WASM).gz $(WASM).br
+	rm -rf bin $(WASM) $(PRECOMP)
