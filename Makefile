@@ -48,7 +48,10 @@ vet:
 test: build fmt-check vet
 	CAMPUSWEEK_BROWSER_TESTS=required $(GO) test -count=1 -timeout 15m ./...
 
-bench:
+# Performance figures as ratios (sizes, backend overhead, term sync, first
+# paint), the load test, and the Go benchmarks of the hot paths.
+bench: build
+	$(GO) run ./server/cmd/benchreport -web web
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
