@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,7 +51,7 @@ button{flex:1;font-size:1rem;padding:12px;border-radius:6px;border:1px solid #0b
 #pin{font:700 2rem/1.2 ui-monospace,monospace;letter-spacing:.2em;text-align:center;background:#eef1f5;border-radius:8px;padding:14px;margin:16px 0}
 .note{color:#5b6677;font-size:.875rem}
 </style></head><body>
-<header>{{.Institution}}<small>USOS API &middot; sandbox</small></header>
+<header>{{.Institution}}<small>{{.System}} &middot; sandbox</small></header>
 <main>{{end}}
 {{define "foot"}}</main></body></html>{{end}}
 
@@ -97,17 +98,23 @@ button{flex:1;font-size:1rem;padding:12px;border-radius:6px;border:1px solid #0b
 // pageData feeds the templates above.
 type pageData struct {
 	Title, Institution, Application string
+	System                          string // "USOS API" or "MyTimetable", under the institution name
 	Message                         string
 	Scopes                          []string
 	Students                        []Student
 	Action, Token, CSRF, PIN        string
 }
 
-// renderPage writes one HTML page with headers that fit a consent page:
-// no framing (clickjacking), no caching, no referrer (the URL holds the
-// request token) and no script at all.
+// renderPage writes one of the USOS pages.
 func (u *USOS) renderPage(w http.ResponseWriter, status int, name string, d pageData) {
-	d.Institution = u.name
+	d.Institution, d.System = u.name, "USOS API"
+	writeTemplate(w, status, pageTemplates, name, d, u.log)
+}
+
+// writeTemplate writes one HTML page with headers that fit a consent page:
+// no framing (clickjacking), no caching, no referrer (the URL holds the
+// request token or the OAuth 2 state) and no script at all.
+func writeTemplate(w http.ResponseWriter, status int, set *template.Template, name string, d any, log *slog.Logger) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
@@ -116,8 +123,8 @@ func (u *USOS) renderPage(w http.ResponseWriter, status int, name string, d page
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	if err := pageTemplates.ExecuteTemplate(w, name, d); err != nil {
-		u.log.Error("usos sandbox: rendering page", "page", name, "err", err)
+	if err := set.ExecuteTemplate(w, name, d); err != nil {
+		log.Error("sandbox: rendering page", "page", name, "err", err)
 	}
 }
 

@@ -37,6 +37,16 @@
 //   - A failed signature check includes the server's base string in the
 //     reply ("signature_base_string"), which real installations do not.
 //
+// MyTimetable is one MyTimetable installation, the timetabling system of
+// Dutch and Belgian universities: OAuth 2 with the authorization-code
+// grant only (client secret in the token request body, exact redirect URI
+// match, single-use 5-minute codes, optional non-rotating refresh tokens),
+// and the API methods api/v0/user and api/v0/timetable, which answer XML
+// unless asked for JSON. Its type documentation lists the endpoints and
+// the choices a client author must match. The demo students are the same
+// in both installations; MyTimetable events are generated in
+// Europe/Amsterdam time over a term that always spans a DST change.
+//
 // All state is in memory, bounded and pruned; nothing is persisted.
 package sandbox
 
