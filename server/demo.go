@@ -13,17 +13,20 @@ import (
 	"github.com/campusweek/campusweek/shared"
 )
 
-// demo is the built-in sandbox wiring: a USOS installation served by this
-// very process, and the provider configuration pointing at it.
+// demo is the built-in sandbox wiring: a USOS installation and a
+// MyTimetable installation served by this very process, and the provider
+// configurations pointing at them.
 type demo struct {
-	prefix    string
-	handler   http.Handler
+	mounts    map[string]http.Handler // by path prefix, with a trailing slash
 	providers []config.Provider
 }
 
+const (
+	demoUSOSPrefix = "/sandbox/usos"
+	demoMTTPrefix  = "/sandbox/mytimetable"
+)
+
 func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
-	const prefix = "/sandbox/usos"
-	secret := rand.Text() // a fresh consumer secret every start
 	if len(cfg.SessionKeys) == 0 {
 		// Ephemeral keys: demo sessions do not survive a restart.
 		key := make([]byte, 32)
@@ -32,27 +35,54 @@ func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 		}
 		cfg.SessionKeys = [][]byte{key}
 	}
-	base, err := config.ParseBaseURL(cfg.PublicURL.String() + prefix + "/")
+	public := cfg.PublicURL.String()
+	usosBase, err := config.ParseBaseURL(public + demoUSOSPrefix + "/")
 	if err != nil {
 		return nil, fmt.Errorf("demo sandbox base URL: %w", err)
 	}
-	sb := sandbox.NewUSOS(sandbox.USOSConfig{
-		Prefix:    prefix,
+	mttBase, err := config.ParseBaseURL(public + demoMTTPrefix + "/")
+	if err != nil {
+		return nil, fmt.Errorf("demo sandbox base URL: %w", err)
+	}
+	// Fresh secrets every start: nothing to leak, nothing to configure.
+	consumerSecret, clientSecret := rand.Text(), rand.Text()
+	const usosID, mttID = "demo-usos", "demo-mytimetable"
+	usosSandbox := sandbox.NewUSOS(sandbox.USOSConfig{
+		Prefix:    demoUSOSPrefix,
 		Name:      "Sandbox University (USOS)",
-		Consumers: map[string]string{"campusweek-demo": secret},
+		Consumers: map[string]string{"campusweek-demo": consumerSecret},
 		Logger:    log.With("component", "sandbox-usos"),
 	})
+	mttSandbox := sandbox.NewMyTimetable(sandbox.MyTimetableConfig{
+		Prefix: demoMTTPrefix,
+		Name:   "Sandbox Hogeschool (MyTimetable)",
+		Clients: map[string]sandbox.MyTimetableClient{"campusweek-demo": {
+			Secret:       clientSecret,
+			RedirectURIs: []string{public + "/auth/callback/" + mttID},
+		}},
+		Logger: log.With("component", "sandbox-mytimetable"),
+	})
 	return &demo{
-		prefix:  prefix,
-		handler: sb,
+		mounts: map[string]http.Handler{
+			demoUSOSPrefix + "/": usosSandbox,
+			demoMTTPrefix + "/":  mttSandbox,
+		},
 		providers: []config.Provider{{
-			ID:             "demo-usos",
+			ID:             usosID,
 			Kind:           shared.KindUSOS,
 			Name:           "Sandbox University (USOS)",
-			BaseURL:        base,
+			BaseURL:        usosBase,
 			ConsumerKey:    "campusweek-demo",
-			ConsumerSecret: secret,
+			ConsumerSecret: consumerSecret,
 			Scopes:         []string{"studies"},
+		}, {
+			ID:           mttID,
+			Kind:         shared.KindMyTimetable,
+			Name:         "Sandbox Hogeschool (MyTimetable)",
+			BaseURL:      mttBase,
+			ClientID:     "campusweek-demo",
+			ClientSecret: clientSecret,
+			Scopes:       []string{"user_read", "profile_read"},
 		}},
 	}, nil
 }

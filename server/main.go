@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -85,12 +86,12 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		if err != nil {
 			return err
 		}
-		mounts[d.prefix+"/"] = d.handler
+		maps.Copy(mounts, d.mounts)
 		for _, pc := range d.providers {
 			providers = append(providers, newProvider(pc, true, log, m))
 		}
-		log.Warn("DEMO MODE: signing in uses the built-in sandbox university with made-up students and classes; sessions end when the server restarts",
-			"sandbox", cfg.PublicURL.String()+d.prefix+"/")
+		log.Warn("DEMO MODE: signing in uses the built-in sandbox universities with made-up students and classes; sessions end when the server restarts",
+			"usos", cfg.PublicURL.String()+demoUSOSPrefix+"/", "mytimetable", cfg.PublicURL.String()+demoMTTPrefix+"/")
 	}
 
 	sealer, err := seal.New(cfg.SessionKeys...)
