@@ -19,10 +19,12 @@ func TestProvidersListsNoSecrets(t *testing.T) {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 	ps := decode[[]shared.Provider](t, r)
-	if len(ps) != 1 || ps[0] != (shared.Provider{ID: "uni", Kind: shared.KindUSOS, Name: "Test University"}) {
+	if len(ps) != 2 || ps[0] != (shared.Provider{ID: "uni", Kind: shared.KindUSOS, Name: "Test University"}) ||
+		ps[1] != (shared.Provider{ID: "mtt", Kind: shared.KindMyTimetable, Name: "Test Hogeschool"}) {
 		t.Fatalf("providers: %+v", ps)
 	}
-	if bytes.Contains(r.body, []byte(consumerSecret)) || bytes.Contains(r.body, []byte(consumerKey)) {
+	if bytes.Contains(r.body, []byte(consumerSecret)) || bytes.Contains(r.body, []byte(consumerKey)) ||
+		bytes.Contains(r.body, []byte(clientSecret)) || bytes.Contains(r.body, []byte(clientID)) {
 		t.Fatal("provider list leaks consumer credentials")
 	}
 	if r.header.Get("Cache-Control") != "no-store" {
@@ -358,5 +360,14 @@ func TestSecurityHeaders(t *testing.T) {
 		if got := r.header.Get(k); got != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
+	}
+	csp := r.header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "script-src 'self' 'wasm-unsafe-eval';", "frame-ancestors 'none'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "*") {
+		t.Errorf("Content-Security-Policy %q allows inline code or any origin", csp)
 	}
 }

@@ -18,7 +18,9 @@ import (
 
 	"github.com/campusweek/campusweek/server/api"
 	"github.com/campusweek/campusweek/server/config"
+	"github.com/campusweek/campusweek/server/metrics"
 	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/provider/mytimetable"
 	"github.com/campusweek/campusweek/server/provider/usos"
 	"github.com/campusweek/campusweek/server/sandbox"
 	"github.com/campusweek/campusweek/server/seal"
@@ -28,6 +30,8 @@ import (
 const (
 	consumerKey    = "test-consumer"
 	consumerSecret = "consumer-secret-Zk81qP"
+	clientID       = "test-client"
+	clientSecret   = "client-secret-Wq72rX"
 )
 
 // syncBuffer collects log output written from several goroutines.
@@ -48,13 +52,17 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// env is a backend wired to a sandbox USOS installation, both on real
+// env is a backend wired to a sandbox USOS installation (provider "uni")
+// and a sandbox MyTimetable installation (provider "mtt"), all on real
 // loopback HTTP servers, and a browser-like client with a cookie jar.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	sandbox *sandbox.USOS
 	sbURL   string
+	mtt     *sandbox.MyTimetable
+	mttURL  string
 	api     *httptest.Server
+	server  *api.Server
 	client  *http.Client
 	logs    *syncBuffer
 	clock   *clock
@@ -78,10 +86,18 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 type envOptions struct {
-	scopes []string
+	scopes    []string // USOS
+	mttScopes []string
+	noRefresh bool // the MyTimetable client gets no refresh tokens
+	rateLimit api.RateLimit
+	metrics   *metrics.Metrics
+	// usosFront, when set, wraps the USOS sandbox (to inject faults).
+	usosFront      func(http.Handler) http.Handler
+	callTimeout    time.Duration // per upstream call; default 5 s
+	allowedOrigins []string
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	e := &env{t: t, logs: &syncBuffer{}, clock: &clock{}}
 	log := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -90,7 +106,14 @@ func newEnv(t *testing.T, o envOptions) *env {
 		Consumers: map[string]string{consumerKey: consumerSecret},
 		Logger:    log,
 	})
-	sb := httptest.NewServer(e.sandbox)
+	var front http.Handler = e.sandbox
+	if o.usosFront != nil {
+		front = o.usosFront(front)
+	}
+	if o.callTimeout == 0 {
+		o.callTimeout = 5 * time.Second
+	}
+	sb := httptest.NewServer(front)
 	t.Cleanup(sb.Close)
 	e.sbURL = sb.URL + "/"
 
@@ -107,21 +130,45 @@ func newEnv(t *testing.T, o envOptions) *env {
 	p := usos.New(config.Provider{
 		ID: "uni", Kind: shared.KindUSOS, Name: "Test University", BaseURL: base,
 		ConsumerKey: consumerKey, ConsumerSecret: consumerSecret, Scopes: o.scopes,
-	}, usos.Options{Logger: log, CallTimeout: 5 * time.Second})
+	}, usos.Options{Logger: log, CallTimeout: o.callTimeout})
+
+	e.mtt = sandbox.NewMyTimetable(sandbox.MyTimetableConfig{
+		Clients: map[string]sandbox.MyTimetableClient{clientID: {
+			Secret:       clientSecret,
+			RedirectURIs: []string{public.String() + "/auth/callback/mtt"},
+			NoRefresh:    o.noRefresh,
+		}},
+		Logger: log,
+	})
+	mttServer := httptest.NewServer(e.mtt)
+	t.Cleanup(mttServer.Close)
+	e.mttURL = mttServer.URL + "/"
+	mttBase, err := config.ParseBaseURL(e.mttURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mytimetable.New(config.Provider{
+		ID: "mtt", Kind: shared.KindMyTimetable, Name: "Test Hogeschool", BaseURL: mttBase,
+		ClientID: clientID, ClientSecret: clientSecret, Scopes: o.mttScopes,
+	}, mytimetable.Options{Logger: log, CallTimeout: o.callTimeout})
 	sealer, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv, err := api.New(api.Options{
-		PublicURL: public,
-		Providers: []provider.Provider{p},
-		Sealer:    sealer,
-		Logger:    log,
-		Now:       e.clock.Now,
+		PublicURL:      public,
+		Providers:      []provider.Provider{p, m},
+		Sealer:         sealer,
+		Logger:         log,
+		Now:            e.clock.Now,
+		AuthRateLimit:  o.rateLimit,
+		AllowedOrigins: o.allowedOrigins,
+		Metrics:        o.metrics,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.server = srv
 	e.api = httptest.NewUnstartedServer(srv)
 	e.api.Listener.Close()
 	e.api.Listener = ln
@@ -133,7 +180,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 
 // newBrowser is an HTTP client that keeps cookies and does not follow
 // redirects, so tests can look at each hop.
-func newBrowser(t *testing.T) *http.Client {
+func newBrowser(t testing.TB) *http.Client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +237,7 @@ func (e *env) get(path string) response { return e.do(e.client, "GET", path, nil
 
 func (e *env) post(path string, body any) response { return e.do(e.client, "POST", path, body, nil) }
 
-func decode[T any](t *testing.T, r response) T {
+func decode[T any](t testing.TB, r response) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(r.body, &v); err != nil {

@@ -1,0 +1,83 @@
+package api_test
+
+import (
+	"bufio"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/campusweek/campusweek/server/api"
+	"github.com/campusweek/campusweek/server/metrics"
+)
+
+// BenchmarkLoad is the load test (make bench): many signed-in students
+// reading their week at once through the backend, against the sandbox on
+// loopback. It reports throughput, errors (which must be zero) and the
+// process's peak resident memory.
+func BenchmarkLoad(b *testing.B) {
+	const students = 200
+	e := newEnv(b, envOptions{
+		metrics:   metrics.New(),
+		rateLimit: api.RateLimit{PerSecond: 1e6, Burst: 1e6}, // all from 127.0.0.1
+	})
+	// Keep-alive connections, as browsers have; Go's default keeps 2.
+	transport := &http.Transport{MaxIdleConns: students, MaxIdleConnsPerHost: students}
+	defer transport.CloseIdleConnections()
+	clients := make([]*http.Client, students)
+	for i := range clients {
+		e.client = newBrowser(b)
+		e.client.Transport = transport
+		e.signIn()
+		clients[i] = e.client
+	}
+	var next, errs atomic.Int64
+	b.SetParallelism(max(1, students/runtime.GOMAXPROCS(0))) // one goroutine per student
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		c := clients[next.Add(1)%students]
+		for pb.Next() {
+			resp, err := c.Get(e.api.URL + "/api/timetable")
+			if err != nil {
+				errs.Add(1)
+				continue
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				errs.Add(1)
+			}
+		}
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(errs.Load()), "errors")
+	if rss := peakRSS(); rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+	}
+	if errs.Load() > 0 {
+		b.Fatalf("%d of %d requests failed", errs.Load(), b.N)
+	}
+}
+
+// peakRSS reads the process's peak resident set size (Linux), in bytes.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
