@@ -4,19 +4,41 @@ import (
 	"net/http"
 )
 
-// routes declares every route of the backend.
+// route is one route of the JSON API.
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+	// limited routes cost the university a token request each, so they
+	// are rate-limited per client.
+	limited bool
+}
+
+// apiRoutes declares every route of the JSON API. openapi.yaml documents
+// each of them; a test keeps the two in step.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{pattern: "GET /api/providers", handler: s.handleProviders},
+		{pattern: "GET /api/session", handler: s.handleSession},
+		{pattern: "GET /api/timetable", handler: s.handleTimetable},
+		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
+		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
+		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true},
+	}
+}
+
+// routes assembles the whole backend: the API behind CORS, CSRF checks and
+// no-store; probes and metrics; mounts (the demo sandboxes); the PWA for
+// everything else; and the middleware every response passes through.
 func (s *Server) routes() (http.Handler, error) {
 	api := http.NewServeMux()
-	handle := func(pattern string, h http.HandlerFunc) { api.Handle(pattern, labeled(pattern, h)) }
-	handle("GET /api/providers", s.handleProviders)
-	handle("GET /api/session", s.handleSession)
-	handle("GET /api/timetable", s.handleTimetable)
-	// Sign-in endpoints cost the university a token request each: limited.
-	auth := func(pattern string, h http.HandlerFunc) { api.Handle(pattern, labeled(pattern, s.rateLimited(h))) }
-	auth("POST /api/auth/{id}/start", s.handleStart)
-	auth("POST /api/auth/{id}/complete", s.handleComplete)
-	auth("POST /api/auth/logout", s.handleLogout)
-	handle("/api/", s.handleUnknownAPI)
+	for _, r := range s.apiRoutes() {
+		var h http.Handler = r.handler
+		if r.limited {
+			h = s.rateLimited(h)
+		}
+		api.Handle(r.pattern, labeled(r.pattern, h))
+	}
+	api.Handle("/api/", labeled("/api/", http.HandlerFunc(s.handleUnknownAPI)))
 
 	csrf, err := s.csrfProtection()
 	if err != nil {
