@@ -49,7 +49,7 @@ func FuzzParseRange(f *testing.F) {
 	f.Fuzz(func(t *testing.T, query string) {
 		r := httptest.NewRequest("GET", "/api/timetable", nil)
 		r.URL.RawQuery = query
-		from, to, aerr := parseRange(r, now)
+		from, to, aerr := parseRange(r, now, 1)
 		if aerr != nil {
 			if aerr.status != http.StatusBadRequest {
 				t.Fatalf("%q: status %d", query, aerr.status)

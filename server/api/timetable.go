@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campusweek/campusweek/server/ical"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/shared"
 )
@@ -19,17 +21,93 @@ const MaxRangeDays = 190
 const timetableBudget = 30 * time.Second
 
 func (s *Server) handleTimetable(w http.ResponseWriter, r *http.Request) {
-	from, to, aerr := parseRange(r, s.now())
+	from, to, aerr := parseRange(r, s.now(), 1)
 	if aerr != nil {
 		s.writeError(w, r, aerr)
 		return
 	}
+	tt, _, err := s.timetable(w, r, from, to)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, tt)
+}
+
+// exportWeeks is the default range of a calendar export: a term ahead.
+const exportWeeks = 16
+
+// handleTimetableICS serves the same events as an iCalendar download.
+func (s *Server) handleTimetableICS(w http.ResponseWriter, r *http.Request) {
+	from, to, aerr := parseRange(r, s.now(), exportWeeks)
+	if aerr != nil {
+		s.writeError(w, r, aerr)
+		return
+	}
+	tt, st, err := s.timetable(w, r, from, to)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeICS(w, tt, st.Provider, "attachment")
+}
+
+// writeICS renders tt as an iCalendar file.
+func (s *Server) writeICS(w http.ResponseWriter, tt shared.Timetable, providerID, disposition string) {
+	name := "CampusWeek"
+	if p, ok := s.providers[providerID]; ok {
+		name += ": " + p.Info().Name
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/calendar; charset=utf-8")
+	h.Set("Content-Disposition", disposition+`; filename="campusweek-`+providerID+`.ics"`)
+	var b bytes.Buffer
+	if err := ical.Write(&b, tt, ical.Options{Name: name, Domain: s.opts.PublicURL.Hostname(), Refresh: feedRefresh}); err != nil {
+		s.log.Error("rendering iCalendar", "err", err)
+		writeJSON(w, http.StatusInternalServerError, shared.ErrorResponse{Error: shared.Error{
+			Code: shared.CodeInternal, Message: "Something went wrong on our side."}})
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(b.Bytes())
+}
+
+// feedRefresh is how often calendar apps are asked to re-fetch a feed.
+const feedRefresh = 6 * time.Hour
+
+// timetable reads the signed-in student's events in [from, to]. It
+// re-seals credentials the provider refreshed and drops a session the
+// university rejected.
+func (s *Server) timetable(w http.ResponseWriter, r *http.Request, from, to shared.Date) (shared.Timetable, sessionState, error) {
 	st, p, _, err := s.readSession(r)
 	if err != nil {
 		s.clearCookie(w, s.cookies.session)
-		s.writeError(w, r, errSignedOut)
-		return
+		return shared.Timetable{}, st, errSignedOut
 	}
+	tt, err := s.readTimetable(r, p, &st, from, to)
+	if err != nil {
+		if providerError(err) == errSignedOut {
+			s.clearCookie(w, s.cookies.session)
+		}
+		return tt.Timetable, st, err
+	}
+	if tt.refreshed {
+		if _, err := s.writeSession(w, st); err != nil {
+			return shared.Timetable{}, st, err
+		}
+	}
+	return tt.Timetable, st, nil
+}
+
+// fetched is a timetable and whether reading it refreshed the credentials.
+type fetched struct {
+	shared.Timetable
+	refreshed bool
+}
+
+// readTimetable asks the provider, within the time budget, in the
+// student's languages.
+func (s *Server) readTimetable(r *http.Request, p provider.Provider, st *sessionState, from, to shared.Date) (fetched, error) {
 	// However slow the university, the student gets an answer (504 at
 	// worst) in bounded time.
 	ctx, cancel := context.WithTimeout(r.Context(), timetableBudget)
@@ -38,37 +116,29 @@ func (s *Server) handleTimetable(w http.ResponseWriter, r *http.Request) {
 	before := st.Creds
 	events, err := p.Timetable(ctx, &st.Creds, from, to)
 	if err != nil {
-		aerr := providerError(err)
-		if aerr == errSignedOut {
-			s.clearCookie(w, s.cookies.session)
-		}
-		s.writeError(w, r, aerr)
-		return
-	}
-	if !reflect.DeepEqual(before, st.Creds) { // refreshed: keep the new token
-		if _, err := s.writeSession(w, st); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+		return fetched{}, err
 	}
 	if events == nil {
 		events = []shared.Event{}
 	}
-	writeJSON(w, http.StatusOK, shared.Timetable{
-		Provider:  st.Provider,
-		From:      from,
-		To:        to,
-		FetchedAt: s.now().UTC().Truncate(time.Second),
-		Events:    events,
-	})
+	return fetched{
+		Timetable: shared.Timetable{
+			Provider:  st.Provider,
+			From:      from,
+			To:        to,
+			FetchedAt: s.now().UTC().Truncate(time.Second),
+			Events:    events,
+		},
+		refreshed: !reflect.DeepEqual(before, st.Creds),
+	}, nil
 }
 
-// parseRange reads from/to (inclusive, YYYY-MM-DD). Without them it is the
-// current Monday-to-Sunday week.
-func parseRange(r *http.Request, now time.Time) (shared.Date, shared.Date, *apiError) {
+// parseRange reads from/to (inclusive, YYYY-MM-DD). Without them it is
+// the given number of weeks from the current Monday.
+func parseRange(r *http.Request, now time.Time, weeks int) (shared.Date, shared.Date, *apiError) {
 	q := r.URL.Query()
 	from := shared.DateOf(now).Monday()
-	to := from.AddDays(6)
+	to := from.AddDays(7*weeks - 1)
 	if v := q.Get("from"); v != "" {
 		d, err := shared.ParseDate(v)
 		if err != nil {
