@@ -25,6 +25,10 @@ const (
 	CodeTooLarge ErrorCode = "too_large"
 	// CodeUnsupportedMediaType (415): the body is not application/json.
 	CodeUnsupportedMediaType ErrorCode = "unsupported_media_type"
+	// CodeUnsupported (409): the student's university cannot do this, e.g.
+	// grant the long-lived access a calendar subscription needs; Message
+	// says why.
+	CodeUnsupported ErrorCode = "unsupported"
 	// CodeRateLimited (429): too many requests; retry later.
 	CodeRateLimited ErrorCode = "rate_limited"
 	// CodeUpstream (502): the university's system failed or answered

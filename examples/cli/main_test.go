@@ -6,7 +6,6 @@ import (
 	"context"
 	"io"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -74,7 +73,10 @@ func TestPINSignInPrintsTheWeek(t *testing.T) {
 	if authURL == "" {
 		t.Fatalf("no sign-in address printed:\n%s", out.String())
 	}
-	pin := approve(t, sb.URL, authURL)
+	pin, err := sandbox.ApprovePIN(nil, authURL, "123456")
+	if err != nil {
+		t.Fatal(err)
+	}
 	go io.WriteString(pinOut, pin+"\n")
 	rest, _ := io.ReadAll(outR)
 	out.Write(rest)
@@ -88,33 +90,4 @@ func TestPINSignInPrintsTheWeek(t *testing.T) {
 	if !regexp.MustCompile(`\d\d:\d\d-\d\d:\d\d`).MatchString(text) {
 		t.Errorf("no class printed:\n%s", text)
 	}
-}
-
-func approve(t *testing.T, sandboxURL, authURL string) string {
-	t.Helper()
-	resp, err := http.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	field := func(name string) string {
-		m := regexp.MustCompile(`name="` + name + `" value="([^"]+)"`).FindSubmatch(page)
-		if m == nil {
-			t.Fatalf("no %s on the consent page:\n%s", name, page)
-		}
-		return string(m[1])
-	}
-	resp, err = http.PostForm(sandboxURL+"/services/oauth/authorize", url.Values{
-		"oauth_token": {field("oauth_token")}, "csrf": {field("csrf")}, "student": {"123456"}, "decision": {"allow"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := regexp.MustCompile(`id="pin">([^<]+)<`).FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no PIN:\n%s", page)
-	}
-	return strings.TrimSpace(string(m[1]))
 }

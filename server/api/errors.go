@@ -70,7 +70,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if ae.status >= 500 {
 		level = slog.LevelWarn
 	}
-	s.log.Log(r.Context(), level, "request failed", "path", r.URL.Path, "status", ae.status, "code", ae.body.Code, "err", err)
+	s.log.Log(r.Context(), level, "request failed", "path", logPath(r), "status", ae.status, "code", ae.body.Code, "err", err)
 	writeJSON(w, ae.status, shared.ErrorResponse{Error: ae.body})
 }
 

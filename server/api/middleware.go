@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/rs/cors"
@@ -102,7 +103,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				log.ErrorContext(r.Context(), "panic", "path", logPath(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				writeJSON(w, http.StatusInternalServerError, shared.ErrorResponse{Error: shared.Error{
 					Code: shared.CodeInternal, Message: "Something went wrong on our side.",
 				}})
@@ -154,7 +155,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
 			slog.String("id", id),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", logPath(r)),
 			slog.String("route", route),
 			slog.Int("status", sw.status),
 			slog.Int("bytes", sw.bytes),
@@ -182,4 +183,13 @@ func labeled(route string, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// logPath is the request path as logs may show it: feed addresses carry
+// sealed access in their path, which is cut out.
+func logPath(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, feedPathPrefix) {
+		return feedPathPrefix + "…" + feedFile
+	}
+	return r.URL.Path
 }

@@ -24,6 +24,8 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
 		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true},
+		{pattern: "POST /api/feed", handler: s.handleFeedCreate, limited: true},
+		{pattern: "POST /api/feed/revoke", handler: s.handleFeedRevoke, limited: true},
 	}
 }
 
@@ -47,6 +49,9 @@ func (s *Server) routes() (http.Handler, error) {
 	}
 	root := http.NewServeMux()
 	root.Handle("/api/", s.corsHandler(csrf(noStore(api))))
+	// Calendar subscriptions: no cookies, no CORS, the access is in the path.
+	const feed = "GET " + feedPathPrefix + "{token}" + feedFile
+	root.Handle(feed, labeled(feed, http.HandlerFunc(s.handleFeed)))
 	root.Handle("GET /healthz", labeled("GET /healthz", http.HandlerFunc(s.handleHealth)))
 	root.Handle("GET /readyz", labeled("GET /readyz", http.HandlerFunc(s.handleReady)))
 	if s.opts.Metrics != nil {

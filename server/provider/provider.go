@@ -119,3 +119,11 @@ func Languages(ctx context.Context) []string {
 	}
 	return []string{"en"}
 }
+
+// Revocable is implemented by providers that report whether Revoke really
+// ends access at the university. Some (MyTimetable) have no revocation
+// endpoint: their Revoke does nothing, and access ends only when it
+// expires.
+type Revocable interface {
+	CanRevoke() bool
+}

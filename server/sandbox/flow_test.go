@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -475,5 +476,30 @@ func TestUsersUsers(t *testing.T) {
 	cfg, tok = e.dance("email", "")
 	if p := e.call(cfg, tok, "users/user", url.Values{"fields": {"email"}}); !strings.Contains(p.body, "@") {
 		t.Errorf("email with scope: %s", p.body)
+	}
+}
+
+func TestApprovePIN(t *testing.T) {
+	srv := httptest.NewServer(NewUSOS(USOSConfig{Consumers: map[string]string{"k": "s"}}))
+	defer srv.Close()
+	cfg := oauth1.Config{ConsumerKey: "k", ConsumerSecret: "s", CallbackURL: "oob", Endpoint: oauth1.Endpoint{
+		RequestTokenURL: srv.URL + "/services/oauth/request_token",
+		AuthorizeURL:    srv.URL + "/services/oauth/authorize",
+		AccessTokenURL:  srv.URL + "/services/oauth/access_token",
+	}}
+	tok, secret, err := cfg.RequestToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := cfg.AuthorizationURL(tok)
+	pin, err := ApprovePIN(nil, u.String(), "123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cfg.AccessToken(tok, secret, pin); err != nil {
+		t.Fatalf("the PIN does not work: %v", err)
+	}
+	if _, err := ApprovePIN(nil, srv.URL+"/services/oauth/authorize?oauth_token=nope", "123456"); err == nil {
+		t.Error("approved an unknown request token")
 	}
 }

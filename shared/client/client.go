@@ -116,6 +116,28 @@ func (c *Client) Timetable(ctx context.Context, from, to shared.Date) (shared.Ti
 	return tt, err
 }
 
+// CreateFeed makes a secret calendar subscription address for the
+// signed-in student (POST /api/feed). It fails with code "unsupported" when
+// the university grants only short-lived access.
+func (c *Client) CreateFeed(ctx context.Context) (shared.Feed, error) {
+	var f shared.Feed
+	err := c.do(ctx, "POST", "/api/feed", nil, struct{}{}, &f)
+	return f, err
+}
+
+// RevokeFeed ends a subscription address at the university
+// (POST /api/feed/revoke), which also ends the session that created it.
+func (c *Client) RevokeFeed(ctx context.Context, feedURL string) error {
+	return c.do(ctx, "POST", "/api/feed/revoke", nil, shared.FeedRevokeRequest{URL: feedURL}, nil)
+}
+
+// CalendarURL is the address of the iCalendar download of [from, to]
+// (GET /api/timetable.ics), for a link the browser follows with its
+// session cookie.
+func (c *Client) CalendarURL(from, to shared.Date) string {
+	return c.base + "/api/timetable.ics?" + url.Values{"from": {from.String()}, "to": {to.String()}}.Encode()
+}
+
 // do sends one request and decodes a 2xx JSON answer into out (when out is
 // non-nil and the body is not empty) or a non-2xx answer into *shared.Error.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
@@ -175,6 +197,8 @@ func codeForStatus(status int) shared.ErrorCode {
 		return shared.CodeForbidden
 	case 404:
 		return shared.CodeNotFound
+	case 409:
+		return shared.CodeUnsupported
 	case 413:
 		return shared.CodeTooLarge
 	case 415:

@@ -30,7 +30,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -216,39 +215,6 @@ func (l *lab) close() {
 	l.sandbox.Close()
 }
 
-var (
-	csrfField  = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	tokenField = regexp.MustCompile(`name="oauth_token" value="([^"]+)"`)
-	pinText    = regexp.MustCompile(`id="pin">([^<]+)<`)
-)
-
-// approve plays the student on the sandbox's consent page of an oob
-// request and returns the PIN it shows.
-func (l *lab) approve(authorizeURL string) (string, error) {
-	resp, err := http.Get(authorizeURL)
-	if err != nil {
-		return "", err
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	csrf, tok := csrfField.FindSubmatch(page), tokenField.FindSubmatch(page)
-	if csrf == nil || tok == nil {
-		return "", fmt.Errorf("no consent form: %.200s", page)
-	}
-	resp, err = http.PostForm(l.base+"services/oauth/authorize", url.Values{
-		"oauth_token": {string(tok[1])}, "csrf": {string(csrf[1])}, "student": {"123456"}, "decision": {"allow"}})
-	if err != nil {
-		return "", err
-	}
-	page, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	pin := pinText.FindSubmatch(page)
-	if pin == nil {
-		return "", fmt.Errorf("no PIN: %.200s", page)
-	}
-	return strings.TrimSpace(string(pin[1])), nil
-}
-
 func (l *lab) post(path, body string) (*http.Response, error) {
 	req, _ := http.NewRequest("POST", l.backend.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -268,7 +234,7 @@ func (l *lab) signInBackend() error {
 	if err := decodeJSON(resp, &start); err != nil {
 		return err
 	}
-	pin, err := l.approve(start.AuthorizeURL)
+	pin, err := sandbox.ApprovePIN(nil, start.AuthorizeURL, "123456")
 	if err != nil {
 		return err
 	}
@@ -296,7 +262,7 @@ func (l *lab) signInDirect(transport http.RoundTripper) error {
 	if err != nil {
 		return err
 	}
-	pin, err := l.approve(authURL.String())
+	pin, err := sandbox.ApprovePIN(nil, authURL.String(), "123456")
 	if err != nil {
 		return err
 	}

@@ -231,6 +231,10 @@ func (p *Provider) User(ctx context.Context, creds *provider.Credentials) (share
 // goes with the session cookie, the only place it was kept.
 func (p *Provider) Revoke(context.Context, *provider.Credentials) error { return nil }
 
+// CanRevoke implements provider.Revocable: MyTimetable cannot end access
+// early.
+func (p *Provider) CanRevoke() bool { return false }
+
 // Timetable implements provider.Provider. The range is read in windows of
 // daysPerCall days, concurrently, from local midnight of from to local
 // midnight after to.

@@ -486,3 +486,7 @@ func (r *recorder) status() int {
 
 // SupportsPIN reports that USOS offers the out-of-band (PIN) flow.
 func (p *Provider) SupportsPIN() bool { return true }
+
+// CanRevoke implements provider.Revocable: services/oauth/revoke_token
+// ends the access token at once.
+func (p *Provider) CanRevoke() bool { return true }

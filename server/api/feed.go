@@ -1,0 +1,168 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/seal"
+	"github.com/campusweek/campusweek/shared"
+)
+
+// Calendar subscriptions. Calendar apps cannot send cookies, so the feed's
+// address carries the access itself, sealed like a session cookie under its
+// own purpose: opaque, authenticated, expiring, and opened only by this
+// backend. The server stays stateless; revoking a feed revokes its access
+// at the university, where the university allows it.
+
+const (
+	// feedPurpose separates feed seals from cookies: a session cookie
+	// pasted into a feed address does not open, nor the reverse.
+	feedPurpose = "feed"
+	// feedTTL bounds every feed address.
+	feedTTL = 180 * 24 * time.Hour
+	// feedPathPrefix and feedFile frame the sealed value in the address.
+	feedPathPrefix = "/feed/"
+	feedFile       = "/campusweek.ics"
+	// feedPastWeeks and feedWeeks are the range a feed serves, around the
+	// current week.
+	feedPastWeeks = 1
+	feedWeeks     = 16
+)
+
+// handleFeedCreate makes a subscription address for the signed-in student.
+func (s *Server) handleFeedCreate(w http.ResponseWriter, r *http.Request) {
+	st, p, _, err := s.readSession(r)
+	if err != nil {
+		s.writeError(w, r, errSignedOut)
+		return
+	}
+	// A feed must keep working without the student: it needs access that
+	// does not end with a short-lived token.
+	if !st.Creds.Expiry.IsZero() && st.Creds.Refresh == "" {
+		s.writeError(w, r, newError(http.StatusConflict, shared.CodeUnsupported,
+			p.Info().Name+" gives CampusWeek access for a few hours only, so a calendar subscription would stop working soon. "+
+				"Download the calendar file instead, or ask the people running CampusWeek to enable long-lived access (USOS: the offline_access scope)."))
+		return
+	}
+	expiry := s.now().Add(feedTTL)
+	sealed, err := s.sealer().Seal(feedPurpose, st, expiry)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rv, ok := p.(provider.Revocable)
+	feed := shared.Feed{
+		URL:       s.publicOrigin() + feedPathPrefix + sealed + feedFile,
+		ExpiresAt: expiry.UTC().Truncate(time.Second),
+		Revocable: ok && rv.CanRevoke(),
+	}
+	if feed.Revocable {
+		feed.Note = "Anyone with this address sees your timetable. Revoking it also signs you out of CampusWeek, since it ends CampusWeek's access at " + p.Info().Name + "."
+	} else {
+		feed.Note = "Anyone with this address sees your timetable. " + p.Info().Name + " offers no way to end access early: the address works until " +
+			feed.ExpiresAt.Format("2 January 2006") + " or until the university ends the access."
+	}
+	s.log.InfoContext(r.Context(), "feed created", "provider", st.Provider)
+	writeJSON(w, http.StatusOK, feed)
+}
+
+// handleFeedRevoke ends a subscription address at the university.
+func (s *Server) handleFeedRevoke(w http.ResponseWriter, r *http.Request) {
+	var req shared.FeedRevokeRequest
+	if err := decodeBody(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	token, ok := feedToken(req.URL)
+	if !ok {
+		s.writeError(w, r, badRequest("url is not a CampusWeek calendar address."))
+		return
+	}
+	var st sessionState
+	err := s.sealer().Open(feedPurpose, token, &st)
+	if errors.Is(err, seal.ErrExpired) {
+		w.WriteHeader(http.StatusNoContent) // dead already
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, badRequest("url is not a valid CampusWeek calendar address."))
+		return
+	}
+	p, ok := s.providers[st.Provider]
+	if !ok {
+		w.WriteHeader(http.StatusNoContent) // the university is gone, and its access with it
+		return
+	}
+	if rv, ok := p.(provider.Revocable); !ok || !rv.CanRevoke() {
+		s.writeError(w, r, newError(http.StatusConflict, shared.CodeUnsupported,
+			p.Info().Name+" offers no way to end access early. Keep the address private; it stops working when the access expires."))
+		return
+	}
+	if err := p.Revoke(r.Context(), &st.Creds); err != nil && !errors.Is(err, provider.ErrSignedOut) {
+		s.writeError(w, r, err)
+		return
+	}
+	// The feed shared the session's access: that session is over too.
+	if cur, _, _, err := s.readSession(r); err == nil && cur.Creds.Token == st.Creds.Token {
+		s.clearCookie(w, s.cookies.session)
+	}
+	s.log.InfoContext(r.Context(), "feed revoked", "provider", st.Provider)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// feedToken extracts the sealed value from a feed address (or a bare one).
+func feedToken(raw string) (string, bool) {
+	path := raw
+	if u, err := url.Parse(raw); err == nil && u.Path != "" {
+		path = u.Path
+	}
+	path = strings.TrimSuffix(path, feedFile)
+	if i := strings.LastIndex(path, "/"); i >= 0 {
+		path = path[i+1:]
+	}
+	return path, path != "" && len(path) < 8<<10
+}
+
+// handleFeed serves a subscription: the student's calendar, read with the
+// access sealed in the address. Answers are plain text for people who open
+// the address in a browser; calendar apps only look at the status.
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	fail := func(status int, msg string) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		w.Write([]byte(msg + "\n"))
+	}
+	var st sessionState
+	err := s.sealer().Open(feedPurpose, r.PathValue("token"), &st)
+	switch {
+	case errors.Is(err, seal.ErrExpired):
+		fail(http.StatusGone, "This calendar address has expired. Create a new one in CampusWeek.")
+		return
+	case err != nil:
+		fail(http.StatusNotFound, "This is not a valid CampusWeek calendar address.")
+		return
+	}
+	p, ok := s.providers[st.Provider]
+	if !ok {
+		fail(http.StatusGone, "The university of this calendar address is no longer served here.")
+		return
+	}
+	monday := shared.DateOf(s.now()).Monday()
+	tt, err := s.readTimetable(r, p, &st, monday.AddDays(-7*feedPastWeeks), monday.AddDays(7*feedWeeks-1))
+	if err != nil {
+		switch ae := providerError(err); {
+		case ae == errSignedOut:
+			fail(http.StatusGone, "This calendar address was revoked, or the university ended its access. Create a new one in CampusWeek.")
+		default:
+			s.log.WarnContext(r.Context(), "feed failed", "provider", st.Provider, "err", err)
+			fail(ae.status, ae.body.Message)
+		}
+		return
+	}
+	s.writeICS(w, tt.Timetable, st.Provider, "inline")
+}
