@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
@@ -126,4 +128,27 @@ func Languages(ctx context.Context) []string {
 // expires.
 type Revocable interface {
 	CanRevoke() bool
+}
+
+// InRange keeps the events that start on a local date in [from, to], drops
+// repeats of an ID (ranges read in windows overlap at their edges), and
+// sorts them by start, then title. Providers finish Timetable with it.
+func InRange(events []shared.Event, from, to shared.Date) []shared.Event {
+	seen := make(map[string]bool, len(events))
+	out := events[:0]
+	for _, ev := range events {
+		d := shared.DateOf(ev.Start)
+		if d.Before(from) || d.After(to) || seen[ev.ID] {
+			continue
+		}
+		seen[ev.ID] = true
+		out = append(out, ev)
+	}
+	slices.SortStableFunc(out, func(a, b shared.Event) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Title, b.Title)
+	})
+	return out
 }

@@ -231,18 +231,8 @@ func redirectHost(uri string) string {
 
 // decision is POST /oauth/authorize: the student's answer.
 func (m *MyTimetable) decision(w http.ResponseWriter, r *http.Request) {
-	if !isFormBody(r) {
-		m.errorPage(w, http.StatusBadRequest, "Invalid request", "Expected a submitted form.")
-		return
-	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		m.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be read.")
-		return
-	}
-	form, err := parseForm(string(raw))
-	if err != nil {
-		m.errorPage(w, http.StatusBadRequest, "Invalid request", "The form is malformed.")
+	form, ok := readConsentForm(w, r, m.errorPage)
+	if !ok {
 		return
 	}
 	id := first(form, "request")

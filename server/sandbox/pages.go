@@ -197,19 +197,29 @@ func (u *USOS) consentForm(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (u *USOS) consentDecision(w http.ResponseWriter, r *http.Request) {
+// readConsentForm reads the form a consent page submitted. On failure it
+// has answered with errorPage already.
+func readConsentForm(w http.ResponseWriter, r *http.Request, errorPage func(http.ResponseWriter, int, string, string)) ([]param, bool) {
 	if !isFormBody(r) {
-		u.errorPage(w, http.StatusBadRequest, "Invalid request", "Expected a submitted form.")
-		return
+		errorPage(w, http.StatusBadRequest, "Invalid request", "Expected a submitted form.")
+		return nil, false
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
-		u.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be read.")
-		return
+		errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be read.")
+		return nil, false
 	}
 	form, err := parseForm(string(raw))
 	if err != nil {
-		u.errorPage(w, http.StatusBadRequest, "Invalid request", "The form is malformed.")
+		errorPage(w, http.StatusBadRequest, "Invalid request", "The form is malformed.")
+		return nil, false
+	}
+	return form, true
+}
+
+func (u *USOS) consentDecision(w http.ResponseWriter, r *http.Request) {
+	form, ok := readConsentForm(w, r, u.errorPage)
+	if !ok {
 		return
 	}
 	token := first(form, "oauth_token")

@@ -265,7 +265,6 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
 	var events []shared.Event
 	for _, w := range windows {
 		for _, e := range w {
@@ -275,21 +274,10 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 				p.log.WarnContext(ctx, "skipping malformed event", "err", err)
 				continue
 			}
-			d := shared.DateOf(ev.Start)
-			if d.Before(from) || d.After(to) || seen[ev.ID] {
-				continue
-			}
-			seen[ev.ID] = true
 			events = append(events, ev)
 		}
 	}
-	slices.SortFunc(events, func(a, b shared.Event) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Title, b.Title)
-	})
-	return events, nil
+	return provider.InRange(events, from, to), nil
 }
 
 func millis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }

@@ -243,7 +243,6 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 
 	langs := provider.Languages(ctx)
 	lecturers := p.lecturerNames(ctx, creds, chunks, langs)
-	seen := map[string]bool{}
 	var events []shared.Event
 	for _, chunk := range chunks {
 		for _, a := range chunk {
@@ -253,21 +252,10 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 				p.log.WarnContext(ctx, "skipping malformed activity", "err", err)
 				continue
 			}
-			d := shared.DateOf(ev.Start)
-			if d.Before(from) || d.After(to) || seen[ev.ID] {
-				continue
-			}
-			seen[ev.ID] = true
 			events = append(events, ev)
 		}
 	}
-	slices.SortFunc(events, func(a, b shared.Event) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Title, b.Title)
-	})
-	return events, nil
+	return provider.InRange(events, from, to), nil
 }
 
 // lecturerNames resolves lecturer ids through services/users/users. Names
