@@ -3,62 +3,23 @@
 package client_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
-	"net/url"
 	"testing"
 	"time"
 
-	"github.com/campusweek/campusweek/server/api"
-	"github.com/campusweek/campusweek/server/config"
-	"github.com/campusweek/campusweek/server/provider"
-	"github.com/campusweek/campusweek/server/provider/usos"
+	"github.com/campusweek/campusweek/internal/testbackend"
 	"github.com/campusweek/campusweek/server/sandbox"
-	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/client"
 )
 
-// backend runs the real API on loopback against the sandbox USOS.
-func backend(t *testing.T) string {
-	t.Helper()
-	sb := httptest.NewServer(sandbox.NewUSOS(sandbox.USOSConfig{Consumers: map[string]string{"k": "s"}}))
-	t.Cleanup(sb.Close)
-	base, err := config.ParseBaseURL(sb.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer, _ := seal.New(bytes.Repeat([]byte{4}, seal.KeySize))
-	srv, err := api.New(api.Options{
-		PublicURL: &url.URL{Scheme: "http", Host: ln.Addr().String()},
-		Providers: []provider.Provider{usos.New(config.Provider{ID: "uw", Kind: shared.KindUSOS, Name: "Sandbox University",
-			BaseURL: base, ConsumerKey: "k", ConsumerSecret: "s", Scopes: []string{"studies", "offline_access"}}, usos.Options{})},
-		Sealer: sealer,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := httptest.NewUnstartedServer(srv)
-	h.Listener.Close()
-	h.Listener = ln
-	h.Start()
-	t.Cleanup(h.Close)
-	return h.URL
-}
-
 // TestAgainstTheSandbox drives every client method against the real
 // backend: sign in with a PIN, read the week, make and revoke a feed.
 func TestAgainstTheSandbox(t *testing.T) {
-	url := backend(t)
+	url := testbackend.Start(t, "studies", "offline_access")
 	jar, _ := cookiejar.New(nil)
 	c := client.NewWithHTTPClient(url, &http.Client{Jar: jar, Timeout: 10 * time.Second})
 	ctx := context.Background()
