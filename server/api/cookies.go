@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -79,7 +80,7 @@ func (s *Server) writeFlow(w http.ResponseWriter, f flowState) error {
 	expiry := s.now().Add(flowTTL)
 	v, err := s.sealer().Seal(s.cookies.flow, f, expiry)
 	if err != nil {
-		return err
+		return internalError(fmt.Errorf("sealing the flow cookie: %w", err))
 	}
 	s.setCookie(w, s.cookies.flow, v, expiry)
 	return nil
@@ -106,7 +107,7 @@ func (s *Server) writeSession(w http.ResponseWriter, st sessionState) (time.Time
 	}
 	v, err := s.sealer().Seal(s.cookies.session, st, expiry)
 	if err != nil {
-		return time.Time{}, err
+		return time.Time{}, internalError(fmt.Errorf("sealing the session cookie: %w", err))
 	}
 	s.setCookie(w, s.cookies.session, v, expiry)
 	return expiry, nil

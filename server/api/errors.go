@@ -16,9 +16,24 @@ import (
 type apiError struct {
 	status int
 	body   shared.Error
+	cause  error // for the log only
 }
 
-func (e *apiError) Error() string { return e.body.Error() }
+func (e *apiError) Error() string {
+	if e.cause != nil {
+		return e.body.Error() + ": " + e.cause.Error()
+	}
+	return e.body.Error()
+}
+
+func (e *apiError) Unwrap() error { return e.cause }
+
+// internalError reports a fault of the backend itself (500), never blamed
+// on the university.
+func internalError(cause error) *apiError {
+	return &apiError{status: http.StatusInternalServerError, cause: cause,
+		body: shared.Error{Code: shared.CodeInternal, Message: "Something went wrong on our side. Try again in a few minutes."}}
+}
 
 func newError(status int, code shared.ErrorCode, msg string) *apiError {
 	return &apiError{status: status, body: shared.Error{Code: code, Message: msg}}

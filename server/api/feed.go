@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,7 +52,7 @@ func (s *Server) handleFeedCreate(w http.ResponseWriter, r *http.Request) {
 	expiry := s.now().Add(feedTTL)
 	sealed, err := s.sealer().Seal(feedPurpose, st, expiry)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.writeError(w, r, internalError(fmt.Errorf("sealing a feed: %w", err)))
 		return
 	}
 	rv, ok := p.(provider.Revocable)

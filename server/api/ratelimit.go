@@ -14,9 +14,10 @@ import (
 	"github.com/campusweek/campusweek/shared"
 )
 
-// RateLimit bounds the auth endpoints per client address. Each sign-in
-// costs the provider a token request, so a client hammering /start could
-// exhaust an operator's quota at the university.
+// RateLimit bounds the state-changing endpoints (sign-in, sign-out, feeds)
+// per client address. Each sign-in costs the provider a token request, so a
+// client hammering /start could exhaust an operator's quota at the
+// university.
 type RateLimit struct {
 	// PerSecond is the sustained rate; Burst the requests allowed at once.
 	// Generous defaults: a lecture hall signs in at the same time from
@@ -99,7 +100,7 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited,
-				"Too many sign-in attempts from your network. Wait a moment and try again."))
+				"Too many requests from your network. Wait a moment and try again."))
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -21,6 +21,7 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/session", handler: s.handleSession},
 		{pattern: "GET /api/timetable", handler: s.handleTimetable},
 		{pattern: "GET /api/timetable.ics", handler: s.handleTimetableICS},
+		{pattern: "GET /api/openapi.yaml", handler: s.handleOpenAPI},
 		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
 		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true},

@@ -34,8 +34,8 @@ type Options struct {
 	// Metrics records request and sign-in metrics and serves /metrics;
 	// nil disables them.
 	Metrics *metrics.Metrics
-	// AuthRateLimit bounds POST /api/auth/... per client address; zero
-	// means DefaultRateLimit.
+	// AuthRateLimit bounds the sign-in, sign-out and feed endpoints per
+	// client address; zero means DefaultRateLimit.
 	AuthRateLimit RateLimit
 	// ClientIPHeader names the header (e.g. X-Forwarded-For) in which a
 	// trusted reverse proxy passes the client's address. Empty means the

@@ -146,7 +146,7 @@ func parseRange(r *http.Request, now time.Time, weeks int) (shared.Date, shared.
 		}
 		from = d
 		if q.Get("to") == "" {
-			to = from.AddDays(6)
+			to = from.AddDays(7*weeks - 1)
 		}
 	}
 	if v := q.Get("to"); v != "" {
