@@ -44,11 +44,17 @@ func (c *testClock) Add(d time.Duration) {
 
 // env is a sandbox behind a real HTTP server.
 type env struct {
+	browser
+	u     *USOS
+	srv   *httptest.Server
+	base  string // the installation's base URL without the trailing slash
+	clock *testClock
+}
+
+// browser makes requests without following redirects, so that tests see
+// each hop.
+type browser struct {
 	t          *testing.T
-	u          *USOS
-	srv        *httptest.Server
-	base       string // the installation's base URL without the trailing slash
-	clock      *testClock
 	noRedirect *http.Client
 }
 
@@ -70,7 +76,7 @@ func newEnv(t *testing.T, prefix string) *env {
 	t.Cleanup(srv.Close)
 	client := *srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &env{t: t, u: u, srv: srv, base: srv.URL + prefix, clock: clock, noRedirect: &client}
+	return &env{browser: browser{t: t, noRedirect: &client}, u: u, srv: srv, base: srv.URL + prefix, clock: clock}
 }
 
 // config is a dghubble/oauth1 client configuration for the sandbox, the way
@@ -106,7 +112,7 @@ type page struct {
 	body   string
 }
 
-func (e *env) do(req *http.Request) page {
+func (e *browser) do(req *http.Request) page {
 	e.t.Helper()
 	resp, err := e.noRedirect.Do(req)
 	if err != nil {
@@ -120,7 +126,7 @@ func (e *env) do(req *http.Request) page {
 	return page{resp.StatusCode, resp.Header, string(b)}
 }
 
-func (e *env) get(u string) page {
+func (e *browser) get(u string) page {
 	e.t.Helper()
 	req, err := http.NewRequest("GET", u, nil)
 	if err != nil {

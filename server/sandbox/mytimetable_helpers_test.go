@@ -28,12 +28,11 @@ const (
 
 // mttEnv is a sandbox MyTimetable behind a real HTTP server.
 type mttEnv struct {
-	t          *testing.T
-	m          *MyTimetable
-	srv        *httptest.Server
-	base       string // base URL without the trailing slash
-	clock      *testClock
-	noRedirect *http.Client
+	browser
+	m     *MyTimetable
+	srv   *httptest.Server
+	base  string // base URL without the trailing slash
+	clock *testClock
 }
 
 func newMTTEnv(t *testing.T, prefix string, now time.Time) *mttEnv {
@@ -57,7 +56,7 @@ func newMTTEnv(t *testing.T, prefix string, now time.Time) *mttEnv {
 	t.Cleanup(srv.Close)
 	client := *srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &mttEnv{t: t, m: m, srv: srv, base: srv.URL + prefix, clock: clock, noRedirect: &client}
+	return &mttEnv{browser: browser{t: t, noRedirect: &client}, m: m, srv: srv, base: srv.URL + prefix, clock: clock}
 }
 
 // oauth is the x/oauth2 configuration the backend uses.
@@ -78,29 +77,6 @@ func (e *mttEnv) oauth(scopes ...string) *oauth2.Config {
 // ctx carries the test server's client for x/oauth2's token calls.
 func (e *mttEnv) ctx() context.Context {
 	return context.WithValue(context.Background(), oauth2.HTTPClient, e.srv.Client())
-}
-
-func (e *mttEnv) do(req *http.Request) page {
-	e.t.Helper()
-	resp, err := e.noRedirect.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return page{resp.StatusCode, resp.Header, string(b)}
-}
-
-func (e *mttEnv) get(u string) page {
-	e.t.Helper()
-	req, err := http.NewRequest("GET", u, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return e.do(req)
 }
 
 func (e *mttEnv) postForm(u string, form url.Values) page {

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -58,32 +57,9 @@ func scopeWords(scopes []string) []string {
 	return out
 }
 
-var mttTemplates = template.Must(template.Must(pageTemplates.Clone()).Parse(`
-{{define "mtt-consent"}}{{template "head" .}}
-<h1>Allow access to your timetable?</h1>
-<p>The application <strong>{{.Application}}</strong> wants to access:</p>
-<ul>
-{{range .Scopes}}<li>{{.}}</li>
-{{end}}</ul>
-<form method="post" action="{{.Action}}">
-<input type="hidden" name="request" value="{{.Token}}">
-<input type="hidden" name="csrf" value="{{.CSRF}}">
-<label for="student">Sign in as</label>
-<select name="student" id="student">
-{{range $i, $s := .Students}}<option value="{{$s.ID}}"{{if eq $i 0}} selected{{end}}>{{$s.FirstName}} {{$s.LastName}} ({{$s.ID}})</option>
-{{end}}</select>
-<div class="buttons">
-<button name="decision" value="allow" id="allow">Allow</button>
-<button name="decision" value="deny" id="deny">Deny</button>
-</div>
-</form>
-<p class="note">You will be sent back to {{.Message}}. This is a sandbox installation with demo students; no real data is shared.</p>
-{{template "foot" .}}{{end}}
-`))
-
 func (m *MyTimetable) renderPage(w http.ResponseWriter, status int, name string, d pageData) {
 	d.Institution, d.System = m.name, "MyTimetable"
-	writeTemplate(w, status, mttTemplates, name, d, m.log)
+	writeTemplate(w, status, pageTemplates, name, d, m.log)
 }
 
 // errorPage is the answer when the browser cannot safely be sent back to
@@ -167,15 +143,16 @@ func (m *MyTimetable) consentPage(w http.ResponseWriter, r *http.Request) {
 		fail("temporarily_unavailable", "The sandbox is busy; try again later.")
 		return
 	}
-	m.renderPage(w, http.StatusOK, "mtt-consent", pageData{
+	m.renderPage(w, http.StatusOK, "consent", pageData{
 		Title:       "Authorize application",
 		Application: c.client,
 		Scopes:      scopeWords(c.scopes),
 		Students:    demoStudents(),
 		Action:      m.prefix + "/oauth/authorize",
+		TokenField:  "request",
 		Token:       id,
 		CSRF:        m.csrfFor(id),
-		Message:     redirectHost(c.redirectURI), // "You will be sent back to ..."
+		ReturnTo:    redirectHost(c.redirectURI),
 	})
 }
 

@@ -59,11 +59,10 @@ button{flex:1;font-size:1rem;padding:12px;border-radius:6px;border:1px solid #0b
 <h1>An application wants to access your account</h1>
 <p>The application <strong>{{.Application}}</strong> wants to access:</p>
 <ul>
-<li>your timetable</li>
 {{range .Scopes}}<li>{{.}}</li>
 {{end}}</ul>
 <form method="post" action="{{.Action}}">
-<input type="hidden" name="oauth_token" value="{{.Token}}">
+<input type="hidden" name="{{.TokenField}}" value="{{.Token}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <label for="student">Sign in as</label>
 <select name="student" id="student">
@@ -74,7 +73,7 @@ button{flex:1;font-size:1rem;padding:12px;border-radius:6px;border:1px solid #0b
 <button name="decision" value="deny" id="deny">Deny</button>
 </div>
 </form>
-<p class="note">This is a sandbox installation with demo students; no real data is shared.</p>
+<p class="note">{{with .ReturnTo}}You will be sent back to {{.}}. {{end}}This is a sandbox installation with demo students; no real data is shared.</p>
 {{template "foot" .}}{{end}}
 
 {{define "pin"}}{{template "head" .}}
@@ -103,6 +102,8 @@ type pageData struct {
 	Scopes                          []string
 	Students                        []Student
 	Action, Token, CSRF, PIN        string
+	TokenField                      string // the consent form's hidden field naming the pending sign-in
+	ReturnTo                        string // where the student goes next, if the page should say
 }
 
 // renderPage writes one of the USOS pages.
@@ -178,7 +179,7 @@ func (u *USOS) consentForm(w http.ResponseWriter, r *http.Request) {
 			"This sign-in request has already been answered. Go back to the application.")
 		return
 	}
-	var scopes []string
+	scopes := []string{"your timetable"}
 	for _, s := range rt.scopes {
 		if t, ok := scopeText[s]; ok {
 			scopes = append(scopes, t)
@@ -192,6 +193,7 @@ func (u *USOS) consentForm(w http.ResponseWriter, r *http.Request) {
 		Scopes:      scopes,
 		Students:    u.Students(),
 		Action:      u.prefix + "/services/oauth/authorize",
+		TokenField:  "oauth_token",
 		Token:       token,
 		CSRF:        u.csrfFor(token),
 	})
