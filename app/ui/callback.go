@@ -57,6 +57,7 @@ func (c *authCallback) OnNav(ctx app.Context) {
 				c.err = err
 				return
 			}
+			signedIn(ctx, resp.Session)
 			ctx.Navigate(safeReturnTo(resp.ReturnTo))
 		})
 	})

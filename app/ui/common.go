@@ -39,6 +39,15 @@ func demoBanner() app.UI {
 	)
 }
 
+// updateBar offers to reload into a new version of the app, which the
+// service worker has already cached completely (see server/pwa).
+func updateBar() app.UI {
+	return app.Div().ID("update-bar").Class("update-bar").Role("status").Body(
+		app.Span().Text("A new version of "+appName+" is ready."),
+		button("button button-primary button-small", "Update now", func(ctx app.Context, e app.Event) { ctx.Reload() }).ID("update-app"),
+	)
+}
+
 // errorBox shows message in #error with optional actions (buttons, links).
 func errorBox(message string, actions ...app.UI) app.UI {
 	return app.Div().ID("error").Class("error").Role("alert").Body(
@@ -84,6 +93,38 @@ func listenWindow(event string, h func(e app.Value)) (remove func()) {
 		app.Window().Call("removeEventListener", event, fn)
 		fn.Release()
 	}
+}
+
+// listenDocument is listenWindow for events of the document.
+func listenDocument(event string, h func(e app.Value)) (remove func()) {
+	if !app.IsClient {
+		return func() {}
+	}
+	fn := app.FuncOf(func(this app.Value, args []app.Value) any {
+		var e app.Value
+		if len(args) > 0 {
+			e = args[0]
+		}
+		h(e)
+		return nil
+	})
+	doc := app.Window().Get("document")
+	doc.Call("addEventListener", event, fn)
+	return func() {
+		doc.Call("removeEventListener", event, fn)
+		fn.Release()
+	}
+}
+
+// navigatorOnLine is the browser's idea of being online. Only "false" is
+// reliable (no network at all); "true" may still mean no internet, which
+// a failing request then shows.
+func navigatorOnLine() bool {
+	if !app.IsClient {
+		return true
+	}
+	v := app.Window().Get("navigator").Get("onLine")
+	return v.Type() != app.TypeBoolean || v.Bool()
 }
 
 // openInNewTab opens u in a new tab without giving it a handle on this one.

@@ -26,6 +26,13 @@ const (
 	msgEmptyPIN     = "Please type the PIN your university showed you."
 	msgNoProviders  = "No universities are set up yet. Please try again later."
 	msgBadAuthorize = "Your university's sign-in page address looks wrong. Please try again later."
+
+	msgSignedOutKeep      = "Your session has expired. Sign in again to update your timetable; until then you see the one saved on this device."
+	msgNotUpdated         = "Your timetable couldn't be updated."
+	msgNotSyncedOffline   = "Connect to the internet to see it. Once you are signed in and online, CampusWeek keeps last week and the next 16 weeks on this device."
+	msgNotSyncedSignedOut = "Sign in again to see it."
+	msgNotSynced          = "Try again in a moment to load it."
+	msgSignOutOffline     = "Your timetable was removed from this device, but you appear to be offline, so your session couldn't be ended. Sign out again when you're back online."
 )
 
 // errorCode returns the API error code of err, or "".
@@ -73,6 +80,15 @@ func errorMessage(err error) string {
 		return msgNoProvider
 	}
 	return msgGeneric
+}
+
+// signOutMessage is errorMessage for a failed sign-out, after the cached
+// timetable was already removed from the device.
+func signOutMessage(err error) string {
+	if isUnreachable(err) {
+		return msgSignOutOffline
+	}
+	return errorMessage(err)
 }
 
 // pinErrorMessage is errorMessage for the PIN page, where a refused or

@@ -60,6 +60,7 @@ func (c *pinEntry) submit(ctx app.Context, e app.Event) {
 				return
 			}
 			ctx.SessionStorage().Del(pinURLKey(id))
+			signedIn(ctx, resp.Session)
 			ctx.Navigate(safeReturnTo(resp.ReturnTo))
 		})
 	})

@@ -21,7 +21,8 @@ type signIn struct {
 	busy     string // ID of the provider being started, "" when idle
 	startErr error
 
-	removePageShow func()
+	removePageShow  func()
+	updateAvailable bool
 }
 
 func (c *signIn) OnMount(ctx app.Context) {
@@ -32,6 +33,13 @@ func (c *signIn) OnMount(ctx app.Context) {
 			ctx.Dispatch(func(ctx app.Context) { c.busy = "" })
 		}
 	})
+	c.updateAvailable = ctx.AppUpdateAvailable()
+}
+
+// OnAppUpdate offers the new version here too: a student who was signed
+// out reloads into it before signing in again.
+func (c *signIn) OnAppUpdate(ctx app.Context) {
+	c.updateAvailable = true
 }
 
 func (c *signIn) OnDismount() {
@@ -99,6 +107,7 @@ func (c *signIn) start(ctx app.Context, p shared.Provider, mode shared.SignInMod
 func (c *signIn) Render() app.UI {
 	return app.Div().Class("page", "page-signin").Body(
 		simpleHeader(),
+		app.If(c.updateAvailable, updateBar),
 		app.Main().Class("content").Body(
 			app.Section().Class("card", "signin-card").Aria("labelledby", "signin-title").Body(
 				app.H1().ID("signin-title").Text("Sign in to "+appName),

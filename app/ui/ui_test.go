@@ -231,19 +231,27 @@ func contains(h, s string) bool {
 // render returns the HTML of a component's current state.
 func render(c app.UI) string { return app.HTMLString(c) }
 
+// cachedWeek returns a cache holding the week of monday with events.
+func cachedWeek(a account, monday shared.Date, at time.Time, events ...shared.Event) *cachedTimetable {
+	c := newCache(a)
+	c.merge(monday, monday.AddDays(6), at, events)
+	return c
+}
+
 func TestWeekViewRendersEvents(t *testing.T) {
 	monday := date(2026, 11, 23)
+	ada := account{Provider: "demo", UserID: "1", Name: "Ada <Lovelace>"}
 	c := &weekView{
 		today:   date(2026, 11, 25),
 		week:    monday,
-		session: &shared.Session{SignedIn: true, Provider: "demo", User: &shared.User{Name: "Ada <Lovelace>"}},
+		acct:    &ada,
+		session: &shared.Session{SignedIn: true, Provider: "demo", User: &shared.User{ID: "1", Name: "Ada <Lovelace>"}},
 		demo:    true,
-		ttWeek:  monday,
-		tt: &shared.Timetable{Events: []shared.Event{{
+		cache: cachedWeek(ada, monday, time.Now().Add(-5*time.Minute), shared.Event{
 			ID: "ev-1", Title: "Linear Algebra", Kind: "Lecture", Category: shared.CategoryExam,
 			Room: "101", Building: "Main", Group: "3", Lecturers: []string{"Dr Smith", "Prof Jones"},
 			Start: mustTime(t, "2026-11-25T09:15:00+01:00"), End: mustTime(t, "2026-11-25T10:45:00+01:00"),
-		}}},
+		}),
 	}
 	html := render(c)
 	for _, want := range []string{
@@ -251,7 +259,7 @@ func TestWeekViewRendersEvents(t *testing.T) {
 		`id="prev-week"`, `id="next-week"`, `id="today"`, `id="week-title"`, `23 – 29 November 2026`,
 		`data-date="2026-11-23"`, `data-date="2026-11-29"`, `data-event-id="ev-1"`,
 		`09:15–10:45`, `Linear Algebra`, `Lecture`, `101, Main`, `Group 3`, `Dr Smith, Prof Jones`,
-		`event-exam`, `No classes`,
+		`event-exam`, `No classes`, `id="last-synced"`, `Last synced 5 minutes ago`,
 	} {
 		if !contains(html, want) {
 			t.Errorf("week view lacks %q", want)
@@ -263,8 +271,10 @@ func TestWeekViewRendersEvents(t *testing.T) {
 	if !strings.Contains(html, `class="day today"`) || strings.Count(html, `class="day today"`) != 1 {
 		t.Errorf("today not marked exactly once:\n%s", html)
 	}
-	if strings.Contains(html, "empty-state") {
-		t.Error("empty-state shown for a week with an event")
+	for _, unwanted := range []string{"empty-state", "offline-indicator", "sync-status", "not-synced", "update-app"} {
+		if strings.Contains(html, unwanted) {
+			t.Errorf("%s shown for a synced week, online", unwanted)
+		}
 	}
 	if strings.Contains(html, "style=") || strings.Contains(html, `="false"`) && !strings.Contains(html, `aria-`) {
 		t.Error("inline style attribute (CSP)")
@@ -273,37 +283,67 @@ func TestWeekViewRendersEvents(t *testing.T) {
 
 func TestWeekViewStates(t *testing.T) {
 	monday := date(2026, 11, 23)
-	signedIn := &shared.Session{SignedIn: true, User: &shared.User{Name: "Ada"}}
+	ada := account{Provider: "demo", UserID: "1", Name: "Ada"}
+	signedIn := &shared.Session{SignedIn: true, Provider: "demo", User: &shared.User{ID: "1", Name: "Ada"}}
+	synced := func() *cachedTimetable { return cachedWeek(ada, monday, time.Now()) }
 
-	// Before the session is known: a loading shell (also the prerendered page).
+	// Before anything is known: a loading shell (also the prerendered page).
 	html := render(&weekView{week: monday})
 	if !strings.Contains(html, "Loading your timetable") || strings.Contains(html, `id="week-title"`) {
 		t.Errorf("loading shell:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday, session: signedIn, ttWeek: monday, tt: &shared.Timetable{}})
+	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: synced()})
 	if !strings.Contains(html, `class="empty-state"`) || !strings.Contains(html, "No classes this week.") {
 		t.Errorf("empty week:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday, session: signedIn, ttErr: &shared.Error{Code: shared.CodeSignedOut}})
-	if !strings.Contains(html, `id="error"`) || !contains(html, msgSignedOut) || !strings.Contains(html, `href="/signin"`) {
-		t.Errorf("signed out:\n%s", html)
+	// Offline with the week cached: the week, and the indicator.
+	html = render(&weekView{week: monday, acct: &ada, cache: synced(), offline: true})
+	if !strings.Contains(html, `id="offline-indicator"`) || !strings.Contains(html, `data-date="2026-11-23"`) ||
+		!strings.Contains(html, `id="user-name"`) || !strings.Contains(html, `id="last-synced"`) {
+		t.Errorf("offline, cached:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday, session: signedIn, ttErr: &shared.Error{Code: shared.CodeUpstreamTimeout}})
+	// Offline on a week never synced: says so, no empty week.
+	html = render(&weekView{week: monday.AddDays(70), acct: &ada, cache: synced(), offline: true})
+	if !strings.Contains(html, `class="not-synced"`) || strings.Contains(html, "empty-state") ||
+		strings.Contains(html, `data-date=`) || strings.Contains(html, `id="last-synced"`) {
+		t.Errorf("offline, not synced:\n%s", html)
+	}
+
+	// The session is gone: ask to sign in again, keep the cached week.
+	html = render(&weekView{week: monday, acct: &ada, cache: synced(), signedOut: true})
+	if !strings.Contains(html, `id="signin-again"`) || !strings.Contains(html, `href="/signin"`) ||
+		!strings.Contains(html, `data-date="2026-11-23"`) {
+		t.Errorf("signed out, cached:\n%s", html)
+	}
+
+	html = render(&weekView{week: monday.AddDays(7), acct: &ada, session: signedIn, cache: synced(), ttErr: &shared.Error{Code: shared.CodeUpstreamTimeout}})
 	if !contains(html, msgUpstream) || !strings.Contains(html, `id="retry"`) {
 		t.Errorf("upstream:\n%s", html)
 	}
 
+	// A failed refresh keeps the cached week and offers to try again.
+	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: synced(), refreshErr: &shared.Error{Code: shared.CodeUpstream}})
+	if !contains(html, msgNotUpdated) || !strings.Contains(html, `id="retry"`) || !strings.Contains(html, `data-date="2026-11-23"`) {
+		t.Errorf("refresh failed:\n%s", html)
+	}
+
+	// Offline at the first start, nothing cached.
 	html = render(&weekView{week: monday, sessionErr: fmt.Errorf("%w: x", client.ErrUnreachable)})
 	if !strings.Contains(html, `id="error"`) || !contains(html, msgOffline) {
 		t.Errorf("offline:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday, session: signedIn, fetching: true})
-	if !strings.Contains(html, "Loading classes") {
-		t.Errorf("fetching:\n%s", html)
+	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: newCache(ada), syncing: true, syncDone: 2, syncTotal: 5})
+	if !strings.Contains(html, "Loading classes") || !strings.Contains(html, `id="sync-status"`) || !strings.Contains(html, "Syncing… 2/5") {
+		t.Errorf("syncing:\n%s", html)
+	}
+
+	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: synced(), updateAvailable: true})
+	if !strings.Contains(html, `id="update-app"`) {
+		t.Errorf("update:\n%s", html)
 	}
 }
 
