@@ -207,6 +207,48 @@ func TestWorkerAndAppJS(t *testing.T) {
 	}
 }
 
+// The worker fills a version's cache only with that version's files, all
+// or nothing, so that a deploy never mixes versions.
+func TestWorkerCachesOneVersion(t *testing.T) {
+	dir := webDir(t)
+	h := newHandler(t, dir)
+	version := strings.Trim(etag(t, h), `"`)
+	worker := body(t, get(t, h, "/app-worker.js"))
+	for _, want := range []string{
+		`const version = "` + version + `"`,
+		`const cacheName = "app-" + version`,
+		`cache: "reload"`,                             // not from the HTTP cache
+		`response.headers.get("ETag")`,                // of this version
+		`await caches.delete(cacheName)`,              // all or nothing
+		`key !== cacheName && key.startsWith("app-")`, // old versions go
+		"self.skipWaiting()",
+	} {
+		if !strings.Contains(worker, want) {
+			t.Errorf("app-worker.js lacks %s", want)
+		}
+	}
+	// Every file the worker caches carries the version as its ETag, which
+	// is what the worker checks.
+	start := strings.Index(worker, "const resourcesToCache = ")
+	end := strings.Index(worker[start:], ";\n")
+	if start < 0 || end < 0 {
+		t.Fatalf("no resourcesToCache in\n%s", worker)
+	}
+	var files []string
+	if err := json.Unmarshal([]byte(worker[start+len("const resourcesToCache = "):start+end]), &files); err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 8 {
+		t.Errorf("the worker caches only %v", files)
+	}
+	for _, f := range files {
+		r := get(t, h, f, "Accept-Encoding", "br, gzip")
+		if r.StatusCode != 200 || r.Header.Get("ETag") != `"`+version+`"` {
+			t.Errorf("GET %s = %d, ETag %q, want 200 and the version", f, r.StatusCode, r.Header.Get("ETag"))
+		}
+	}
+}
+
 func etag(t *testing.T, h http.Handler) string {
 	t.Helper()
 	e := get(t, h, "/").Header.Get("ETag")

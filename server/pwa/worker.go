@@ -4,6 +4,9 @@ package pwa
 // {{.Version}} and {{.ResourcesToCache}}). Unlike go-app's default it
 //   - makes install and activate wait (event.waitUntil) until the files are
 //     cached and old caches are gone;
+//   - fills the cache of a version only with files of that version (HTTP
+//     cache bypassed, ETag checked), all or nothing, so that a deploy never
+//     leaves a student on a mix of old and new files;
 //   - leaves the API alone (/api/ and other origins go straight to the
 //     network, never through a cache);
 //   - answers navigations it has no exact match for (/?week=..., /signin,
@@ -19,18 +22,42 @@ package pwa
 // Files are answered cache-first by exact URL; a new version (a new
 // app.wasm) comes with a new worker, which fetches everything again.
 const serviceWorkerJS = `// CampusWeek service worker, version {{.Version}}.
-const cacheName = "app-" + "{{.Version}}";
+const version = "{{.Version}}";
+const cacheName = "app-" + version;
 const resourcesToCache = {{.ResourcesToCache}};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(cacheName);
-      await cache.addAll(resourcesToCache);
+      try {
+        await Promise.all(resourcesToCache.map((url) => cacheFile(cache, url)));
+      } catch (err) {
+        // Never keep half of a version: the old worker stays in charge and
+        // the browser tries this one again later.
+        await caches.delete(cacheName);
+        throw err;
+      }
       await self.skipWaiting();
     })()
   );
 });
+
+// cacheFile stores one file of this version. It bypasses the HTTP cache,
+// and refuses a file another version of the server answered (during a
+// rolling deploy the next request may reach an old replica): the ETag of
+// every response is the version, possibly weakened by a proxy.
+async function cacheFile(cache, url) {
+  const response = await fetch(new Request(url, { cache: "reload" }));
+  if (!response.ok) {
+    throw new Error(url + ": HTTP " + response.status);
+  }
+  const etag = (response.headers.get("ETag") || "").replace(/^W\//, "");
+  if (etag !== "" && etag !== '"' + version + '"') {
+    throw new Error(url + ": answered by version " + etag + ", not " + version);
+  }
+  await cache.put(url, response);
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
