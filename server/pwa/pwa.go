@@ -20,6 +20,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ func NewHandler(opts Options) (http.Handler, error) {
 	}
 
 	ui.Routes()
-	web := &webFiles{dir: dir}
+	web := &webFiles{dir: dir, version: version}
 	h := &app.Handler{
 		Name:            "CampusWeek",
 		ShortName:       "CampusWeek",
@@ -119,52 +120,72 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// origin's own files.
 	hdr.Set("Referrer-Policy", "no-referrer")
 
+	if m := versionedWeb.FindStringSubmatch(r.URL.Path); m != nil {
+		// A /web/ file under a version prefix. go-app would strip only its
+		// own version and answer any other with a page; the file it is.
+		h.web.serveFile(w, r, m[2], m[1] == h.web.version)
+		return
+	}
 	switch r.URL.Path {
 	case "/robots.txt", "/sitemap.xml", "/ads.txt":
 		// go-app would fetch these over HTTP from the Host the request
 		// names and cache the answer for everyone: serve them from WebDir.
-		h.web.serveFile(w, r, strings.TrimPrefix(r.URL.Path, "/"))
+		h.web.serveFile(w, r, strings.TrimPrefix(r.URL.Path, "/"), false)
 		return
 	}
 	h.app.ServeHTTP(w, r)
 }
 
+// versionedWeb matches /{version}/web/{name}: the URLs the pages, the
+// manifest and the service worker use for files under /web/.
+var versionedWeb = regexp.MustCompile(`^/([0-9a-f]{32})/web/(.+)$`)
+
 // webFiles resolves /web/ paths for go-app and serves them from dir. (The
 // app.LocalDir resolver serves {dir}/web/..., and resolves to URLs with dir
 // in them, so it only works for the directory "web" itself.)
+//
+// Files are referenced by versioned URLs, /{version}/web/{name}: a version
+// never changes, so browsers may keep them for a year without asking
+// again, and a deploy is a new set of URLs.
 type webFiles struct {
-	dir string
+	dir     string
+	version string
 }
 
-// Resolve implements app.ResourceResolver: /web/ paths stay URL paths.
+// Resolve implements app.ResourceResolver: /web/ paths become versioned
+// URL paths.
 func (f *webFiles) Resolve(location string) string {
 	switch {
 	case location == "" || location == "/":
 		return "/"
 	case strings.HasPrefix(location, "https://"), strings.HasPrefix(location, "http://"):
 		return location
-	case location == "/web" || location == "web" ||
-		strings.HasPrefix(location, "/web/") || strings.HasPrefix(location, "web/"):
-		return "/" + strings.Trim(location, "/")
+	case location == "/web" || location == "web":
+		return "/web"
+	case strings.HasPrefix(location, "/web/") || strings.HasPrefix(location, "web/"):
+		return "/" + f.version + "/" + strings.Trim(location, "/")
 	}
 	return location
 }
 
-// ServeHTTP serves /web/{name} from dir; go-app calls it for /web/ paths.
+// ServeHTTP serves /web/{name} from dir; go-app calls it for /web/ paths
+// without a version, which are revalidated on every use.
 func (f *webFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutPrefix(r.URL.Path, "/web/")
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	f.serveFile(w, r, name)
+	f.serveFile(w, r, name, false)
 }
 
 // serveFile serves the regular file name (slash-separated, relative to dir)
 // with the right Content-Type, preferring a precompressed name.br or
 // name.gz the client accepts. Directories, dotfiles and Go sources are not
-// served.
-func (f *webFiles) serveFile(w http.ResponseWriter, r *http.Request, name string) {
+// served. immutable files (requested under the current version) may be
+// cached for a year; others are revalidated. The strong ETag is the
+// version, per encoding, since each encoding is other bytes.
+func (f *webFiles) serveFile(w http.ResponseWriter, r *http.Request, name string, immutable bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -174,27 +195,34 @@ func (f *webFiles) serveFile(w http.ResponseWriter, r *http.Request, name string
 		http.NotFound(w, r)
 		return
 	}
-	ctype := contentType(name)
-	w.Header().Add("Vary", "Accept-Encoding")
+	hdr := w.Header()
+	hdr.Add("Vary", "Accept-Encoding")
+	if immutable {
+		hdr.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		hdr.Set("Cache-Control", "no-cache")
+	}
+	hdr.Set("Content-Type", contentType(name))
 	for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
 		if !acceptsEncoding(r.Header.Get("Accept-Encoding"), enc.name) {
 			continue
 		}
 		if file, st, ok := f.open(name + enc.ext); ok {
 			defer file.Close()
-			w.Header().Set("Content-Type", ctype)
-			w.Header().Set("Content-Encoding", enc.name)
+			hdr.Set("Content-Encoding", enc.name)
+			hdr.Set("ETag", `"`+f.version+"-"+enc.name+`"`)
 			http.ServeContent(w, r, name, st.ModTime(), file)
 			return
 		}
 	}
 	file, st, ok := f.open(name)
 	if !ok {
+		hdr.Del("Cache-Control")
 		http.NotFound(w, r)
 		return
 	}
 	defer file.Close()
-	w.Header().Set("Content-Type", ctype)
+	hdr.Set("ETag", `"`+f.version+`"`)
 	http.ServeContent(w, r, name, st.ModTime(), file)
 }
 

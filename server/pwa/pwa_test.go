@@ -86,8 +86,8 @@ func TestIndexPrerenders(t *testing.T) {
 		t.Fatalf("GET / = %d %s", r.StatusCode, r.Header.Get("Content-Type"))
 	}
 	for _, want := range []string{
-		"<title>CampusWeek</title>", "CampusWeek", `href="/web/app.css"`, `href="/manifest.webmanifest"`,
-		`src="/app.js"`, "Loading your timetable", `href="/web/icons/icon.svg"`,
+		"<title>CampusWeek</title>", "CampusWeek", `/web/app.css"`, `href="/manifest.webmanifest"`,
+		`src="/app.js"`, "Loading your timetable", `/web/icons/icon.svg"`,
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index lacks %q", want)
@@ -169,7 +169,7 @@ func TestManifestIconsAreLocal(t *testing.T) {
 	}
 	var has192, has512, hasMaskable bool
 	for _, ic := range m.Icons {
-		if !strings.HasPrefix(ic.Src, "/web/icons/") {
+		if !versionedWeb.MatchString(ic.Src) || !strings.Contains(ic.Src, "/web/icons/") {
 			t.Errorf("icon %q is not local", ic.Src)
 		}
 		if r := get(t, h, ic.Src); r.StatusCode != 200 {
@@ -177,7 +177,7 @@ func TestManifestIconsAreLocal(t *testing.T) {
 		}
 		switch {
 		case ic.Purpose == "maskable" && ic.Sizes == "512x512":
-			hasMaskable = ic.Src == iconMaskable
+			hasMaskable = strings.HasSuffix(ic.Src, iconMaskable)
 		case ic.Sizes == "512x512" && ic.Type == "image/png":
 			has512 = true
 		case ic.Sizes == "192x192":
@@ -193,7 +193,7 @@ func TestWorkerAndAppJS(t *testing.T) {
 	dir := webDir(t)
 	h := newHandler(t, dir)
 	worker := body(t, get(t, h, "/app-worker.js"))
-	for _, want := range []string{`"/web/app.wasm"`, `"/web/app.css"`, `"/web/icons/icon.svg"`, `"/web/icons/maskable-512.png"`, `"/"`, "event.waitUntil", `"/api/"`} {
+	for _, want := range []string{`/web/app.wasm"`, `/web/app.css"`, `/web/icons/icon.svg"`, `/web/icons/maskable-512.png"`, `"/"`, "event.waitUntil", `"/api/"`} {
 		if !strings.Contains(worker, want) {
 			t.Errorf("app-worker.js lacks %s", want)
 		}
@@ -354,12 +354,12 @@ func TestProxyResourcesDoNotFetch(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	f := &webFiles{dir: "/srv/web"}
+	f := &webFiles{dir: "/srv/web", version: "0123456789abcdef0123456789abcdef"}
 	for in, want := range map[string]string{
 		"":                       "/",
 		"/":                      "/",
-		"/web/app.wasm":          "/web/app.wasm",
-		"web/app.css":            "/web/app.css",
+		"/web/app.wasm":          "/0123456789abcdef0123456789abcdef/web/app.wasm",
+		"web/app.css":            "/0123456789abcdef0123456789abcdef/web/app.css",
 		"/web":                   "/web",
 		"/app-worker.js":         "/app-worker.js",
 		"https://x.example/a.js": "https://x.example/a.js",
@@ -367,5 +367,52 @@ func TestResolve(t *testing.T) {
 		if got := f.Resolve(in); got != want {
 			t.Errorf("Resolve(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Files under /web/ are referenced by versioned URLs that browsers may keep
+// for a year; unversioned and stale-version URLs are revalidated. Each
+// encoding has its own strong ETag.
+func TestVersionedCaching(t *testing.T) {
+	dir := webDir(t)
+	if err := os.WriteFile(filepath.Join(dir, "app.wasm.br"), []byte("brotli bytes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newHandler(t, dir)
+	version := h.(*handler).web.version
+	wasm := "/" + version + "/web/app.wasm"
+	if !strings.Contains(body(t, get(t, h, "/")), "/"+version+"/web/app.css") {
+		t.Fatal("the page does not reference the versioned CSS")
+	}
+
+	r := get(t, h, wasm, "Accept-Encoding", "gzip, br")
+	if r.StatusCode != 200 || r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
+		r.Header.Get("Content-Encoding") != "br" || r.Header.Get("ETag") != `"`+version+`-br"` ||
+		r.Header.Get("Vary") != "Accept-Encoding" || r.Header.Get("Content-Type") != "application/wasm" {
+		t.Errorf("versioned brotli wasm: %d %v", r.StatusCode, r.Header)
+	}
+	if b := body(t, r); b != "brotli bytes" {
+		t.Errorf("body %q", b)
+	}
+	r = get(t, h, wasm)
+	if r.Header.Get("Content-Encoding") != "" || r.Header.Get("ETag") != `"`+version+`"` {
+		t.Errorf("versioned identity wasm: %v", r.Header)
+	}
+	if r := get(t, h, wasm, "If-None-Match", `"`+version+`"`); r.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidation: %d", r.StatusCode)
+	}
+
+	r = get(t, h, "/web/app.wasm")
+	if r.StatusCode != 200 || r.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("unversioned wasm: %d %v", r.StatusCode, r.Header)
+	}
+	// A page of the previous deploy asks for its version: it gets the
+	// current file, to revalidate, never an HTML page.
+	r = get(t, h, "/ffffffffffffffffffffffffffffffff/web/app.wasm")
+	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/wasm" || r.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("stale version: %d %v", r.StatusCode, r.Header)
+	}
+	if r := get(t, h, "/"+version+"/web/../app.wasm"); r.StatusCode == 200 && r.Header.Get("Content-Type") == "application/wasm" {
+		t.Error("a path with .. was served")
 	}
 }

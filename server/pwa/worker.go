@@ -46,14 +46,17 @@ self.addEventListener("install", (event) => {
 // cacheFile stores one file of this version. It bypasses the HTTP cache,
 // and refuses a file another version of the server answered (during a
 // rolling deploy the next request may reach an old replica): the ETag of
-// every response is the version, possibly weakened by a proxy.
+// every response is the version (plus the encoding for precompressed
+// files), possibly weakened by a proxy.
 async function cacheFile(cache, url) {
   const response = await fetch(new Request(url, { cache: "reload" }));
   if (!response.ok) {
     throw new Error(url + ": HTTP " + response.status);
   }
+  // The ETag is the version, with the encoding after a dash for
+  // precompressed files.
   const etag = (response.headers.get("ETag") || "").replace(/^W\//, "");
-  if (etag !== "" && etag !== '"' + version + '"') {
+  if (etag !== "" && etag !== '"' + version + '"' && !etag.startsWith('"' + version + "-")) {
     throw new Error(url + ": answered by version " + etag + ", not " + version);
   }
   await cache.put(url, response);
