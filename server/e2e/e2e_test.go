@@ -129,17 +129,28 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 	return ctx
 }
 
+// stepTimeout bounds one run: a step that hangs fails with what the page
+// showed, leaving the test's own deadline for the report.
+const stepTimeout = 40 * time.Second
+
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	// The first Run of a context opens its tab for the context's lifetime:
+	// never under the step's deadline.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("%s: opening the tab: %v", what, err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
 		shot, _ := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if len(shot) > 0 {
 			p := filepath.Join(os.TempDir(), fmt.Sprintf("campusweek-e2e-%d.png", time.Now().UnixNano()))
 			_ = os.WriteFile(p, shot, 0o644)
 			t.Logf("screenshot: %s", p)
 		}
-		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 2000) : ""`))
-		t.Fatalf("%s: %v\npage text: %s", what, err, html)
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + (document.body ? document.body.innerText.slice(0, 2000) : "")`))
+		t.Fatalf("%s: %v\npage: %s", what, err, html)
 	}
 }
 

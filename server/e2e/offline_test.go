@@ -416,10 +416,14 @@ func TestSignOutForgetsTheTimetable(t *testing.T) {
 	)
 
 	run(t, ctx, "sign out",
+		bringToFront(),
 		chromedp.Click(chromedp.CSS(`#signout`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
 	)
+	// Headless Chromium does not render a background tab (no animation
+	// frames), so look at the second tab in front, as its student would.
 	run(t, tab2, "the second tab stops showing the timetable",
+		bringToFront(),
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`.event`)),
 	)
@@ -459,6 +463,14 @@ func TestSignOutForgetsTheTimetable(t *testing.T) {
 func cachedEventIDs(t *testing.T, ctx context.Context, key string) []string {
 	t.Helper()
 	return eval[[]string](t, ctx, `JSON.parse(localStorage.getItem(`+jsString(key)+`) || '{"events":[]}').events.map(e => e.id)`)
+}
+
+// bringToFront makes the context's tab the visible one.
+func bringToFront() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.BringToFront, cdp.Empty{})
+		return err
+	})
 }
 
 // evalAwait is eval for an expression that gives a promise.
