@@ -39,10 +39,25 @@ const (
 	ModePIN SignInMode = "pin"
 )
 
+// Purpose says what an authorization at the university is for.
+type Purpose string
+
+const (
+	// PurposeSession signs the student in to the PWA (the default).
+	PurposeSession Purpose = "session"
+	// PurposeFeed makes a calendar subscription address (see [Feed]) with
+	// an access of its own at the university: signing out of the PWA does
+	// not stop it, and stopping it does not sign the student out. It needs
+	// a signed-in session at the same university.
+	PurposeFeed Purpose = "feed"
+)
+
 // StartRequest is the body of POST /api/auth/{id}/start.
 type StartRequest struct {
 	// Mode defaults to ModeRedirect when empty.
 	Mode SignInMode `json:"mode,omitempty"`
+	// Purpose defaults to PurposeSession when empty.
+	Purpose Purpose `json:"purpose,omitempty"`
 	// ReturnTo is a same-origin path ("/", "/?week=2026-11-23") the PWA
 	// returns to after signing in. Anything else is rejected with 400.
 	ReturnTo string `json:"return_to,omitempty"`
@@ -69,8 +84,11 @@ type CompleteRequest struct {
 type CompleteResponse struct {
 	// ReturnTo is the path given to StartRequest, or "/" when none was.
 	ReturnTo string `json:"return_to"`
-	// Session is the new session.
+	// Session is the new session (PurposeSession), or the unchanged
+	// current one (PurposeFeed).
 	Session Session `json:"session"`
+	// Feed is the new subscription address, for PurposeFeed only.
+	Feed *Feed `json:"feed,omitempty"`
 }
 
 // User is the signed-in student as the provider knows them.

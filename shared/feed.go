@@ -2,12 +2,14 @@ package shared
 
 import "time"
 
-// Feed is the reply to POST /api/feed: a secret calendar subscription
-// address for calendar apps, which cannot send cookies.
+// Feed is a secret calendar subscription address for calendar apps, which
+// cannot send cookies. It comes in [CompleteResponse] after an
+// authorization started with [PurposeFeed]: the address holds an access of
+// its own at the university, independent of the student's session.
 //
 // URL carries only an opaque, sealed value (never a raw token). Anyone with
 // the URL can read the student's timetable, so clients should show it only
-// for copying, and offer to revoke it.
+// for copying, never store it, and offer to revoke it.
 type Feed struct {
 	URL string `json:"url"`
 	// ExpiresAt is when the address stops working at the latest.

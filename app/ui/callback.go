@@ -17,6 +17,7 @@ type authCallback struct {
 	app.Compo
 
 	started bool
+	feed    bool // the authorization is for a calendar subscription
 	err     error
 }
 
@@ -30,6 +31,11 @@ func (c *authCallback) OnNav(ctx app.Context) {
 	u := *ctx.Page().URL()
 	providerID := strings.TrimPrefix(u.Path, prefixCallback)
 	params := callbackParams(u.Query())
+	var flowFor string
+	if ctx.SessionStorage().Get(feedFlowKey, &flowFor) == nil && flowFor == providerID {
+		c.feed = true
+	}
+	ctx.SessionStorage().Del(feedFlowKey)
 
 	if u.RawQuery != "" || u.Fragment != "" {
 		clean := u
@@ -57,7 +63,12 @@ func (c *authCallback) OnNav(ctx app.Context) {
 				c.err = err
 				return
 			}
-			signedIn(ctx, resp.Session)
+			if resp.Feed != nil {
+				// Shown by the week's calendar panel, kept in memory only.
+				newFeed = resp.Feed
+			} else {
+				signedIn(ctx, resp.Session)
+			}
 			ctx.Navigate(safeReturnTo(resp.ReturnTo))
 		})
 	})
@@ -85,12 +96,28 @@ func (c *authCallback) Render() app.UI {
 
 func (c *authCallback) renderBody() app.UI {
 	if c.err == nil {
+		title := "Signing you in…"
+		if c.feed {
+			title = "Making your calendar address…"
+		}
 		return app.Div().Class("callback-working").Body(
-			app.H1().Text("Signing you in…"),
+			app.H1().Text(title),
 			loading("Checking with your university…"),
 		)
 	}
 	code := errorCode(c.err)
+	if c.feed {
+		title := "No calendar address made"
+		if code == shared.CodeAccessDenied {
+			title = "No access given"
+		}
+		return app.Div().Class("callback-failed").Body(
+			app.H1().Text(title),
+			errorBox(feedErrorMessage(c.err),
+				app.A().Class("button", "button-primary").ID("back-to-week").Href(routeWeek).Text("Back to your timetable"),
+			),
+		)
+	}
 	title := "Signing in didn't work"
 	if code == shared.CodeAccessDenied {
 		title = "No access given"

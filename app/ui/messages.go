@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/campusweek/campusweek/shared"
@@ -62,6 +63,8 @@ func errorMessage(err error) string {
 		return msgSlow
 	case errors.Is(err, errBadAuthorizeURL):
 		return msgBadAuthorize
+	case errors.Is(err, errNotAFeed):
+		return msgNotAFeed
 	}
 	switch errorCode(err) {
 	case shared.CodeSignedOut:
@@ -78,6 +81,13 @@ func errorMessage(err error) string {
 		return msgForbidden
 	case shared.CodeNotFound:
 		return msgNoProvider
+	case shared.CodeUnsupported:
+		// The backend explains what the university cannot do, in words
+		// meant for students.
+		var apiErr *shared.Error
+		if errors.As(err, &apiErr) && apiErr.Message != "" {
+			return apiErr.Message
+		}
 	}
 	return msgGeneric
 }
@@ -135,3 +145,29 @@ func isWebURL(s string) bool {
 // errBadAuthorizeURL means the backend answered an authorize URL that is not
 // an http(s) URL; the app refuses to go there.
 var errBadAuthorizeURL = errors.New("authorize URL is not an http(s) URL")
+
+// feedErrorMessage is errorMessage for making a subscription, where the
+// backend's own words say what went wrong with the approval.
+func feedErrorMessage(err error) string {
+	var apiErr *shared.Error
+	if errors.As(err, &apiErr) && apiErr.Code == shared.CodeBadRequest && apiErr.Message != "" {
+		return apiErr.Message
+	}
+	return errorMessage(err)
+}
+
+// isFeedURL reports whether s looks like a subscription address
+// ({public_url}/feed/{token}/campusweek.ics); the backend checks the rest.
+func isFeedURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || !isWebURL(s) {
+		return false
+	}
+	token, ok := strings.CutPrefix(u.Path, "/feed/")
+	token, file := path.Split(token)
+	return ok && file == "campusweek.ics" && strings.Count(token, "/") == 1 && len(token) > 1
+}
+
+// errNotAFeed means the student pasted something that is no subscription
+// address.
+var errNotAFeed = errors.New("not a calendar subscription address")

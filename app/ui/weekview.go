@@ -509,6 +509,7 @@ func (c *weekView) renderMain() app.UI {
 		c.renderWeekNav(),
 		c.renderSyncBar(),
 		c.renderWeek(),
+		app.If(!c.signedOut && !c.offline, func() app.UI { return &calendarPanel{Provider: c.acct.Provider} }),
 	)
 }
 

@@ -62,6 +62,18 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badRequest(`mode must be "redirect" or "pin".`))
 		return
 	}
+	switch req.Purpose {
+	case "", shared.PurposeSession:
+		req.Purpose = ""
+	case shared.PurposeFeed:
+		if err := s.checkFeedStart(r, p); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	default:
+		s.writeError(w, r, badRequest(`purpose must be "session" or "feed".`))
+		return
+	}
 	returnTo, err := cleanReturnTo(req.ReturnTo)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -72,7 +84,7 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.writeFlow(w, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Flow: flow}); err != nil {
+	if err := s.writeFlow(w, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Purpose: req.Purpose, Flow: flow}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -127,6 +139,9 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Pro
 		return err
 	}
 	st := sessionState{Provider: p.Info().ID, User: user, Creds: creds}
+	if flow.Purpose == shared.PurposeFeed {
+		return s.completeFeed(w, r, p, flow.ReturnTo, st)
+	}
 	expiry, err := s.writeSession(w, st)
 	if err != nil {
 		return err

@@ -39,7 +39,9 @@ type flowState struct {
 	Provider string            `json:"p"`
 	Mode     shared.SignInMode `json:"m"`
 	ReturnTo string            `json:"r"`
-	Flow     provider.Flow     `json:"f"`
+	// Purpose is empty for a sign-in (older flow cookies have none).
+	Purpose shared.Purpose `json:"u,omitempty"`
+	Flow    provider.Flow  `json:"f"`
 }
 
 // sessionState is sealed into the session cookie.

@@ -18,6 +18,12 @@ import (
 // own purpose: opaque, authenticated, expiring, and opened only by this
 // backend. The server stays stateless; revoking a feed revokes its access
 // at the university, where the university allows it.
+//
+// A feed never shares the session's access: the student authorizes it at
+// the university separately (StartRequest.Purpose "feed"), so signing out
+// of the PWA, which revokes the session's token, leaves the calendar
+// working, stopping the calendar leaves the PWA signed in, and the feed's
+// refreshes (MyTimetable) never invalidate the session's access token.
 
 const (
 	// feedPurpose separates feed seals from cookies: a session cookie
@@ -34,26 +40,75 @@ const (
 	feedWeeks     = 16
 )
 
-// handleFeedCreate makes a subscription address for the signed-in student.
-func (s *Server) handleFeedCreate(w http.ResponseWriter, r *http.Request) {
-	st, p, _, err := s.readSession(r)
+// longLived reports whether credentials keep working without the student:
+// no expiry, or a refresh token.
+func longLived(c provider.Credentials) bool {
+	return c.Expiry.IsZero() || c.Refresh != ""
+}
+
+// errFeedNeedsLongLivedAccess explains why p cannot have a subscription.
+func errFeedNeedsLongLivedAccess(p provider.Provider) *apiError {
+	return newError(http.StatusConflict, shared.CodeUnsupported,
+		p.Info().Name+" gives CampusWeek access for a few hours only, so a calendar subscription would stop working soon. "+
+			"Download the calendar file instead, or ask the people running CampusWeek to enable long-lived access (USOS: the offline_access scope).")
+}
+
+// checkFeedStart decides, before sending the student to the university,
+// whether a feed authorization at p can succeed: the student is signed in
+// there, and the university grants long-lived access (the session's
+// access, obtained with the same scopes, tells).
+func (s *Server) checkFeedStart(r *http.Request, p provider.Provider) error {
+	st, _, _, err := s.readSession(r)
 	if err != nil {
-		s.writeError(w, r, errSignedOut)
-		return
+		return errSignedOut
 	}
-	// A feed must keep working without the student: it needs access that
-	// does not end with a short-lived token.
-	if !st.Creds.Expiry.IsZero() && st.Creds.Refresh == "" {
-		s.writeError(w, r, newError(http.StatusConflict, shared.CodeUnsupported,
-			p.Info().Name+" gives CampusWeek access for a few hours only, so a calendar subscription would stop working soon. "+
-				"Download the calendar file instead, or ask the people running CampusWeek to enable long-lived access (USOS: the offline_access scope)."))
-		return
+	if st.Provider != p.Info().ID {
+		return badRequest("A calendar subscription is made at the university you are signed in with.")
 	}
+	if !longLived(st.Creds) {
+		return errFeedNeedsLongLivedAccess(p)
+	}
+	return nil
+}
+
+// completeFeed turns the access just authorized into a subscription
+// address. The session cookie is left as it is.
+func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider.Provider, returnTo string, st sessionState) error {
+	cur, _, curExpiry, curErr := s.readSession(r)
+	var reject error
+	switch {
+	case curErr == nil && (cur.Provider != st.Provider || cur.User.ID != st.User.ID):
+		reject = badRequest("You approved at " + p.Info().Name + " as someone else than the student signed in here. " +
+			"Approve as yourself to make your calendar address.")
+	case !longLived(st.Creds):
+		reject = errFeedNeedsLongLivedAccess(p)
+	}
+	if reject != nil {
+		// Nobody will use this access: end it where the university allows.
+		if err := p.Revoke(r.Context(), &st.Creds); err != nil {
+			s.log.WarnContext(r.Context(), "revoking an unused feed access failed", "provider", st.Provider, "err", err)
+		}
+		return reject
+	}
+	feed, err := s.newFeed(p, st)
+	if err != nil {
+		return err
+	}
+	resp := shared.CompleteResponse{ReturnTo: returnTo, Feed: &feed}
+	if curErr == nil {
+		resp.Session = shared.Session{SignedIn: true, Provider: cur.Provider, User: &cur.User, ExpiresAt: &curExpiry}
+	}
+	s.log.InfoContext(r.Context(), "feed created", "provider", st.Provider)
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// newFeed seals st into a subscription address.
+func (s *Server) newFeed(p provider.Provider, st sessionState) (shared.Feed, error) {
 	expiry := s.now().Add(feedTTL)
 	sealed, err := s.sealer().Seal(feedPurpose, st, expiry)
 	if err != nil {
-		s.writeError(w, r, internalError(fmt.Errorf("sealing a feed: %w", err)))
-		return
+		return shared.Feed{}, internalError(fmt.Errorf("sealing a feed: %w", err))
 	}
 	rv, ok := p.(provider.Revocable)
 	feed := shared.Feed{
@@ -61,14 +116,17 @@ func (s *Server) handleFeedCreate(w http.ResponseWriter, r *http.Request) {
 		ExpiresAt: expiry.UTC().Truncate(time.Second),
 		Revocable: ok && rv.CanRevoke(),
 	}
+	name := p.Info().Name
 	if feed.Revocable {
-		feed.Note = "Anyone with this address sees your timetable. Revoking it also signs you out of CampusWeek, since it ends CampusWeek's access at " + p.Info().Name + "."
+		feed.Note = "Anyone with this address sees your timetable: keep it private. It has its own access at " + name +
+			", so signing out of CampusWeek does not stop it. It works until " + feed.ExpiresAt.Format("2 January 2006") +
+			"; stop it earlier in CampusWeek, under Add to calendar."
 	} else {
-		feed.Note = "Anyone with this address sees your timetable. " + p.Info().Name + " offers no way to end access early: the address works until " +
-			feed.ExpiresAt.Format("2 January 2006") + " or until the university ends the access."
+		feed.Note = "Anyone with this address sees your timetable: keep it private. " + name + " offers no way to end access early: " +
+			"the address works until " + feed.ExpiresAt.Format("2 January 2006") + " or until " + name +
+			" ends the access (some universities do after a few weeks; then make a new address)."
 	}
-	s.log.InfoContext(r.Context(), "feed created", "provider", st.Provider)
-	writeJSON(w, http.StatusOK, feed)
+	return feed, nil
 }
 
 // handleFeedRevoke ends a subscription address at the university.
@@ -106,10 +164,6 @@ func (s *Server) handleFeedRevoke(w http.ResponseWriter, r *http.Request) {
 	if err := p.Revoke(r.Context(), &st.Creds); err != nil && !errors.Is(err, provider.ErrSignedOut) {
 		s.writeError(w, r, err)
 		return
-	}
-	// The feed shared the session's access: that session is over too.
-	if cur, _, _, err := s.readSession(r); err == nil && cur.Creds.Token == st.Creds.Token {
-		s.clearCookie(w, s.cookies.session)
 	}
 	s.log.InfoContext(r.Context(), "feed revoked", "provider", st.Provider)
 	w.WriteHeader(http.StatusNoContent)

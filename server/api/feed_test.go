@@ -22,42 +22,85 @@ func (e *env) getFeed(feedURL string) response {
 	return e.do(newBrowser(e.t), "GET", u.Path, nil, nil)
 }
 
+// startFeed asks to authorize a subscription at provider id.
+func (e *env) startFeed(id string) response {
+	e.t.Helper()
+	return e.post("/api/auth/"+id+"/start", shared.StartRequest{Purpose: shared.PurposeFeed, ReturnTo: "/?week=2026-11-23"})
+}
+
+// makeFeed authorizes a subscription at the USOS sandbox ("uni") or the
+// MyTimetable one ("mtt") and returns the completion.
+func (e *env) makeFeed(id string) shared.CompleteResponse {
+	e.t.Helper()
+	r := e.startFeed(id)
+	if r.status != http.StatusOK {
+		e.t.Fatalf("start a feed: %d %s", r.status, r.body)
+	}
+	authURL := decode[shared.StartResponse](e.t, r).AuthorizeURL
+	var params map[string]string
+	if id == "mtt" {
+		params = e.mttConsent(authURL, "allow")
+	} else {
+		params = e.callbackParams(authURL, "allow")
+	}
+	r = e.post("/api/auth/"+id+"/complete", shared.CompleteRequest{Params: params})
+	if r.status != http.StatusOK {
+		e.t.Fatalf("complete a feed: %d %s", r.status, r.body)
+	}
+	done := decode[shared.CompleteResponse](e.t, r)
+	if done.Feed == nil {
+		e.t.Fatalf("no feed in %s", r.body)
+	}
+	return done
+}
+
 func TestFeedNeedsLongLivedAccess(t *testing.T) {
 	e := newEnv(t, envOptions{}) // no offline_access: 2-hour tokens
 	e.signIn()
-	r := e.post("/api/feed", struct{}{})
+	// Refused before the student is sent to the university for nothing.
+	r := e.startFeed("uni")
 	if r.status != http.StatusConflict || r.apiError().Code != shared.CodeUnsupported || !strings.Contains(r.apiError().Message, "offline_access") {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
-	if r := e.post("/api/feed", struct{}{}); r.status != http.StatusConflict {
-		t.Fatal(r.status)
+	if e.cookie("cw_flow") != nil {
+		t.Error("a refused feed left a flow cookie")
 	}
 	e2 := newEnv(t, envOptions{})
-	if r := e2.post("/api/feed", struct{}{}); r.status != http.StatusUnauthorized {
-		t.Fatalf("feed without a session: %d", r.status)
+	if r := e2.startFeed("uni"); r.status != http.StatusUnauthorized || r.apiError().Code != shared.CodeSignedOut {
+		t.Fatalf("feed without a session: %d %s", r.status, r.body)
+	}
+	// Signed in at one university, a feed at another is refused.
+	if r := e.startFeed("mtt"); r.status != http.StatusBadRequest {
+		t.Fatalf("feed at another university: %d %s", r.status, r.body)
+	}
+	if r := e.post("/api/auth/uni/start", shared.StartRequest{Purpose: "calendar"}); r.status != http.StatusBadRequest {
+		t.Fatalf("unknown purpose: %d %s", r.status, r.body)
 	}
 }
 
 func TestFeedCreateUseRevoke(t *testing.T) {
 	e := newEnv(t, envOptions{scopes: []string{"studies", "offline_access"}})
-	e.signIn()
-	r := e.post("/api/feed", struct{}{})
-	if r.status != http.StatusOK {
-		t.Fatalf("create: %d %s", r.status, r.body)
-	}
-	feed := decode[shared.Feed](t, r)
+	signedIn := e.signIn()
+	session := e.cookie("cw_session").Value
+	done := e.makeFeed("uni")
+	feed := *done.Feed
 	if !strings.HasPrefix(feed.URL, e.api.URL+"/feed/") || !strings.HasSuffix(feed.URL, "/campusweek.ics") || !feed.Revocable || feed.Note == "" {
 		t.Fatalf("feed %+v", feed)
+	}
+	if done.ReturnTo != "/?week=2026-11-23" || !done.Session.SignedIn || done.Session.User.ID != signedIn.Session.User.ID {
+		t.Errorf("completion %+v", done)
 	}
 	if d := time.Until(feed.ExpiresAt); d < 170*24*time.Hour || d > 181*24*time.Hour {
 		t.Errorf("feed expires in %v", d)
 	}
-	session := e.cookie("cw_session").Value
+	if e.cookie("cw_session").Value != session {
+		t.Error("making a feed changed the session cookie")
+	}
 	if strings.Contains(feed.URL, session) {
 		t.Error("the feed address is the session cookie")
 	}
 
-	r = e.getFeed(feed.URL)
+	r := e.getFeed(feed.URL)
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "text/calendar; charset=utf-8" {
 		t.Fatalf("feed: %d %s", r.status, r.body)
 	}
@@ -69,6 +112,17 @@ func TestFeedCreateUseRevoke(t *testing.T) {
 		t.Error("the feed's sealed access is in the logs")
 	}
 
+	// The feed has an access of its own: signing out (which revokes the
+	// session's token at USOS) leaves it working.
+	if r := e.post("/api/auth/logout", struct{}{}); r.status != http.StatusNoContent {
+		t.Fatalf("logout: %d", r.status)
+	}
+	if r := e.getFeed(feed.URL); r.status != http.StatusOK {
+		t.Fatalf("the feed after signing out: %d %s", r.status, r.body)
+	}
+
+	// Stopping it ends its access at the university, and only its.
+	e.signIn()
 	if r := e.post("/api/feed/revoke", shared.FeedRevokeRequest{URL: feed.URL}); r.status != http.StatusNoContent {
 		t.Fatalf("revoke: %d %s", r.status, r.body)
 	}
@@ -76,15 +130,36 @@ func TestFeedCreateUseRevoke(t *testing.T) {
 	if r.status != http.StatusGone || !strings.Contains(string(r.body), "revoked") {
 		t.Fatalf("revoked feed: %d %s", r.status, r.body)
 	}
-	if decode[shared.Session](t, e.get("/api/session")).SignedIn {
-		t.Error("the session sharing the revoked access is still signed in")
+	if r := e.get("/api/timetable"); r.status != http.StatusOK {
+		t.Errorf("stopping a feed signed the student out: %d %s", r.status, r.body)
+	}
+}
+
+// TestFeedApprovedAsSomeoneElse: a feed is for the student signed in here;
+// approving as another student at the university makes none, and the
+// access just granted is revoked.
+func TestFeedApprovedAsSomeoneElse(t *testing.T) {
+	e := newEnv(t, envOptions{scopes: []string{"offline_access"}})
+	e.signIn()
+	r := e.startFeed("uni")
+	authURL := decode[shared.StartResponse](t, r).AuthorizeURL
+	params := e.callbackParamsAs(authURL, e.sandbox.Students()[1].ID)
+	r = e.post("/api/auth/uni/complete", shared.CompleteRequest{Params: params})
+	if r.status != http.StatusBadRequest || !strings.Contains(r.apiError().Message, "someone else") {
+		t.Fatalf("feed approved by another student: %d %s", r.status, r.body)
+	}
+	if !strings.Contains(e.logs.String(), "access token revoked") {
+		t.Error("the unused access was not revoked")
+	}
+	if r := e.get("/api/timetable"); r.status != http.StatusOK {
+		t.Errorf("the session suffered: %d", r.status)
 	}
 }
 
 func TestFeedBadAndExpiredAddresses(t *testing.T) {
 	e := newEnv(t, envOptions{scopes: []string{"offline_access"}})
 	e.signIn()
-	feed := decode[shared.Feed](t, e.post("/api/feed", struct{}{}))
+	feed := *e.makeFeed("uni").Feed
 	if r := e.do(newBrowser(t), "GET", "/feed/not-a-feed/campusweek.ics", nil, nil); r.status != http.StatusNotFound {
 		t.Errorf("garbage address: %d", r.status)
 	}
@@ -105,20 +180,36 @@ func TestFeedBadAndExpiredAddresses(t *testing.T) {
 func TestFeedMyTimetable(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.mttSignIn()
-	r := e.post("/api/feed", struct{}{})
-	if r.status != http.StatusOK {
-		t.Fatalf("create: %d %s", r.status, r.body)
-	}
-	feed := decode[shared.Feed](t, r)
+	feed := *e.makeFeed("mtt").Feed
 	if feed.Revocable || !strings.Contains(feed.Note, "no way to end access early") {
 		t.Errorf("feed %+v", feed)
 	}
-	e.mtt.ExpireAccessTokens() // the feed refreshes on its own
-	if r := e.getFeed(feed.URL); r.status != http.StatusOK {
-		t.Fatalf("feed after the access token expired: %d %s", r.status, r.body)
+	// Feed and session refresh their own grants: neither invalidates the
+	// other's access token, however they take turns.
+	for range 2 {
+		e.mtt.ExpireAccessTokens()
+		if r := e.getFeed(feed.URL); r.status != http.StatusOK {
+			t.Fatalf("feed after the access token expired: %d %s", r.status, r.body)
+		}
+		if r := e.get("/api/timetable"); r.status != http.StatusOK {
+			t.Fatalf("session after the feed refreshed: %d %s", r.status, r.body)
+		}
+		if r := e.getFeed(feed.URL); r.status != http.StatusOK {
+			t.Fatalf("feed after the session refreshed: %d %s", r.status, r.body)
+		}
 	}
-	r = e.post("/api/feed/revoke", shared.FeedRevokeRequest{URL: feed.URL})
+	r := e.post("/api/feed/revoke", shared.FeedRevokeRequest{URL: feed.URL})
 	if r.status != http.StatusConflict || r.apiError().Code != shared.CodeUnsupported {
 		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+}
+
+// TestFeedWithoutRefreshTokens: a MyTimetable client without refresh
+// tokens cannot keep a calendar up to date.
+func TestFeedWithoutRefreshTokens(t *testing.T) {
+	e := newEnv(t, envOptions{noRefresh: true})
+	e.mttSignIn()
+	if r := e.startFeed("mtt"); r.status != http.StatusConflict || r.apiError().Code != shared.CodeUnsupported {
+		t.Fatalf("%d %s", r.status, r.body)
 	}
 }

@@ -95,12 +95,18 @@ type envOptions struct {
 	usosFront      func(http.Handler) http.Handler
 	callTimeout    time.Duration // per upstream call; default 5 s
 	allowedOrigins []string
+	// logger, when set, replaces the debug JSON log kept in env.logs (the
+	// load test discards logs: a growing buffer would inflate its memory).
+	logger *slog.Logger
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	e := &env{t: t, logs: &syncBuffer{}, clock: &clock{}}
-	log := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := o.logger
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 
 	e.sandbox = sandbox.NewUSOS(sandbox.USOSConfig{
 		Consumers: map[string]string{consumerKey: consumerSecret},
@@ -261,6 +267,12 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // final response (a redirect to the callback, or the PIN page).
 func (e *env) consent(authorizeURL, decision string) *http.Response {
 	e.t.Helper()
+	return e.consentAs(authorizeURL, decision, e.sandbox.Students()[0].ID)
+}
+
+// consentAs is consent by the given sandbox student.
+func (e *env) consentAs(authorizeURL, decision, student string) *http.Response {
+	e.t.Helper()
 	if !strings.HasPrefix(authorizeURL, e.sbURL+"services/oauth/authorize?") {
 		e.t.Fatalf("authorize URL %q is not the configured installation's", authorizeURL)
 	}
@@ -276,7 +288,6 @@ func (e *env) consent(authorizeURL, decision string) *http.Response {
 	if resp.StatusCode != 200 || m == nil {
 		e.t.Fatalf("consent page: %d %s", resp.StatusCode, page)
 	}
-	student := e.sandbox.Students()[0].ID
 	form := url.Values{"oauth_token": {u.Query().Get("oauth_token")}, "csrf": {string(m[1])}, "student": {student}, "decision": {decision}}
 	resp, err = c.PostForm(e.sbURL+"services/oauth/authorize", form)
 	if err != nil {
@@ -289,7 +300,17 @@ func (e *env) consent(authorizeURL, decision string) *http.Response {
 // sent the browser back with, checking it goes to the PWA's callback route.
 func (e *env) callbackParams(authorizeURL, decision string) map[string]string {
 	e.t.Helper()
-	resp := e.consent(authorizeURL, decision)
+	return e.callbackParamsOf(e.consent(authorizeURL, decision))
+}
+
+// callbackParamsAs approves as the given sandbox student.
+func (e *env) callbackParamsAs(authorizeURL, student string) map[string]string {
+	e.t.Helper()
+	return e.callbackParamsOf(e.consentAs(authorizeURL, "allow", student))
+}
+
+func (e *env) callbackParamsOf(resp *http.Response) map[string]string {
+	e.t.Helper()
 	resp.Body.Close()
 	loc, err := url.Parse(resp.Header.Get("Location"))
 	if resp.StatusCode != http.StatusFound || err != nil {

@@ -57,6 +57,8 @@ var openAPIEnums = map[string]struct {
 		string(shared.KindUSOS), string(shared.KindMyTimetable)}},
 	"SignInMode": {reflect.TypeFor[shared.SignInMode](), []string{
 		string(shared.ModeRedirect), string(shared.ModePIN)}},
+	"Purpose": {reflect.TypeFor[shared.Purpose](), []string{
+		string(shared.PurposeSession), string(shared.PurposeFeed)}},
 	"Category": {reflect.TypeFor[shared.Category](), []string{
 		string(shared.CategoryClass), string(shared.CategoryExam), string(shared.CategoryMeeting), string(shared.CategoryOther)}},
 	"ErrorCode": {reflect.TypeFor[shared.ErrorCode](), []string{
@@ -571,7 +573,11 @@ func TestOpenAPIAnswers(t *testing.T) {
 		code                shared.ErrorCode
 	}
 	jsonCT := map[string]string{"Content-Type": "application/json"}
-	var feedURL string
+	feed, err := s.newFeed(fake, sessionState{Provider: "fake", User: shared.User{ID: "1"}, Creds: provider.Credentials{Token: "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feedURL := feed.URL
 	probes := []probe{
 		{route: "GET /api/providers", status: 200},
 		{route: "GET /api/session", status: 200},
@@ -593,9 +599,10 @@ func TestOpenAPIAnswers(t *testing.T) {
 		{route: "POST /api/auth/logout", body: `{}`, header: jsonCT, cookie: lasting, status: 204},
 		{route: "POST /api/auth/logout", body: `{}`, header: map[string]string{
 			"Content-Type": "application/json", "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, status: 403, code: shared.CodeForbidden},
-		{route: "POST /api/feed", body: `{}`, header: jsonCT, status: 401, code: shared.CodeSignedOut},
-		{route: "POST /api/feed", body: `{}`, header: jsonCT, cookie: shortLived, status: 409, code: shared.CodeUnsupported},
-		{route: "POST /api/feed", body: `{}`, header: jsonCT, cookie: lasting, status: 200},
+		{route: "POST /api/auth/{id}/start", target: "/api/auth/fake/start", body: `{"purpose":"feed"}`, header: jsonCT, status: 401, code: shared.CodeSignedOut},
+		{route: "POST /api/auth/{id}/start", target: "/api/auth/fake/start", body: `{"purpose":"feed"}`, header: jsonCT, cookie: shortLived, status: 409, code: shared.CodeUnsupported},
+		{route: "POST /api/auth/{id}/start", target: "/api/auth/fake/start", body: `{"purpose":"feed"}`, header: jsonCT, cookie: lasting, status: 200},
+		{route: "POST /api/auth/{id}/start", target: "/api/auth/fake/start", body: `{"purpose":"everything"}`, header: jsonCT, status: 400, code: shared.CodeBadRequest},
 		{route: "POST /api/feed/revoke", body: `{"url":"FEED"}`, header: jsonCT, status: 409, code: shared.CodeUnsupported},
 		{route: "POST /api/feed/revoke", body: `{"url":"https://tt.example.edu/feed/forged/campusweek.ics"}`, header: jsonCT, status: 400, code: shared.CodeBadRequest},
 		{route: "POST /api/feed/revoke", body: `{"url":"` + strings.Repeat("x", maxBodyBytes) + `"}`, header: jsonCT, status: 413, code: shared.CodeTooLarge},
@@ -644,13 +651,6 @@ func TestOpenAPIAnswers(t *testing.T) {
 			if statusOf[string(p.code)] != rec.Code {
 				t.Errorf("%s: code %s came with %d, x-status says %v", name, p.code, rec.Code, statusOf[string(p.code)])
 			}
-		}
-		if p.route == "POST /api/feed" && rec.Code == 200 {
-			var f shared.Feed
-			if err := json.Unmarshal(rec.Body.Bytes(), &f); err != nil {
-				t.Fatal(err)
-			}
-			feedURL = f.URL
 		}
 		if p.route == "" {
 			continue

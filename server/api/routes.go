@@ -25,7 +25,6 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
 		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true},
-		{pattern: "POST /api/feed", handler: s.handleFeedCreate, limited: true},
 		{pattern: "POST /api/feed/revoke", handler: s.handleFeedRevoke, limited: true},
 	}
 }

@@ -116,17 +116,10 @@ func (c *Client) Timetable(ctx context.Context, from, to shared.Date) (shared.Ti
 	return tt, err
 }
 
-// CreateFeed makes a secret calendar subscription address for the
-// signed-in student (POST /api/feed). It fails with code "unsupported" when
-// the university grants only short-lived access.
-func (c *Client) CreateFeed(ctx context.Context) (shared.Feed, error) {
-	var f shared.Feed
-	err := c.do(ctx, "POST", "/api/feed", nil, struct{}{}, &f)
-	return f, err
-}
-
 // RevokeFeed ends a subscription address at the university
-// (POST /api/feed/revoke), which also ends the session that created it.
+// (POST /api/feed/revoke). Addresses come from Complete after a Start with
+// shared.PurposeFeed; each has an access of its own, so the session stays
+// signed in.
 func (c *Client) RevokeFeed(ctx context.Context, feedURL string) error {
 	return c.do(ctx, "POST", "/api/feed/revoke", nil, shared.FeedRevokeRequest{URL: feedURL}, nil)
 }

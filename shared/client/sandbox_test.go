@@ -54,17 +54,41 @@ func TestAgainstTheSandbox(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	feed, err := c.CreateFeed(ctx)
-	if err != nil || !feed.Revocable {
-		t.Fatalf("feed %+v, %v", feed, err)
-	}
-	if err := c.RevokeFeed(ctx, feed.URL); err != nil {
+	// A subscription is an authorization of its own (here with a PIN).
+	start, err = c.Start(ctx, "uw", shared.StartRequest{Mode: shared.ModePIN, Purpose: shared.PurposeFeed})
+	if err != nil {
 		t.Fatal(err)
 	}
-	// Revoking the feed ended the access it shared with the session.
+	if pin, err = sandbox.ApprovePIN(nil, start.AuthorizeURL, "123456"); err != nil {
+		t.Fatal(err)
+	}
+	done, err = c.Complete(ctx, "uw", shared.CompleteRequest{PIN: pin})
+	if err != nil || done.Feed == nil || !done.Feed.Revocable || !done.Session.SignedIn {
+		t.Fatalf("feed %+v, %v", done, err)
+	}
+	resp, err = http.Get(done.Feed.URL) // no cookies, as calendar apps
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("feed: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if err := c.RevokeFeed(ctx, done.Feed.URL); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err = http.Get(done.Feed.URL); err != nil || resp.StatusCode != http.StatusGone {
+		t.Fatalf("revoked feed: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	// The session had an access of its own and stays signed in, until
+	// signing out.
+	if _, err := c.Timetable(ctx, monday, monday.AddDays(6)); err != nil {
+		t.Fatalf("after revoking the feed: %v", err)
+	}
+	if err := c.Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
 	_, err = c.Timetable(ctx, monday, monday.AddDays(6))
 	var apiErr *shared.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != shared.CodeSignedOut {
-		t.Fatalf("after revoking: %v", err)
+		t.Fatalf("after signing out: %v", err)
 	}
 }

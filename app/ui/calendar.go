@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/campusweek/campusweek/shared"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// calendarPanel offers the timetable to the calendar the student already
+// uses: a one-off .ics download, or a subscription address that calendar
+// apps keep up to date.
+//
+// A subscription is an authorization of its own at the university
+// (shared.PurposeFeed): the student approves there, comes back through
+// the callback page, and finds the address here. The address is a secret:
+// it is shown only to be copied, kept in memory only (newFeed), never in
+// browser storage or the address bar.
+type calendarPanel struct {
+	app.Compo
+
+	// Provider is the university of the signed-in student (a prop).
+	Provider string
+
+	open     bool
+	busy     bool
+	feed     *shared.Feed
+	err      error
+	revoked  bool
+	copied   bool
+	copyFail bool
+
+	stopURL  string
+	stopping bool
+	stopErr  error
+	stopped  bool
+}
+
+// exportWeeks is the range of a download: the current week and the rest
+// of a term.
+const exportWeeks = 16
+
+const (
+	msgFeedRevoked  = "The subscription address no longer works. Calendar apps that used it stop updating."
+	msgCopyManually = "Select the address and copy it."
+	msgNotAFeed     = "That is not a CampusWeek calendar address. Copy it from your calendar app's subscription settings."
+)
+
+// newFeed hands a subscription address from the callback page to the
+// panel, in memory. Only the UI goroutine touches it.
+var newFeed *shared.Feed
+
+// feedFlowKey is the sessionStorage key that tells the callback page an
+// authorization is for a subscription, before the backend says so.
+const feedFlowKey = "campusweek/feed-flow"
+
+func (c *calendarPanel) OnMount(ctx app.Context) {
+	if newFeed != nil {
+		c.feed, c.open = newFeed, true
+		newFeed = nil
+	}
+}
+
+func (c *calendarPanel) toggle(ctx app.Context, e app.Event) { c.open = !c.open }
+
+// createFeed sends the student to the university to approve the
+// subscription's own access.
+func (c *calendarPanel) createFeed(ctx app.Context, e app.Event) {
+	if c.busy || c.Provider == "" {
+		return
+	}
+	c.busy, c.err, c.revoked, c.copied, c.copyFail = true, nil, false, false, false
+	req := shared.StartRequest{Mode: shared.ModeRedirect, Purpose: shared.PurposeFeed, ReturnTo: safeReturnTo(ctx.Page().URL().RequestURI())}
+	id := c.Provider
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		resp, err := api().Start(cctx, id, req)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err == nil && !isWebURL(resp.AuthorizeURL) {
+				err = errBadAuthorizeURL
+			}
+			if err != nil {
+				c.busy, c.err = false, err
+				return
+			}
+			ctx.SessionStorage().Set(feedFlowKey, id)
+			goToExternal(resp.AuthorizeURL) // stay busy: the page is being left
+		})
+	})
+}
+
+// revokeFeed ends the address just made.
+func (c *calendarPanel) revokeFeed(ctx app.Context, e app.Event) {
+	if c.busy || c.feed == nil {
+		return
+	}
+	c.busy, c.err = true, nil
+	url := c.feed.URL
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		err := api().RevokeFeed(cctx, url)
+		ctx.Dispatch(func(ctx app.Context) {
+			c.busy = false
+			if err != nil {
+				c.err = err
+				return
+			}
+			c.feed, c.revoked = nil, true
+		})
+	})
+}
+
+// stopFeed ends an address made before, pasted from a calendar app: the
+// app keeps no list of addresses.
+func (c *calendarPanel) stopFeed(ctx app.Context, e app.Event) {
+	if c.stopping {
+		return
+	}
+	url := strings.TrimSpace(c.stopURL)
+	if !isFeedURL(url) {
+		c.stopErr, c.stopped = errNotAFeed, false
+		return
+	}
+	c.stopping, c.stopErr, c.stopped = true, nil, false
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		err := api().RevokeFeed(cctx, url)
+		ctx.Dispatch(func(ctx app.Context) {
+			c.stopping = false
+			if err != nil {
+				c.stopErr = err
+				return
+			}
+			c.stopped, c.stopURL = true, ""
+			if c.feed != nil && c.feed.URL == url {
+				c.feed = nil
+			}
+		})
+	})
+}
+
+// download fetches the .ics file. The session is checked first: a link
+// with a download attribute would save a "signed out" error as a
+// calendar file.
+func (c *calendarPanel) download(ctx app.Context, e app.Event) {
+	if c.busy {
+		return
+	}
+	c.busy, c.err = true, nil
+	monday := shared.DateOf(time.Now()).Monday()
+	u := api().CalendarURL(monday, monday.AddDays(7*exportWeeks-1))
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		s, err := api().Session(cctx)
+		if err == nil && !s.SignedIn {
+			err = &shared.Error{Code: shared.CodeSignedOut}
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			c.busy = false
+			if err != nil {
+				c.err = err
+				return
+			}
+			// An attachment: the browser saves it and stays on this page.
+			goToExternal(u)
+		})
+	})
+}
+
+// copyFeed puts the address on the clipboard, where the browser allows it.
+func (c *calendarPanel) copyFeed(ctx app.Context, e app.Event) {
+	if c.feed == nil {
+		return
+	}
+	clip := app.Window().Get("navigator").Get("clipboard")
+	if !clip.Truthy() {
+		c.copyFail = true
+		return
+	}
+	promise := clip.Call("writeText", c.feed.URL)
+	promise.Call("then", app.FuncOf(func(this app.Value, args []app.Value) any {
+		ctx.Dispatch(func(ctx app.Context) { c.copied, c.copyFail = true, false })
+		return nil
+	}), app.FuncOf(func(this app.Value, args []app.Value) any {
+		ctx.Dispatch(func(ctx app.Context) { c.copyFail = true })
+		return nil
+	}))
+}
+
+func (c *calendarPanel) Render() app.UI {
+	return app.Section().ID("calendar-panel").Class("calendar-panel").Body(
+		button("link-button", "Add to calendar", c.toggle).ID("add-to-calendar").Aria("expanded", c.open),
+		app.If(c.open, func() app.UI {
+			return app.Div().Class("calendar-options").Body(
+				app.P().Body(
+					disable(button("button", "Download for your calendar", c.download).ID("download-ics"), c.busy),
+					app.Span().Class("hint").Text(" the next 16 weeks, once."),
+				),
+				c.renderFeed(),
+				app.If(c.err != nil, func() app.UI { return errorBox(errorMessage(c.err)) }),
+				c.renderStop(),
+			)
+		}),
+	)
+}
+
+func (c *calendarPanel) renderFeed() app.UI {
+	if c.feed == nil {
+		return app.Div().Class("feed").Body(
+			disable(button("button", "Subscribe in your calendar app", c.createFeed).ID("create-feed"), c.busy),
+			app.Span().Class("hint").Text(" you approve it at your university; it stays up to date."),
+			app.If(c.revoked, func() app.UI { return app.P().ID("feed-revoked").Class("hint").Role("status").Text(msgFeedRevoked) }),
+		)
+	}
+	f := c.feed
+	return app.Div().Class("feed").Body(
+		app.Label().For("feed-url").Text("Subscription address (add it in your calendar app as a calendar from the internet):"),
+		app.Input().ID("feed-url").Type("text").ReadOnly(true).Value(f.URL).
+			OnFocus(func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
+		app.Div().Class("feed-actions").Body(
+			button("button", "Copy", c.copyFeed).ID("copy-feed"),
+			app.If(f.Revocable, func() app.UI {
+				return disable(button("button button-quiet", "Stop this address", c.revokeFeed).ID("revoke-feed"), c.busy)
+			}),
+		),
+		app.If(c.copied, func() app.UI { return app.P().Class("hint").Role("status").Text("Copied.") }),
+		app.If(c.copyFail, func() app.UI { return app.P().Class("hint").Text(msgCopyManually) }),
+		app.P().ID("feed-note").Class("hint").Text(f.Note),
+	)
+}
+
+// renderStop is the form that ends an address made before.
+func (c *calendarPanel) renderStop() app.UI {
+	return app.Details().Class("feed-stop").Body(
+		app.Summary().Text("Stop an address you made before"),
+		app.Label().For("stop-feed-url").Class("hint").Text("Paste the address from your calendar app:"),
+		disableInput(app.Input().ID("stop-feed-url").Type("url").Value(c.stopURL).
+			AutoComplete(false).Attr("spellcheck", "false").
+			OnInput(func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }), c.stopping),
+		disable(button("button button-quiet", "Stop it", c.stopFeed).ID("stop-feed"), c.stopping),
+		app.If(c.stopped, func() app.UI { return app.P().ID("feed-stopped").Class("hint").Role("status").Text(msgFeedRevoked) }),
+		app.If(c.stopErr != nil, func() app.UI {
+			return app.P().ID("stop-error").Class("error-message").Role("alert").Text(errorMessage(c.stopErr))
+		}),
+	)
+}
