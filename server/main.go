@@ -98,7 +98,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	if err != nil {
 		return fmt.Errorf("session keys: %w", err)
 	}
-	app, err := pwa.NewHandler(pwa.Options{WebDir: webDir})
+	app, err := pwa.NewHandler(pwa.Options{WebDir: webDir, Logger: log})
 	if err != nil {
 		return err
 	}

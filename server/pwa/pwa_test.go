@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -42,9 +43,12 @@ func webDir(t *testing.T) string {
 	return dir
 }
 
+// quiet is a logger for handlers whose warnings a test does not look at.
+var quiet = slog.New(slog.DiscardHandler)
+
 func newHandler(t *testing.T, dir string) http.Handler {
 	t.Helper()
-	h, err := NewHandler(Options{WebDir: dir})
+	h, err := NewHandler(Options{WebDir: dir, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,10 +308,8 @@ func TestStaticFiles(t *testing.T) {
 
 func TestPrecompressedWasm(t *testing.T) {
 	dir := webDir(t)
-	br := []byte("pretend brotli")
-	gz := []byte("pretend gzip")
-	os.WriteFile(filepath.Join(dir, "app.wasm.br"), br, 0o644)
-	os.WriteFile(filepath.Join(dir, "app.wasm.gz"), gz, 0o644)
+	br := precompress(t, dir, "app.wasm", encBrotli, fakeWasm)
+	gz := precompress(t, dir, "app.wasm", encGzip, fakeWasm)
 	h := newHandler(t, dir)
 
 	for _, tc := range []struct {
@@ -375,9 +377,7 @@ func TestResolve(t *testing.T) {
 // encoding has its own strong ETag.
 func TestVersionedCaching(t *testing.T) {
 	dir := webDir(t)
-	if err := os.WriteFile(filepath.Join(dir, "app.wasm.br"), []byte("brotli bytes"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	br := precompress(t, dir, "app.wasm", encBrotli, fakeWasm)
 	h := newHandler(t, dir)
 	version := h.(*handler).web.version
 	wasm := "/" + version + "/web/app.wasm"
@@ -391,7 +391,7 @@ func TestVersionedCaching(t *testing.T) {
 		r.Header.Get("Vary") != "Accept-Encoding" || r.Header.Get("Content-Type") != "application/wasm" {
 		t.Errorf("versioned brotli wasm: %d %v", r.StatusCode, r.Header)
 	}
-	if b := body(t, r); b != "brotli bytes" {
+	if b := body(t, r); b != string(br) {
 		t.Errorf("body %q", b)
 	}
 	r = get(t, h, wasm)
