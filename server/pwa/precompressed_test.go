@@ -2,38 +2,22 @@ package pwa
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/andybalholm/brotli"
 )
 
 // compress returns src compressed with enc.
 func compress(t *testing.T, enc encoding, src []byte) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	var zw io.WriteCloser
-	switch enc.name {
-	case "br":
-		zw = brotli.NewWriterLevel(&b, brotli.BestCompression)
-	case "gzip":
-		zw, _ = gzip.NewWriterLevel(&b, gzip.BestCompression)
-	default:
-		t.Fatalf("no encoder for %s", enc.name)
-	}
-	if _, err := zw.Write(src); err != nil {
+	b, err := compressBytes(enc, src)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return b
 }
 
 // precompress writes dir/name+ext, the compressed src, as `make build`

@@ -111,12 +111,19 @@ func NewHandler(opts Options) (http.Handler, error) {
 		WasmContentLength:     strconv.FormatInt(st.Size(), 10),
 		ServiceWorkerTemplate: serviceWorkerJS,
 	}
-	return &handler{app: h, web: web}, nil
+	generated := make(map[string]*memFile, len(generatedPaths))
+	for _, p := range generatedPaths {
+		if generated[p], err = generate(h, p); err != nil {
+			return nil, fmt.Errorf("pwa: %w", err)
+		}
+	}
+	return &handler{app: h, web: web, generated: generated}, nil
 }
 
 type handler struct {
-	app *app.Handler
-	web *webFiles
+	app       *app.Handler
+	web       *webFiles
+	generated map[string]*memFile // by path
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -131,6 +138,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// A /web/ file under a version prefix. go-app would strip only its
 		// own version and answer any other with a page; the file it is.
 		h.web.serveFile(w, r, m[2], m[1] == h.web.version)
+		return
+	}
+	if f, ok := h.generated[r.URL.Path]; ok {
+		f.serve(w, r, h.web.version)
 		return
 	}
 	switch r.URL.Path {

@@ -246,9 +246,15 @@ func TestWorkerCachesOneVersion(t *testing.T) {
 		t.Errorf("the worker caches only %v", files)
 	}
 	for _, f := range files {
-		r := get(t, h, f, "Accept-Encoding", "br, gzip")
-		if r.StatusCode != 200 || r.Header.Get("ETag") != `"`+version+`"` {
-			t.Errorf("GET %s = %d, ETag %q, want 200 and the version", f, r.StatusCode, r.Header.Get("ETag"))
+		for _, accept := range []string{"br, gzip", "gzip", ""} {
+			r := get(t, h, f, "Accept-Encoding", accept)
+			want := `"` + version + `"`
+			if enc := r.Header.Get("Content-Encoding"); enc != "" {
+				want = `"` + version + "-" + enc + `"`
+			}
+			if r.StatusCode != 200 || r.Header.Get("ETag") != want {
+				t.Errorf("GET %s (Accept-Encoding %q) = %d, ETag %q, want 200 and %s", f, accept, r.StatusCode, r.Header.Get("ETag"), want)
+			}
 		}
 	}
 }

@@ -41,12 +41,21 @@ type webFiles struct {
 type encoding struct {
 	name, ext string
 	newReader func(io.Reader) (io.Reader, error)
+	newWriter func(io.Writer) (io.WriteCloser, error) // at its strongest
 }
 
 // encodings the server serves, best first.
 var (
-	encBrotli             = encoding{"br", ".br", func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }}
-	encGzip               = encoding{"gzip", ".gz", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }}
+	encBrotli = encoding{"br", ".br",
+		func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil },
+		func(w io.Writer) (io.WriteCloser, error) {
+			return brotli.NewWriterLevel(w, brotli.BestCompression), nil
+		},
+	}
+	encGzip = encoding{"gzip", ".gz",
+		func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) },
+		func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriterLevel(w, gzip.BestCompression) },
+	}
 	encodingsByPreference = []encoding{encBrotli, encGzip}
 )
 
