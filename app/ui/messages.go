@@ -33,7 +33,7 @@ const (
 	msgNotSyncedOffline   = "Connect to the internet to see it. Once you are signed in and online, CampusWeek keeps last week and the next 16 weeks on this device."
 	msgNotSyncedSignedOut = "Sign in again to see it."
 	msgNotSynced          = "Try again in a moment to load it."
-	msgSignOutOffline     = "Your timetable was removed from this device, but you appear to be offline, so your session couldn't be ended. Sign out again when you're back online."
+	msgSignOutOffline     = "Your timetable was removed from this device. You appear to be offline, so your session will be ended as soon as you're back online."
 )
 
 // errorCode returns the API error code of err, or "".

@@ -72,11 +72,32 @@ func saveTimetable(st app.BrowserStorage, c *cachedTimetable, today shared.Date)
 	return st.Set(timetableKey(a), c.pruned(today))
 }
 
+// signOutPendingKey marks a sign-out the backend has not confirmed yet.
+const signOutPendingKey = storagePrefix + "signout-pending"
+
+// markSignOutPending records that the student signed out on this device.
+func markSignOutPending(st app.BrowserStorage) {
+	if err := st.Set(signOutPendingKey, true); err != nil {
+		app.Log("campusweek: recording the sign-out:", err)
+	}
+}
+
+// signOutPending reports whether a sign-out still has to reach the backend.
+func signOutPending(st app.BrowserStorage) bool {
+	var pending bool
+	return st.Get(signOutPendingKey, &pending) == nil && pending
+}
+
+// clearSignOutPending forgets a sign-out the backend confirmed, or that a
+// new sign-in made moot (it replaced the session cookie).
+func clearSignOutPending(st app.BrowserStorage) { st.Del(signOutPendingKey) }
+
 // signedIn records the account of a new session, so that the app knows
 // whose cached timetable to open when it starts offline, and deletes any
 // other student's cached timetable before the week view shows anything.
 func signedIn(ctx app.Context, s shared.Session) {
 	st := ctx.LocalStorage()
+	clearSignOutPending(st)
 	a, ok := accountOf(s)
 	if !ok {
 		forgetAll(st)

@@ -128,6 +128,13 @@ func (c *weekView) start(ctx app.Context) {
 // checkSession asks who is signed in, and whether their provider is the
 // demo; a signed-in answer starts a sync.
 func (c *weekView) checkSession(ctx app.Context) {
+	if signOutPending(ctx.LocalStorage()) {
+		// The student signed out while the backend was unreachable: the
+		// session cookie may still be valid, and asking for it would sign
+		// them back in. End it first.
+		c.finishSignOut(ctx)
+		return
+	}
 	c.sessionErr, c.refreshErr, c.ttErr = nil, nil, nil
 	c.sessionSeq++
 	seq := c.sessionSeq
@@ -218,26 +225,38 @@ func (c *weekView) sync(ctx app.Context) {
 	c.syncCancel = cancel
 	ctx.Async(func() {
 		defer cancel()
+		fetch := func(r dateRange) {
+			cctx, ccancel := context.WithTimeout(sctx, apiTimeout)
+			tt, err := api().Timetable(cctx, r.From, r.To)
+			ccancel()
+			if isSignedOut(err) || isUnreachable(err) {
+				cancel() // the other slices would fail the same way
+			}
+			ctx.Dispatch(func(ctx app.Context) { c.onSlice(ctx, seq, r, tt, err) })
+		}
+		// The first slice (this week) alone: it shows soonest, and when
+		// the backend refreshes the university's token on it, the
+		// refreshed session cookie is in place before the other slices go
+		// out (in parallel, each would refresh the same token).
+		fetch(slices[0])
 		sem := make(chan struct{}, syncParallel)
 		var wg sync.WaitGroup
-	queue:
-		for _, r := range slices {
+		for _, r := range slices[1:] {
+			if sctx.Err() != nil {
+				break
+			}
 			select {
 			case sem <- struct{}{}:
 			case <-sctx.Done():
-				break queue
+			}
+			if sctx.Err() != nil {
+				break
 			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				cctx, ccancel := context.WithTimeout(sctx, apiTimeout)
-				tt, err := api().Timetable(cctx, r.From, r.To)
-				ccancel()
-				if isSignedOut(err) || isUnreachable(err) {
-					cancel() // the other slices would fail the same way
-				}
-				ctx.Dispatch(func(ctx app.Context) { c.onSlice(ctx, seq, r, tt, err) })
+				fetch(r)
 			}()
 		}
 		wg.Wait()
@@ -270,6 +289,11 @@ func (c *weekView) onSlice(ctx app.Context, seq int, r dateRange, tt shared.Time
 func (c *weekView) store(ctx app.Context, from, to shared.Date, tt shared.Timetable) {
 	if tt.Provider != "" && tt.Provider != c.acct.Provider {
 		return // the session changed under us (another tab): not this student's
+	}
+	if a, ok := loadAccount(ctx.LocalStorage()); c.persist && (!ok || !a.same(*c.acct)) {
+		// Another tab signed out or in as someone else a moment ago (its
+		// storage event is on its way): this answer may be theirs.
+		return
 	}
 	at := tt.FetchedAt
 	if at.IsZero() {
@@ -386,6 +410,8 @@ func (c *weekView) resumed(ctx app.Context) {
 	if app.Window().Get("document").Get("visibilityState").String() != "visible" {
 		return
 	}
+	// An installed app stays open for days: look for a new version too.
+	app.TryUpdate()
 	today := shared.DateOf(time.Now())
 	stale := c.cache != nil && time.Since(c.cache.lastSynced()) > staleAfter
 	if c.syncing || c.signingOut || c.signedOut || (!stale && today == c.today) {
@@ -432,15 +458,29 @@ func (c *weekView) goToWeek(ctx app.Context, monday shared.Date) {
 }
 
 // signOut removes the student's cached timetable from the device first,
-// whatever happens next, then ends the session at the backend.
+// whatever happens next, then ends the session at the backend. Until the
+// backend confirms, the sign-out stays pending on the device (see
+// checkSession), so coming back online can never sign the student in
+// again.
 func (c *weekView) signOut(ctx app.Context, e app.Event) {
 	if c.signingOut {
 		return
 	}
 	c.stopRequests()
-	forgetAll(ctx.LocalStorage())
+	st := ctx.LocalStorage()
+	forgetAll(st)
+	markSignOutPending(st)
 	if c.acct != nil {
 		c.cache = newCache(*c.acct)
+	}
+	c.finishSignOut(ctx)
+}
+
+// finishSignOut ends the session at the backend and goes to the sign-in
+// page; unreachable, it keeps the sign-out pending and says so.
+func (c *weekView) finishSignOut(ctx app.Context) {
+	if c.signingOut {
+		return
 	}
 	c.signingOut, c.signOutErr = true, nil
 	ctx.Async(func() {
@@ -451,8 +491,10 @@ func (c *weekView) signOut(ctx app.Context, e app.Event) {
 			c.signingOut = false
 			if err != nil && !isSignedOut(err) {
 				c.signOutErr = err
+				c.offline = c.offline || isUnreachable(err)
 				return
 			}
+			clearSignOutPending(ctx.LocalStorage())
 			ctx.Navigate(routeSignIn)
 		})
 	})
@@ -487,6 +529,10 @@ func (c *weekView) renderHeader() app.UI {
 
 func (c *weekView) renderMain() app.UI {
 	if c.acct == nil {
+		if c.signOutErr != nil {
+			return errorBox(signOutMessage(c.signOutErr),
+				button("button button-primary", "Try again", c.retry).ID("retry"))
+		}
 		if c.sessionErr != nil {
 			return errorBox(errorMessage(c.sessionErr),
 				button("button button-primary", "Try again", c.retry).ID("retry"))

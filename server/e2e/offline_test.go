@@ -190,6 +190,23 @@ func goOffline() chromedp.Action[chromedp.Void] {
 }
 
 // waitSynced waits until the sync after signing in has finished.
+// goOnline undoes goOffline.
+func goOnline() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		no := false
+		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: &no,
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: false, DownloadThroughput: -1, UploadThroughput: -1}},
+		}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{
+			Offline: false, DownloadThroughput: -1, UploadThroughput: -1,
+		})
+		return err
+	})
+}
+
 func waitSynced() chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.WaitVisible(chromedp.CSS(`#last-synced`)),
@@ -456,6 +473,43 @@ func TestSignOutForgetsTheTimetable(t *testing.T) {
 		if strings.Contains(n, "Anna") {
 			t.Errorf("Jan was shown Anna's name %q", n)
 		}
+	}
+}
+
+// TestSignOutOffline: signing out without a network removes the
+// timetable from the device at once, and ends the session as soon as the
+// network is back, instead of signing the student in again.
+func TestSignOutOffline(t *testing.T) {
+	b := buildBackend(t, webDir(t))
+	b.start()
+	ctx := newLongBrowser(t, 1280, 900, 2*time.Minute)
+	signInAs(t, ctx, b.url, "123456", "Anna Kowalska")
+	waitForServiceWorker(t, ctx)
+
+	run(t, ctx, "sign out offline",
+		goOffline(),
+		chromedp.Click(chromedp.CSS(`#signout`)),
+		chromedp.WaitVisible(chromedp.CSS(`#error`)),
+	)
+	if msg := eval[string](t, ctx, `document.querySelector('#error').innerText`); !strings.Contains(msg, "removed from this device") {
+		t.Errorf("offline sign-out says %q", msg)
+	}
+	if keys := storedKeys(t, ctx); !slices.Equal(keys, []string{"campusweek/v1/signout-pending"}) {
+		t.Errorf("offline sign-out left %v", keys)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('.event').length`); n != 0 {
+		t.Errorf("%d classes still shown after signing out", n)
+	}
+	run(t, ctx, "back online, the sign-out completes",
+		goOnline(),
+		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+	)
+	signedIn := evalAwait[bool](t, ctx, `fetch('/api/session').then(r => r.json()).then(s => s.signed_in)`)
+	if signedIn {
+		t.Error("the session survived the sign-out")
+	}
+	if keys := storedKeys(t, ctx); len(keys) != 0 {
+		t.Errorf("after the sign-out completed the browser stores %v", keys)
 	}
 }
 
