@@ -6,11 +6,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"maps"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -700,5 +705,170 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 	if ct := rec.Header().Get("Content-Type"); ct != "application/yaml" {
 		t.Errorf("Content-Type %q", ct)
+	}
+}
+
+// wire is what one operation takes and gives: the Go types of its JSON
+// request body and of its success answer (nil for none), and the query
+// parameters its handler reads. Every route must have one, so a new route
+// cannot skip the check.
+type wire struct {
+	request, response any
+	status            int
+	query             []string
+}
+
+var openAPIWire = map[string]wire{
+	"GET /api/providers":               {response: []shared.Provider{}, status: 200},
+	"GET /api/session":                 {response: shared.Session{}, status: 200},
+	"GET /api/timetable":               {response: shared.Timetable{}, status: 200, query: []string{"from", "to"}},
+	"GET /api/timetable.ics":           {status: 200, query: []string{"from", "to"}},
+	"GET /api/openapi.yaml":            {status: 200},
+	"POST /api/auth/{id}/start":        {request: shared.StartRequest{}, response: shared.StartResponse{}, status: 200},
+	"POST /api/auth/{id}/complete":     {request: shared.CompleteRequest{}, response: shared.CompleteResponse{}, status: 200},
+	"POST /api/auth/logout":            {request: struct{}{}, status: 204},
+	"POST /api/feed/revoke":            {request: shared.FeedRevokeRequest{}, status: 204},
+	"GET /feed/{token}/campusweek.ics": {status: 200},
+}
+
+// Each operation documents the shared types its handler decodes and
+// encodes, and the query parameters it reads.
+func TestOpenAPIOperationTypes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	api, root := specOperations(t, doc)
+	ops := merge(api, root)
+	named := map[reflect.Type]string{}
+	for name, v := range openAPIObjects {
+		named[reflect.TypeOf(v)] = name
+	}
+	s := newOpenAPITestServer(t, "https://tt.example.edu", Options{})
+	for _, r := range s.apiRoutes() {
+		if _, ok := openAPIWire[r.pattern]; !ok {
+			t.Errorf("route %q has no entry in openAPIWire", r.pattern)
+		}
+	}
+	// schemaName is the shared type a JSON schema stands for: a $ref to a
+	// named schema, an array of one ("[]Name"), or "object" for {}.
+	schemaName := func(schema node) string {
+		if ref, ok := schema["$ref"].(string); ok {
+			return strings.TrimPrefix(ref, "#/components/schemas/")
+		}
+		if schema["type"] == "array" {
+			items, _ := schema["items"].(node)
+			if ref, ok := items["$ref"].(string); ok {
+				return "[]" + strings.TrimPrefix(ref, "#/components/schemas/")
+			}
+		}
+		if schema["type"] == "object" && schema["properties"] == nil {
+			return "object"
+		}
+		return fmt.Sprint(schema)
+	}
+	goName := func(v any) string {
+		typ := reflect.TypeOf(v)
+		switch {
+		case typ.Kind() == reflect.Slice:
+			return "[]" + named[typ.Elem()]
+		case typ.Kind() == reflect.Struct && typ.NumField() == 0:
+			return "object"
+		}
+		return named[typ]
+	}
+	jsonSchema := func(content any) (node, bool) {
+		c, _ := content.(node)
+		mt, ok := c["application/json"].(node)
+		if !ok {
+			return nil, false
+		}
+		schema, _ := mt["schema"].(node)
+		return schema, true
+	}
+	for key, w := range openAPIWire {
+		op, ok := ops[key]
+		if !ok {
+			t.Errorf("openAPIWire has %q, which openapi.yaml does not", key)
+			continue
+		}
+		rb, _ := op["requestBody"].(node)
+		schema, hasJSON := jsonSchema(rb["content"])
+		switch {
+		case w.request == nil && rb != nil:
+			t.Errorf("%s: documents a request body, the handler reads none", key)
+		case w.request != nil && !hasJSON:
+			t.Errorf("%s: documents no JSON request body, the handler decodes %s", key, goName(w.request))
+		case w.request != nil && schemaName(schema) != goName(w.request):
+			t.Errorf("%s: request body is %s in openapi.yaml, the handler decodes %s", key, schemaName(schema), goName(w.request))
+		}
+
+		resp, ok := get[node](t, op, "responses")[strconv.Itoa(w.status)].(node)
+		if !ok {
+			t.Errorf("%s: no %d answer documented", key, w.status)
+			continue
+		}
+		schema, hasJSON = jsonSchema(resolve(t, doc, resp)["content"])
+		switch {
+		case w.response == nil && hasJSON:
+			t.Errorf("%s: documents a JSON answer, the handler writes none", key)
+		case w.response != nil && !hasJSON:
+			t.Errorf("%s: documents no JSON answer, the handler writes %s", key, goName(w.response))
+		case w.response != nil && schemaName(schema) != goName(w.response):
+			t.Errorf("%s: answer is %s in openapi.yaml, the handler writes %s", key, schemaName(schema), goName(w.response))
+		}
+
+		var query []string
+		_, path, _ := strings.Cut(key, " ")
+		params, _ := get[node](t, doc, "paths", path)["parameters"].([]any)
+		if p, ok := op["parameters"].([]any); ok {
+			params = append(params, p...)
+		}
+		for _, p := range params {
+			if p := resolve(t, doc, p.(node)); p["in"] == "query" {
+				query = append(query, p["name"].(string))
+			}
+		}
+		slices.Sort(query)
+		if !slices.Equal(query, w.query) {
+			t.Errorf("%s: query parameters %v in openapi.yaml, the handler reads %v", key, query, w.query)
+		}
+	}
+}
+
+// Every exported type of shared/ has a schema: a new wire type cannot be
+// left out of the description.
+func TestOpenAPICoversShared(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("../../shared/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("listing shared/: %v", err)
+	}
+	known := map[string]bool{}
+	for name := range openAPIObjects {
+		known[name] = true
+	}
+	for name := range openAPIEnums {
+		known[name] = true
+	}
+	for name := range openAPIOtherSchemas {
+		known[name] = true
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range file.Decls {
+			gen, ok := decl.(*ast.GenDecl)
+			if !ok || gen.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				if name := spec.(*ast.TypeSpec).Name.Name; ast.IsExported(name) && !known[name] {
+					t.Errorf("shared.%s (%s) has no schema in openapi.yaml, or is missing from the maps in openapi_test.go", name, filepath.Base(f))
+				}
+			}
+		}
 	}
 }
