@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -53,11 +54,18 @@ type Provider struct {
 	// OAuth 2 (MyTimetable).
 	ClientID, ClientSecret string
 	Scopes                 []string
+	// MaxConcurrentRequests caps the calls in flight at this university
+	// at once, across all students; 0 means the default of 32
+	// (upstream.DefaultMaxConcurrent).
+	MaxConcurrentRequests int
 }
 
 // Default values.
 const (
 	DefaultListen = "127.0.0.1:8080"
+	// MaxConcurrentRequestsLimit bounds max_concurrent_requests: more would
+	// no longer protect a university from this server.
+	MaxConcurrentRequestsLimit = 1024
 )
 
 // file mirrors the YAML document.
@@ -80,6 +88,8 @@ type providerFile struct {
 	ClientID       string   `yaml:"client_id"`
 	ClientSecret   string   `yaml:"client_secret"`
 	Scopes         []string `yaml:"scopes"`
+	// A string, so that it may come from the environment like any value.
+	MaxConcurrentRequests string `yaml:"max_concurrent_requests"`
 }
 
 // Load reads and validates the file at path, expanding ${NAME} from the
@@ -211,6 +221,17 @@ func (x *expander) provider(field string, pf providerFile) (Provider, []error) {
 			add(fmt.Sprintf("scopes[%d]", j), fmt.Errorf("invalid scope %q", s))
 		}
 		p.Scopes = append(p.Scopes, s)
+	}
+	if v := x.expand(field+".max_concurrent_requests", pf.MaxConcurrentRequests); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		switch {
+		case err != nil:
+			add("max_concurrent_requests", fmt.Errorf("%q is not a whole number", v))
+		case n < 1 || n > MaxConcurrentRequestsLimit:
+			add("max_concurrent_requests", fmt.Errorf("%d is out of range (1 to %d)", n, MaxConcurrentRequestsLimit))
+		default:
+			p.MaxConcurrentRequests = n
+		}
 	}
 	required := func(name, v string) {
 		if v == "" {

@@ -33,6 +33,7 @@ providers:
     base_url: https://mytimetable.tudelft.nl/
     client_id: cid
     client_secret: pa$$word
+    max_concurrent_requests: 16
 `
 
 func TestParseValid(t *testing.T) {
@@ -55,6 +56,9 @@ func TestParseValid(t *testing.T) {
 	}
 	if c.Providers[1].ClientSecret != "pa$word" {
 		t.Errorf("$$ must stand for a literal $: %q", c.Providers[1].ClientSecret)
+	}
+	if uw.MaxConcurrentRequests != 0 || c.Providers[1].MaxConcurrentRequests != 16 {
+		t.Errorf("max_concurrent_requests: %d, %d; want 0 (the default) and 16", uw.MaxConcurrentRequests, c.Providers[1].MaxConcurrentRequests)
 	}
 	if c.ClientIPHeader != "X-Forwarded-For" {
 		t.Errorf("client_ip_header %q", c.ClientIPHeader)
@@ -109,6 +113,11 @@ func TestParseErrors(t *testing.T) {
 		{"bad client ip header", "client_ip_header: \"X Forwarded\"\n" + usos(""), "client_ip_header:"},
 		{"bad scope", usos(", scopes: [\"a b\"]"), "providers[0].scopes[0]: invalid scope"},
 		{"not yaml", "{{{", "invalid YAML"},
+		{"zero concurrent requests", usos(", max_concurrent_requests: 0"), "providers[0].max_concurrent_requests: 0 is out of range (1 to 1024)"},
+		{"negative concurrent requests", usos(", max_concurrent_requests: -4"), "providers[0].max_concurrent_requests: -4 is out of range"},
+		{"too many concurrent requests", usos(", max_concurrent_requests: 5000"), "providers[0].max_concurrent_requests: 5000 is out of range"},
+		{"fractional concurrent requests", usos(", max_concurrent_requests: 2.5"), `providers[0].max_concurrent_requests: "2.5" is not a whole number`},
+		{"unset concurrent requests variable", usos(", max_concurrent_requests: \"${NOPE}\""), "providers[0].max_concurrent_requests: environment variable NOPE is not set"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -148,4 +157,18 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("accepted a config without providers or keys")
 		}
 	})
+}
+
+func TestMaxConcurrentRequestsFromEnvironment(t *testing.T) {
+	doc := `
+session_keys: ["` + key32 + `"]
+providers: [{id: a, kind: usos, name: A, base_url: "https://a.example/", consumer_key: k, consumer_secret: s, max_concurrent_requests: "${UW_MAX}"}]
+`
+	c, err := Parse([]byte(doc), env(map[string]string{"UW_MAX": "8"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Providers[0].MaxConcurrentRequests; n != 8 {
+		t.Errorf("max_concurrent_requests = %d, want 8", n)
+	}
 }

@@ -74,6 +74,9 @@ func New(cfg config.Provider, opts Options) *Provider {
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		rt = opts.HTTPClient.Transport
 	}
+	// One bound on the calls in flight at this installation, shared by
+	// every student's requests.
+	rt = upstream.Limit(rt, cfg.MaxConcurrentRequests)
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = 15 * time.Second
 	}
