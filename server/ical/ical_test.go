@@ -2,6 +2,8 @@ package ical
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,59 +60,80 @@ func TestRoundTripAcrossDST(t *testing.T) {
 	if len(events) != len(tt.Events) {
 		t.Fatalf("%d events, want %d", len(events), len(tt.Events))
 	}
-	for i, want := range tt.Events {
+	zones := cal.Timezones()
+	if len(zones) != 1 || zones[0].GetProperty(ics.ComponentPropertyTzid) == nil || zones[0].GetProperty(ics.ComponentPropertyTzid).Value != "Europe/Warsaw" {
+		t.Fatalf("%d VTIMEZONEs, want one for Europe/Warsaw", len(zones))
+	}
+	// Every property of every event, as the library reads it back.
+	want := []map[ics.ComponentProperty]string{{
+		ics.ComponentPropertyUniqueId:    "usos-aaa@tt.example.edu",
+		ics.ComponentPropertyDtstamp:     "20261020T060000Z",
+		ics.ComponentPropertyDtStart:     "20261023T101500",
+		ics.ComponentPropertyDtEnd:       "20261023T114500",
+		ics.ComponentPropertySummary:     "Analiza matematyczna, wykład; sala",
+		ics.ComponentPropertyLocation:    "3180, Wydział MIM",
+		ics.ComponentPropertyDescription: "Course: Analiza matematyczna I\nType: Wykład\nGroup: 1\nLecturers: prof. dr hab. Krzysztof Zieliński, dr Piotr Wójcik",
+		ics.ComponentPropertyUrl:         "https://usosweb.uw.edu.pl/x?a=1&b=2",
+		ics.ComponentPropertyCategories:  "Wykład",
+	}, {
+		ics.ComponentPropertyUniqueId:    "usos-bbb@tt.example.edu",
+		ics.ComponentPropertyDtstamp:     "20261020T060000Z",
+		ics.ComponentPropertyDtStart:     "20261027T101500",
+		ics.ComponentPropertyDtEnd:       "20261027T114500",
+		ics.ComponentPropertySummary:     "Analiza matematyczna - Wykład",
+		ics.ComponentPropertyDescription: "Type: Wykład",
+		ics.ComponentPropertyCategories:  "Wykład",
+	}, {
+		ics.ComponentPropertyUniqueId:    "mtt-2026!X-20261026@tt.example.edu",
+		ics.ComponentPropertyDtstamp:     "20261020T060000Z",
+		ics.ComponentPropertyDtStart:     "20261026",
+		ics.ComponentPropertyDtEnd:       "20261027",
+		ics.ComponentPropertySummary:     "Self-study day",
+		ics.ComponentPropertyDescription: "Line one\nLine two",
+		ics.ComponentPropertyTransp:      string(ics.TransparencyTransparent),
+	}}
+	checked := []ics.ComponentProperty{
+		ics.ComponentPropertyUniqueId, ics.ComponentPropertyDtstamp, ics.ComponentPropertyDtStart, ics.ComponentPropertyDtEnd,
+		ics.ComponentPropertySummary, ics.ComponentPropertyLocation, ics.ComponentPropertyDescription, ics.ComponentPropertyUrl,
+		ics.ComponentPropertyCategories, ics.ComponentPropertyTransp,
+	}
+	for i, ev := range tt.Events {
 		e := events[i]
-		if got := e.Id(); got != want.ID+"@tt.example.edu" {
-			t.Errorf("UID %q", got)
-		}
-		prop := func(p ics.ComponentProperty) string {
+		for _, p := range checked {
+			got := ""
 			if v := e.GetProperty(p); v != nil {
-				return v.Value
+				got = v.Value
 			}
-			return ""
-		}
-		if prop(ics.ComponentPropertySummary) != want.Title {
-			t.Errorf("summary %q, want %q", prop(ics.ComponentPropertySummary), want.Title)
-		}
-		if want.AllDay {
-			start, err1 := e.GetAllDayStartAt()
-			end, err2 := e.GetAllDayEndAt()
-			if err1 != nil || err2 != nil || start.Format("2006-01-02") != "2026-10-26" || end.Format("2006-01-02") != "2026-10-27" {
-				t.Errorf("all-day %v..%v (%v, %v)", start, end, err1, err2)
+			if got != want[i][p] {
+				t.Errorf("%s: %s = %q, want %q", ev.ID, p, got, want[i][p])
 			}
-			if !strings.Contains(text, "DTSTART;VALUE=DATE:20261026") {
-				t.Error("all-day start is not a DATE")
+		}
+		if ev.AllDay {
+			for _, p := range []ics.ComponentProperty{ics.ComponentPropertyDtStart, ics.ComponentPropertyDtEnd} {
+				if v := e.GetProperty(p); v == nil || v.ICalParameters["VALUE"][0] != "DATE" {
+					t.Errorf("%s: %s is not a DATE: %v", ev.ID, p, v)
+				}
 			}
 			continue
 		}
-		start, err := e.GetStartAt()
-		if err != nil || !start.Equal(want.Start) {
-			t.Errorf("%s: start %v (%v), want %v", want.ID, start, err, want.Start)
+		// The instants, resolved through the VTIMEZONE written (not the
+		// reader's own zone database): the same wall time on both sides
+		// of the change gives different offsets.
+		for _, c := range []struct {
+			p    ics.ComponentProperty
+			want time.Time
+		}{{ics.ComponentPropertyDtStart, ev.Start}, {ics.ComponentPropertyDtEnd, ev.End}} {
+			v := e.GetProperty(c.p)
+			if tzid := v.ICalParameters["TZID"]; len(tzid) != 1 || tzid[0] != "Europe/Warsaw" {
+				t.Errorf("%s: %s TZID %v", ev.ID, c.p, tzid)
+			}
+			if got := resolve(t, zones[0], v.Value); !got.Equal(c.want) {
+				t.Errorf("%s: %s resolves to %v through the VTIMEZONE, want %v", ev.ID, c.p, got, c.want)
+			}
 		}
-		end, err := e.GetEndAt()
-		if err != nil || !end.Equal(want.End) {
-			t.Errorf("%s: end %v (%v), want %v", want.ID, end, err, want.End)
-		}
-		// Same wall time on both sides of the change, different instants.
-		if start.In(warsaw).Hour() != 10 || start.In(warsaw).Minute() != 15 {
-			t.Errorf("%s: wall time %v", want.ID, start.In(warsaw))
-		}
-	}
-	first := events[0]
-	if v := first.GetProperty(ics.ComponentPropertyLocation); v == nil || v.Value != "3180, Wydział MIM" {
-		t.Errorf("location %v", v)
-	}
-	if v := first.GetProperty(ics.ComponentPropertyDescription); v == nil || !strings.Contains(v.Value, "prof. dr hab. Krzysztof Zieliński, dr Piotr Wójcik") {
-		t.Errorf("description %v", v)
-	}
-	if v := first.GetProperty(ics.ComponentPropertyUrl); v == nil || v.Value != "https://usosweb.uw.edu.pl/x?a=1&b=2" {
-		t.Errorf("url %v", v)
 	}
 	for _, want := range []string{
-		"DTSTART;TZID=Europe/Warsaw:20261023T101500", "DTSTART;TZID=Europe/Warsaw:20261027T101500",
-		"BEGIN:VTIMEZONE", "TZID:Europe/Warsaw", "BEGIN:DAYLIGHT", "BEGIN:STANDARD",
-		"TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "DTSTART:20261025T030000",
-		"X-WR-CALNAME:CampusWeek: UW", "REFRESH-INTERVAL;VALUE=DURATION:PT6H", "METHOD:PUBLISH",
+		"X-WR-CALNAME:CampusWeek: UW", "X-WR-TIMEZONE:Europe/Warsaw", "REFRESH-INTERVAL;VALUE=DURATION:PT6H", "METHOD:PUBLISH",
 		"Analiza matematyczna\\, wykład\\; sala",
 	} {
 		if !strings.Contains(text, want) {
@@ -120,6 +143,99 @@ func TestRoundTripAcrossDST(t *testing.T) {
 	for _, line := range strings.Split(text, "\r\n") {
 		if len(line) > 75 {
 			t.Errorf("line longer than 75 octets: %q", line)
+		}
+	}
+}
+
+// resolve turns a local date-time of the zone tz into an instant, with the
+// observances of tz alone: the last one starting at or before it gives the
+// offset (RFC 5545 3.6.5; DTSTART is local time before the change).
+func resolve(t *testing.T, tz *ics.VTimezone, local string) time.Time {
+	t.Helper()
+	wall, err := time.Parse("20060102T150405", local)
+	if err != nil {
+		t.Fatalf("local time %q: %v", local, err)
+	}
+	var best time.Time
+	offset, found := 0, false
+	for _, c := range tz.Components {
+		var props []ics.IANAProperty
+		switch o := c.(type) {
+		case *ics.Standard:
+			props = o.Properties
+		case *ics.Daylight:
+			props = o.Properties
+		default:
+			continue
+		}
+		var start time.Time
+		var to int
+		for _, p := range props {
+			switch p.IANAToken {
+			case "DTSTART":
+				start, err = time.Parse("20060102T150405", p.Value)
+			case "TZOFFSETTO":
+				to, err = parseOffset(p.Value)
+			}
+			if err != nil {
+				t.Fatalf("observance %s: %v", p.IANAToken, err)
+			}
+		}
+		if !start.After(wall) && (!found || start.After(best)) {
+			best, offset, found = start, to, true
+		}
+	}
+	if !found {
+		t.Fatalf("no observance covers %s", local)
+	}
+	return wall.Add(-time.Duration(offset) * time.Second)
+}
+
+// parseOffset reads "+HHMM" or "-HHMM" as seconds east of UTC.
+func parseOffset(s string) (int, error) {
+	var h, m int
+	if len(s) != 5 || (s[0] != '+' && s[0] != '-') {
+		return 0, fmt.Errorf("offset %q", s)
+	}
+	if _, err := fmt.Sscanf(s[1:], "%02d%02d", &h, &m); err != nil {
+		return 0, fmt.Errorf("offset %q: %w", s, err)
+	}
+	sec := h*3600 + m*60
+	if s[0] == '-' {
+		sec = -sec
+	}
+	return sec, nil
+}
+
+// The VTIMEZONE has an observance for every change in the window, with the
+// offsets of the tz database: here summer time ends on 25 October 2026 and
+// begins on 29 March 2026 and 28 March 2027.
+func TestTimezoneObservances(t *testing.T) {
+	_, cal := render(t, dstWeek())
+	tz := cal.Timezones()[0]
+	var got []string
+	for _, c := range tz.Components {
+		kind := "STANDARD"
+		props := []ics.IANAProperty(nil)
+		switch o := c.(type) {
+		case *ics.Standard:
+			props = o.Properties
+		case *ics.Daylight:
+			kind, props = "DAYLIGHT", o.Properties
+		}
+		line := kind
+		for _, p := range props {
+			line += " " + p.IANAToken + "=" + p.Value
+		}
+		got = append(got, line)
+	}
+	for _, want := range []string{
+		"DAYLIGHT DTSTART=20260329T020000 TZOFFSETFROM=+0100 TZOFFSETTO=+0200 TZNAME=CEST",
+		"STANDARD DTSTART=20261025T030000 TZOFFSETFROM=+0200 TZOFFSETTO=+0100 TZNAME=CET",
+		"DAYLIGHT DTSTART=20270328T020000 TZOFFSETFROM=+0100 TZOFFSETTO=+0200 TZNAME=CEST",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no observance %q in\n%s", want, strings.Join(got, "\n"))
 		}
 	}
 }
