@@ -7,7 +7,10 @@
 // backend. The state parameter, bound to the browser by the sealed flow
 // cookie, is the CSRF defence of the redirect. Access and refresh tokens
 // live only in the sealed session cookie; an expired access token is
-// refreshed transparently and the caller re-seals the new one.
+// refreshed transparently and the caller re-seals the new one. Since every
+// refresh revokes the grant's earlier access token, a student's concurrent
+// requests share one refresh (refresh.go), and a refused access token is
+// refreshed again as long as the refresh token works.
 //
 // One Provider talks to exactly one installation, whose base URL comes from
 // the operator's configuration.
@@ -47,6 +50,14 @@ const (
 	// refreshMargin refreshes a token slightly before it expires, so a
 	// request does not race the expiry at the server.
 	refreshMargin = 30 * time.Second
+	// maxRefreshes bounds the token requests of one API request. A token
+	// that a refresh has just given can still be refused: another replica
+	// (or a calendar app's feed) refreshed the same grant meanwhile, which
+	// revokes it. Refreshing again then keeps the student signed in.
+	maxRefreshes = 2
+	// maxRenewals bounds how often one request changes tokens, reusing
+	// other requests' refreshes included.
+	maxRenewals = 4
 )
 
 // Options tune a Provider. The zero value is usable.
@@ -68,13 +79,16 @@ type Provider struct {
 	oauth   oauth2.Config
 	client  *http.Client
 	timeout time.Duration
+	tokens  *refresher
 	demo    bool
 	log     *slog.Logger
 }
 
 var _ provider.Provider = (*Provider)(nil)
 
-// New returns a Provider for the configured installation.
+// New returns a Provider for the configured installation. At most
+// cfg.MaxConcurrentRequests calls (default upstream.DefaultMaxConcurrent)
+// are in flight there at once.
 func New(cfg config.Provider, opts Options) *Provider {
 	var rt http.RoundTripper
 	if opts.HTTPClient != nil {
@@ -87,7 +101,7 @@ func New(cfg config.Provider, opts Options) *Provider {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	base := cfg.BaseURL.String() // always ends in "/"
-	return &Provider{
+	p := &Provider{
 		cfg:     cfg,
 		apiBase: base + "api/v0/",
 		oauth: oauth2.Config{
@@ -103,11 +117,13 @@ func New(cfg config.Provider, opts Options) *Provider {
 				AuthStyle: oauth2.AuthStyleInParams,
 			},
 		},
-		client:  upstream.Client(rt),
+		client:  upstream.Client(upstream.Limit(rt, cfg.MaxConcurrentRequests)),
 		timeout: opts.CallTimeout,
 		demo:    opts.Demo,
 		log:     opts.Logger.With("provider", cfg.ID),
 	}
+	p.tokens = newRefresher(p.timeout, p.refreshToken)
+	return p
 }
 
 // Info implements provider.Provider.
@@ -283,12 +299,13 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 func millis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
 // caller makes the API calls of one request, sharing one refresh among
-// its concurrent calls.
+// its concurrent calls (and, through p.tokens, with other requests).
 type caller struct {
 	p         *Provider
 	mu        sync.Mutex
 	creds     *provider.Credentials
-	refreshed bool
+	renewals  int // token changes
+	refreshes int // token requests made or joined
 }
 
 func (p *Provider) newCaller(creds *provider.Credentials) *caller {
@@ -311,55 +328,85 @@ func (c *caller) ensureFresh(ctx context.Context) error {
 	if c.creds.Refresh == "" {
 		return fmt.Errorf("mytimetable: %w: access token expired and there is no refresh token", provider.ErrSignedOut)
 	}
-	return c.refreshLocked(ctx)
+	return c.renewLocked(ctx)
 }
 
-// renew answers a 401 for token used: it refreshes once per request, unless
-// another call already did since.
+// renew answers a 401 for the token used, unless another call already
+// replaced it. Only the refresh token decides a sign-out: a refused access
+// token is replaced, even one this request got from a refresh.
 func (c *caller) renew(ctx context.Context, used string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.creds.Token != used {
-		return nil // a concurrent call refreshed already
+		return nil // a concurrent call renewed already
 	}
-	if c.refreshed || c.creds.Refresh == "" {
+	if c.creds.Refresh == "" {
 		return fmt.Errorf("mytimetable: %w", provider.ErrSignedOut)
 	}
-	return c.refreshLocked(ctx)
+	return c.renewLocked(ctx)
 }
 
-func (c *caller) refreshLocked(ctx context.Context) error {
-	c.refreshed = true
-	ctx, cancel := context.WithTimeout(ctx, c.p.timeout)
-	defer cancel()
-	src := c.p.oauth.TokenSource(c.p.clientContext(ctx), &oauth2.Token{RefreshToken: c.creds.Refresh})
-	tok, err := src.Token()
+// renewLocked replaces the credentials in place, within the request's
+// bounds. A refused refresh (invalid_grant) is ErrSignedOut.
+func (c *caller) renewLocked(ctx context.Context) error {
+	if c.renewals >= maxRenewals {
+		return c.refused()
+	}
+	n, refreshed, err := c.p.tokens.renew(ctx, *c.creds, c.refreshes < maxRefreshes)
+	if refreshed {
+		c.refreshes++
+	}
+	if errors.Is(err, errRefreshesSpent) {
+		return c.refused()
+	}
 	if err != nil {
-		err = c.p.tokenError(ctx, "refresh token", err)
-		if errors.Is(err, provider.ErrFlow) { // invalid_grant: the refresh token is dead
-			return fmt.Errorf("mytimetable: refresh refused: %w", provider.ErrSignedOut)
-		}
 		return err
 	}
-	*c.creds = c.p.credentials(tok)
-	c.p.log.DebugContext(ctx, "access token refreshed")
+	c.renewals++
+	*c.creds = n
+	c.creds.Scopes = slices.Clone(n.Scopes) // n may be shared with other requests
 	return nil
 }
 
+// refused reports access tokens refused right after a working refresh:
+// the university's fault (or a race it keeps losing), not a reason to
+// sign the student out.
+func (c *caller) refused() error {
+	return &provider.UpstreamError{Provider: c.p.cfg.ID, Op: "refresh token", Status: http.StatusUnauthorized,
+		Detail: "freshly refreshed access tokens were refused"}
+}
+
+// refreshToken asks the token endpoint for a new access token.
+func (p *Provider) refreshToken(ctx context.Context, refresh string) (provider.Credentials, error) {
+	src := p.oauth.TokenSource(p.clientContext(ctx), &oauth2.Token{RefreshToken: refresh})
+	tok, err := src.Token()
+	if err != nil {
+		err = p.tokenError(ctx, "refresh token", err)
+		if errors.Is(err, provider.ErrFlow) { // invalid_grant: the refresh token is dead
+			return provider.Credentials{}, fmt.Errorf("mytimetable: refresh refused: %w", provider.ErrSignedOut)
+		}
+		return provider.Credentials{}, err
+	}
+	p.log.DebugContext(ctx, "access token refreshed")
+	return p.credentials(tok), nil
+}
+
 // get calls an API method and decodes its JSON reply into out. A 401 is
-// answered with one refresh and one retry; a transient failure with one
-// retry.
+// answered with a new access token and another try (as often as the
+// caller's bounds on renewals allow); a transient failure with one retry.
 func (c *caller) get(ctx context.Context, op, method string, q url.Values, out any) error {
-	for attempt := 0; ; attempt++ {
+	for {
 		tok := c.token()
 		var status int
 		err := upstream.Retry(ctx, func() (err error) {
 			status, err = c.p.do(ctx, op, method, q, tok, out)
 			return err
 		})
-		if status != http.StatusUnauthorized || attempt > 0 {
+		if status != http.StatusUnauthorized {
 			return err
 		}
+		// Each success of renew is a counted change of token, so this
+		// loop ends.
 		if err := c.renew(ctx, tok); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,8 +86,12 @@ func TestTokenRequestsSendCredentialsInTheBody(t *testing.T) {
 		_, err := p.Complete(context.Background(), flow, provider.CompleteInput{Params: map[string]string{"code": "the-code", "state": "the-state"}})
 		return err
 	}
+	refreshTokens := 0
 	refresh := func() error {
-		creds := &provider.Credentials{Token: "old", Refresh: "the-refresh-token", Expiry: time.Now().Add(-time.Minute)}
+		// A new refresh token each time: a recent result for the same one
+		// would be reused without a token request.
+		refreshTokens++
+		creds := &provider.Credentials{Token: "old", Refresh: "refresh-token-" + strconv.Itoa(refreshTokens), Expiry: time.Now().Add(-time.Minute)}
 		_, err := p.Timetable(context.Background(), creds, week[0], week[0])
 		return err
 	}
