@@ -46,7 +46,7 @@ func TestMetrics(t *testing.T) {
 		`campusweek_http_requests_total{code="200",method="GET",route="GET /api/timetable"} 1`,
 		`campusweek_http_requests_total{code="200",method="POST",route="POST /api/auth/{id}/complete"} 1`,
 		`campusweek_sign_ins_total{outcome="ok",provider="uni"} 1`,
-		`campusweek_http_request_duration_seconds_bucket{route="GET /api/timetable",le=`,
+		`campusweek_http_request_duration_seconds_bucket{code="200",route="GET /api/timetable",le=`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {

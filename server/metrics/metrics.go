@@ -2,8 +2,9 @@
 // route, upstream calls by provider, and sign-ins.
 //
 // Labels are chosen from fixed sets (route patterns, configured provider
-// ids, status codes), never from request data, so no token or user value
-// can become a label and cardinality stays bounded.
+// ids, known status codes, a fixed list of methods), never from request
+// data, so no token or user value can become a label and cardinality stays
+// bounded: whatever a client or a university sends maps to "other".
 package metrics
 
 import (
@@ -38,9 +39,9 @@ func New() *Metrics {
 		}, []string{"route", "method", "code"}),
 		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "campusweek_http_request_duration_seconds",
-			Help:    "Time to serve HTTP requests, by route pattern.",
+			Help:    "Time to serve HTTP requests, by route pattern and status code.",
 			Buckets: prometheus.DefBuckets,
-		}, []string{"route"}),
+		}, []string{"route", "code"}),
 		upstream: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "campusweek_upstream_requests_total",
 			Help: `Calls to university APIs, by provider and status code ("error" when no response arrived).`,
@@ -68,13 +69,36 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// Request records one served HTTP request.
+// Request records one served HTTP request. route must come from a fixed
+// set (the route patterns); method and code are mapped to one.
 func (m *Metrics) Request(route, method string, code int, d time.Duration) {
 	if m == nil {
 		return
 	}
-	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
-	m.requestDuration.WithLabelValues(route).Observe(d.Seconds())
+	c := codeLabel(code)
+	m.requests.WithLabelValues(route, methodLabel(method), c).Inc()
+	m.requestDuration.WithLabelValues(route, c).Observe(d.Seconds())
+}
+
+// methodLabel maps a request method, which a client may make up, to the
+// standard methods or "other".
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodDelete, http.MethodPatch, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
+// codeLabel is a status code as a label: the registered codes (a fixed
+// set, http.StatusText knows them) as numbers, anything else as "other".
+// A university's gateway may answer with any three digits.
+func codeLabel(code int) string {
+	if http.StatusText(code) == "" {
+		return "other"
+	}
+	return strconv.Itoa(code)
 }
 
 // SignIn records the outcome of a sign-in completion.
@@ -106,7 +130,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.m.upstreamDuration.WithLabelValues(t.provider).Observe(time.Since(start).Seconds())
 	code := "error"
 	if err == nil {
-		code = strconv.Itoa(resp.StatusCode)
+		code = codeLabel(resp.StatusCode)
 	}
 	t.m.upstream.WithLabelValues(t.provider, code).Inc()
 	return resp, err

@@ -10,6 +10,7 @@
 package pwa
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -55,10 +56,19 @@ const (
 // app.wasm (build it first: make build).
 //
 // The app's version, which decides when installed PWAs update and is the
-// ETag of every response, is a hash of the files served under /web/
-// (app.wasm first of all), so restarts and replicas of the same build agree
-// and any change to the client reaches students.
+// ETag of every response, is a hash of everything the client gets: the
+// files served under /web/ (app.wasm first of all) and what go-app
+// generates from the settings below (the manifest, app.js, the service
+// worker, the pages' head). So restarts and replicas of the same build
+// agree, any change to the client reaches students, and a change to the
+// backend alone is not an update.
 func NewHandler(opts Options) (http.Handler, error) {
+	return build(opts, nil)
+}
+
+// build is NewHandler; adjust, if not nil, changes go-app's settings (for
+// tests).
+func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 	dir := opts.WebDir
 	if dir == "" {
 		dir = "web"
@@ -83,11 +93,42 @@ func NewHandler(opts Options) (http.Handler, error) {
 		return nil, fmt.Errorf("pwa: reading %s: %w", dir, err)
 	}
 	idx.warnSkipped(log, dir)
-	version := hex.EncodeToString(idx.digest[:])[:32]
 
 	ui.Routes()
-	web := &webFiles{dir: dir, version: version, encodings: idx.encodings}
-	h := &app.Handler{
+	newApp := func(version string) (*app.Handler, *webFiles) {
+		web := &webFiles{dir: dir, version: version, encodings: idx.encodings}
+		h := appHandler(web, st.Size())
+		if adjust != nil {
+			adjust(h)
+		}
+		h.Version = version
+		return h, web
+	}
+	// What go-app generates depends on the version it is given: generate it
+	// with a placeholder to learn what the settings make of it.
+	placeholder, _ := newApp(strings.Repeat("0", 32))
+	client, err := clientDigest(placeholder)
+	if err != nil {
+		return nil, fmt.Errorf("pwa: %w", err)
+	}
+	sum := sha256.New()
+	sum.Write(idx.digest[:])
+	sum.Write(client[:])
+	h, web := newApp(hex.EncodeToString(sum.Sum(nil))[:32])
+
+	generated := make(map[string]*memFile, len(generatedPaths))
+	for _, p := range generatedPaths {
+		if generated[p], err = generate(h, p); err != nil {
+			return nil, fmt.Errorf("pwa: %w", err)
+		}
+	}
+	return &handler{app: h, web: web, generated: generated}, nil
+}
+
+// appHandler is go-app's handler with the app's settings, serving web, for
+// a wasm of wasmSize bytes.
+func appHandler(web *webFiles, wasmSize int64) *app.Handler {
+	return &app.Handler{
 		Name:            "CampusWeek",
 		ShortName:       "CampusWeek",
 		Title:           "CampusWeek",
@@ -107,17 +148,9 @@ func NewHandler(opts Options) (http.Handler, error) {
 		// The SVG icon is not in go-app's list of files to cache.
 		CacheableResources:    []string{iconSVG},
 		Resources:             web,
-		Version:               version,
-		WasmContentLength:     strconv.FormatInt(st.Size(), 10),
+		WasmContentLength:     strconv.FormatInt(wasmSize, 10),
 		ServiceWorkerTemplate: serviceWorkerJS,
 	}
-	generated := make(map[string]*memFile, len(generatedPaths))
-	for _, p := range generatedPaths {
-		if generated[p], err = generate(h, p); err != nil {
-			return nil, fmt.Errorf("pwa: %w", err)
-		}
-	}
-	return &handler{app: h, web: web, generated: generated}, nil
 }
 
 type handler struct {
