@@ -1,10 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -48,6 +52,39 @@ func (s *Server) csrfProtection() (func(http.Handler) http.Handler, error) {
 			next.ServeHTTP(w, r)
 		}))
 	}, nil
+}
+
+// objectBody refuses a request whose body is not a JSON object, for
+// handlers that do not read their body: an endpoint takes what it
+// documents, nothing else.
+func (s *Server) objectBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := requireObject(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireObject checks that r's body is one JSON object ({} or with
+// members), and puts the body back for the handler to decode. An empty
+// body is refused too: clients send {}, as for every other POST.
+func requireObject(r *http.Request) error {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return newError(http.StatusRequestEntityTooLarge, shared.CodeTooLarge, "The request body is too large.")
+		}
+		return badRequest("The request body could not be read.")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	// json.Valid takes exactly one value; its first byte tells an object.
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' || !json.Valid(b) {
+		return badRequest("The request body must be a JSON object, such as {}.")
+	}
+	return nil
 }
 
 func (s *Server) publicOrigin() string {

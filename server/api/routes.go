@@ -11,6 +11,9 @@ type route struct {
 	// limited routes cost the university a token request each, so they
 	// are rate-limited per client.
 	limited bool
+	// object requires the body to be a JSON object, for handlers that do
+	// not read it.
+	object bool
 }
 
 // apiRoutes declares every route of the JSON API. openapi.yaml documents
@@ -24,7 +27,7 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/openapi.yaml", handler: s.handleOpenAPI},
 		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
-		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true},
+		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true, object: true},
 		{pattern: "POST /api/feed/revoke", handler: s.handleFeedRevoke, limited: true},
 	}
 }
@@ -36,6 +39,9 @@ func (s *Server) routes() (http.Handler, error) {
 	api := http.NewServeMux()
 	for _, r := range s.apiRoutes() {
 		var h http.Handler = r.handler
+		if r.object {
+			h = s.objectBody(h)
+		}
 		if r.limited {
 			h = s.rateLimited(h)
 		}
