@@ -176,3 +176,35 @@ func TestOversizedTokenResponse(t *testing.T) {
 		})
 	}
 }
+
+// The same cap on API replies, for a reply that is valid JSON: only its
+// size gives it away.
+func TestOversizedAPIResponse(t *testing.T) {
+	var huge atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte("["))
+		if huge.Load() {
+			chunk := []byte(strings.Repeat(`{"type":"classgroup"},`, 1<<12))
+			for written := 0; written <= upstream.MaxBody; written += len(chunk) {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+			w.Write([]byte(`{}`))
+		}
+		w.Write([]byte("]"))
+	}))
+	t.Cleanup(srv.Close)
+	p := newTestProvider(t, srv.URL, Options{})
+	d := shared.Date{Year: 2026, Month: 11, Day: 23}
+	if _, err := p.Timetable(context.Background(), &provider.Credentials{Token: "t", Secret: "s"}, d, d); err != nil {
+		t.Fatalf("a reply of normal size: %v", err)
+	}
+	huge.Store(true)
+	_, err := p.Timetable(context.Background(), &provider.Credentials{Token: "t", Secret: "s"}, d, d)
+	var ue *provider.UpstreamError
+	if !errors.As(err, &ue) {
+		t.Fatalf("a reply over %d bytes: err = %v, want an upstream error", upstream.MaxBody, err)
+	}
+}
