@@ -50,11 +50,14 @@ func main() {
 	}
 }
 
+// newLogger logs to stderr; records logged while serving a request, by any
+// package, carry its id.
 func newLogger(format string) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(os.Stderr, nil)
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+		h = slog.NewJSONHandler(os.Stderr, nil)
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	return slog.New(api.LogHandler(h))
 }
 
 func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, drainDelay time.Duration) error {

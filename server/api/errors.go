@@ -96,5 +96,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Server) handleUnknownAPI(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, newError(http.StatusNotFound, shared.CodeNotFound, "No such API endpoint: "+r.Method+" "+r.URL.Path))
+	s.writeError(w, r, newError(http.StatusNotFound, shared.CodeNotFound, "No such API endpoint: "+r.Method+" "+logPath(r)))
 }

@@ -105,7 +105,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e := &env{t: t, logs: &syncBuffer{}, clock: &clock{}}
 	log := o.logger
 	if log == nil {
-		log = slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		// As the server binary does: every package's records logged while
+		// serving a request carry its id.
+		log = slog.New(api.LogHandler(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	}
 
 	e.sandbox = sandbox.NewUSOS(sandbox.USOSConfig{

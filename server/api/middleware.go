@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -174,8 +175,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests logs one line per request with a request id. It logs the path
-// only, never the query: callback URLs carry OAuth verifiers.
+// logRequests logs one line per request. Every record logged while the
+// request is served carries its id (see LogHandler), which is also sent as
+// X-Request-Id. It logs the path only, never the query: callback URLs carry
+// OAuth verifiers.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -183,14 +186,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
 		route := "unmatched"
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, &route)))
+		ctx := context.WithValue(withRequestID(r.Context(), id), routeKey{}, &route)
+		next.ServeHTTP(sw, r.WithContext(ctx))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
 		s.opts.Metrics.Request(route, r.Method, sw.status, d)
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
-			slog.String("id", id),
+		s.log.LogAttrs(ctx, slog.LevelInfo, "http",
 			slog.String("method", r.Method),
 			slog.String("path", logPath(r)),
 			slog.String("route", route),
@@ -205,6 +208,54 @@ func newRequestID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// requestIDKey carries the id of the request being served.
+type requestIDKey struct{}
+
+// withRequestID returns ctx carrying a request id, which LogHandler adds to
+// every record logged with ctx.
+func withRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID is the id of the request ctx belongs to, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// requestIDAttr is the key of the request id in log records.
+const requestIDAttr = "request_id"
+
+// LogHandler wraps h so that records logged with a request's context (the
+// ...Context methods of slog.Logger, with r.Context() or a context derived
+// from it) carry the request's id: a failure logged deep in a provider can
+// be matched with its access line. Wrap the process's root handler with it,
+// so that every package's logs get the id. Wrapping twice is harmless.
+func LogHandler(h slog.Handler) slog.Handler {
+	if _, ok := h.(requestIDHandler); ok {
+		return h
+	}
+	return requestIDHandler{h}
+}
+
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := RequestID(ctx); id != "" {
+		r = r.Clone()
+		r.AddAttrs(slog.String(requestIDAttr, id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
 }
 
 // routeKey carries a *string through which the handler that serves a
@@ -222,11 +273,24 @@ func labeled(route string, h http.Handler) http.Handler {
 	})
 }
 
-// logPath is the request path as logs may show it: feed addresses carry
-// sealed access in their path, which is cut out.
+// logPath is the request path as logs may show it. Feed addresses carry
+// sealed access in their path: the path is cleaned first (so that "//feed/"
+// or "/x/../feed/" are seen as what they are), then every segment after a
+// "feed" segment, and any segment long enough to be a sealed value, is cut
+// out. Other paths are logged as cleaned.
 func logPath(r *http.Request) string {
-	if strings.HasPrefix(r.URL.Path, feedPathPrefix) {
-		return feedPathPrefix + "…" + feedFile
+	segs := strings.Split(path.Clean("/"+r.URL.Path), "/")
+	afterFeed := false
+	for i, seg := range segs {
+		isFeed := strings.EqualFold(seg, "feed")
+		if afterFeed || len(seg) > maxLoggedSegment {
+			segs[i] = "…"
+		}
+		afterFeed = isFeed
 	}
-	return r.URL.Path
+	return strings.Join(segs, "/")
 }
+
+// maxLoggedSegment is the longest path segment logged as it is: our own
+// are short (versions are 32 hex digits); sealed values are far longer.
+const maxLoggedSegment = 64

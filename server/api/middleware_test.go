@@ -2,10 +2,43 @@ package api
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 )
+
+func TestLogPath(t *testing.T) {
+	const tok = "c2VhbGVk" // short: the rule is the segment after "feed"
+	long := strings.Repeat("A", maxLoggedSegment+1)
+	for _, tc := range []struct{ target, want string }{
+		{"/", "/"},
+		{"/api/timetable?from=2026-03-02", "/api/timetable"},
+		{"/0123456789abcdef0123456789abcdef/web/app.wasm", "/0123456789abcdef0123456789abcdef/web/app.wasm"},
+		{"/feed/" + tok + "/campusweek.ics", "/feed/…/campusweek.ics"},
+		{"//feed/" + tok + "/campusweek.ics", "/feed/…/campusweek.ics"},
+		{"/x/../feed/" + tok + "/campusweek.ics", "/feed/…/campusweek.ics"},
+		{"/./feed/./" + tok + "/campusweek.ics", "/feed/…/campusweek.ics"},
+		{"/feed//" + tok + "/campusweek.ics", "/feed/…/campusweek.ics"},
+		{"/feed/" + tok + "/../campusweek.ics", "/feed/…"},
+		{"/feed%2F" + tok + "/campusweek.ics", "/feed/…/campusweek.ics"},
+		{"/Feed/" + tok, "/Feed/…"},
+		{"/feed/feed/" + tok, "/feed/…/…"},
+		{"/api/feed/" + tok, "/api/feed/…"},
+		{"/api/feed/revoke", "/api/feed/…"},
+		{"/feed", "/feed"},
+		{"/other/" + long + "/campusweek.ics", "/other/…/campusweek.ics"},
+		{"/" + long, "/…"},
+	} {
+		if got := logPath(httptest.NewRequest("GET", tc.target, nil)); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.target, got, tc.want)
+		}
+		if got := logPath(httptest.NewRequest("GET", tc.target, nil)); strings.Contains(got, tok) || strings.Contains(got, long) {
+			t.Errorf("%s: %s shows the token", tc.target, got)
+		}
+	}
+}
 
 func TestRequireObject(t *testing.T) {
 	for _, tc := range []struct {
@@ -30,5 +63,24 @@ func TestRequireObject(t *testing.T) {
 		if b.String() != tc.body {
 			t.Errorf("%q: the handler reads %q", tc.body, b.String())
 		}
+	}
+}
+
+// LogHandler adds the id of the request a record is logged for, once,
+// however the logger was derived.
+func TestLogHandler(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(LogHandler(LogHandler(slog.NewTextHandler(&buf, nil)))).With("component", "x")
+	ctx := withRequestID(context.Background(), "abc123")
+	log.InfoContext(ctx, "with")
+	log.Info("without")
+	log.InfoContext(context.Background(), "background")
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 || strings.Count(lines[0], "request_id=abc123") != 1 || !strings.Contains(lines[0], "component=x") ||
+		strings.Contains(lines[1], "request_id") || strings.Contains(lines[2], "request_id") {
+		t.Errorf("records:\n%s", buf.String())
+	}
+	if RequestID(ctx) != "abc123" || RequestID(context.Background()) != "" {
+		t.Error("RequestID does not read the context")
 	}
 }

@@ -30,6 +30,8 @@ type Options struct {
 	PWA http.Handler
 	// Mounts are extra handlers by path prefix, e.g. the demo sandbox.
 	Mounts map[string]http.Handler
+	// Logger receives the server's logs; records logged while serving a
+	// request carry its id (see LogHandler).
 	Logger *slog.Logger
 	// Metrics records request and sign-in metrics and serves /metrics;
 	// nil disables them.
@@ -69,6 +71,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	opts.Logger = slog.New(LogHandler(opts.Logger.Handler()))
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
