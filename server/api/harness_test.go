@@ -90,7 +90,10 @@ type envOptions struct {
 	mttScopes []string
 	noRefresh bool // the MyTimetable client gets no refresh tokens
 	rateLimit api.RateLimit
-	metrics   *metrics.Metrics
+	// readRateLimit, clientReadRateLimit and feedRateLimit are the
+	// timetable limits (api.Options); zero means the defaults.
+	readRateLimit, clientReadRateLimit, feedRateLimit api.RateLimit
+	metrics                                           *metrics.Metrics
 	// usosFront, when set, wraps the USOS sandbox (to inject faults).
 	usosFront      func(http.Handler) http.Handler
 	callTimeout    time.Duration // per upstream call; default 5 s
@@ -164,14 +167,17 @@ func newEnv(t testing.TB, o envOptions) *env {
 		t.Fatal(err)
 	}
 	srv, err := api.New(api.Options{
-		PublicURL:      public,
-		Providers:      []provider.Provider{p, m},
-		Sealer:         sealer,
-		Logger:         log,
-		Now:            e.clock.Now,
-		AuthRateLimit:  o.rateLimit,
-		AllowedOrigins: o.allowedOrigins,
-		Metrics:        o.metrics,
+		PublicURL:           public,
+		Providers:           []provider.Provider{p, m},
+		Sealer:              sealer,
+		Logger:              log,
+		Now:                 e.clock.Now,
+		AuthRateLimit:       o.rateLimit,
+		ReadRateLimit:       o.readRateLimit,
+		ClientReadRateLimit: o.clientReadRateLimit,
+		FeedRateLimit:       o.feedRateLimit,
+		AllowedOrigins:      o.allowedOrigins,
+		Metrics:             o.metrics,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,8 @@ func TestAuthRateLimit(t *testing.T) {
 	if r.status != http.StatusTooManyRequests || r.apiError().Code != shared.CodeRateLimited || r.header.Get("Retry-After") == "" {
 		t.Fatalf("over the limit: %d %s (Retry-After %q)", r.status, r.body, r.header.Get("Retry-After"))
 	}
-	// Reading the timetable or the session is not limited.
+	// Reading the session is not limited (timetable reads have limits of
+	// their own, in weeks).
 	for range 5 {
 		if r := e.get("/api/session"); r.status != http.StatusOK {
 			t.Fatalf("session read limited: %d", r.status)

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"container/list"
+	"crypto/sha256"
 	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,65 +16,138 @@ import (
 	"github.com/campusweek/campusweek/shared"
 )
 
-// RateLimit bounds the state-changing endpoints (sign-in, sign-out, feeds)
-// per client address. Each sign-in costs the provider a token request, so a
-// client hammering /start could exhaust an operator's quota at the
-// university.
+// RateLimit is a token bucket: PerSecond is the sustained rate, Burst what
+// may be spent at once. An infinite PerSecond (math.Inf(1)) disables the
+// limit.
 type RateLimit struct {
-	// PerSecond is the sustained rate; Burst the requests allowed at once.
-	// Generous defaults: a lecture hall signs in at the same time from
-	// behind one campus NAT address.
 	PerSecond float64
 	Burst     int
 }
 
-// DefaultRateLimit is used when Options.AuthRateLimit is zero.
+// DefaultRateLimit bounds the state-changing endpoints (sign-in, sign-out,
+// feeds) per client address, in requests; it is used when
+// Options.AuthRateLimit is zero. Each sign-in costs the provider a token
+// request, so a client hammering /start could exhaust an operator's quota
+// at the university. Generous: a lecture hall signs in at the same time
+// from behind one campus NAT address.
 var DefaultRateLimit = RateLimit{PerSecond: 5, Burst: 60}
 
-const (
-	// maxClients bounds the limiter table; idle entries go first.
-	maxClients = 100_000
-	// clientIdle is when an untouched limiter is full again and can go.
-	clientIdle = 10 * time.Minute
+// Timetable reads are charged by what they cost the university: one call
+// per week read (a 190-day range is 28 calls), so limits on them count
+// weeks.
+var (
+	// DefaultReadRateLimit bounds timetable reads (GET /api/timetable and
+	// /api/timetable.ics) per session, in weeks. The PWA's term sync is 17
+	// weeks in 5 requests and each app start fetches 4; a student who
+	// syncs twice, exports the term and browses a few dozen weeks stays
+	// well under the burst, while a script reading the whole range in a
+	// loop is held to 3 weeks a minute.
+	DefaultReadRateLimit = RateLimit{PerSecond: 0.05, Burst: 120}
+	// DefaultFeedRateLimit bounds fetches of one calendar subscription, in
+	// weeks: four fetches at once, then one every 5 minutes (the most
+	// frequent refresh calendar apps offer).
+	DefaultFeedRateLimit = RateLimit{PerSecond: feedFetchWeeks / 300.0, Burst: 4 * feedFetchWeeks}
+	// DefaultClientReadRateLimit bounds all timetable reads (API and
+	// feeds) per client address, in weeks, whatever the session or feed:
+	// a campus NAT address or a calendar service fetching many students'
+	// feeds stays under it, someone cycling sessions or feeds does not.
+	DefaultClientReadRateLimit = RateLimit{PerSecond: 20, Burst: 2000}
 )
 
-// limiter keeps a token bucket per client address.
+// feedFetchWeeks is the cost of one feed fetch.
+const feedFetchWeeks = feedPastWeeks + feedWeeks
+
+// maxClients bounds each limiter's table.
+const maxClients = 100_000
+
+// evictScan is how many of the least recently seen entries are looked at
+// for a full bucket when the table is full.
+const evictScan = 16
+
+// limiter keeps a token bucket per key (a client address, or the hash of
+// a session or feed), for at most max keys. When the table is full, an
+// entry whose bucket has refilled is dropped to make room: forgetting it
+// loses nothing, since a new bucket starts full. If none has, new keys
+// share one overflow bucket until one has: filling the table never gives
+// anyone a fresh bucket at the expense of others' state.
 type limiter struct {
 	limit rate.Limit
 	burst int
+	max   int
 	now   func() time.Time
 
-	mu      sync.Mutex
-	clients map[string]*client
+	mu       sync.Mutex
+	clients  map[string]*list.Element // of *client
+	lru      list.List                // front: most recently seen
+	overflow *rate.Limiter
 }
 
 type client struct {
+	key    string
 	bucket *rate.Limiter
-	seen   time.Time
 }
 
-func newLimiter(rl RateLimit, now func() time.Time) *limiter {
+func newLimiter(rl, def RateLimit, now func() time.Time) *limiter {
 	if rl.PerSecond <= 0 || rl.Burst <= 0 {
-		rl = DefaultRateLimit
+		rl = def
 	}
-	return &limiter{limit: rate.Limit(rl.PerSecond), burst: rl.Burst, now: now, clients: map[string]*client{}}
+	limit := rate.Limit(rl.PerSecond)
+	if math.IsInf(rl.PerSecond, 1) {
+		limit = rate.Inf
+	}
+	return &limiter{
+		limit: limit, burst: rl.Burst, max: maxClients, now: now,
+		clients:  map[string]*list.Element{},
+		overflow: rate.NewLimiter(limit, rl.Burst),
+	}
 }
 
-// allow takes a token for key, or says how long until one is available.
-func (l *limiter) allow(key string) (bool, time.Duration) {
-	now := l.now()
+// reserve takes n tokens for key. The reservation says how long until they
+// are available, and can be cancelled to give them back.
+func (l *limiter) reserve(key string, n int, now time.Time) *rate.Reservation {
+	// A request never costs more than a full bucket, so that a limit
+	// smaller than the largest request still lets it through, slowly.
+	return l.bucket(key, now).ReserveN(now, min(n, l.burst))
+}
+
+// bucket finds or makes key's bucket and marks key as just seen.
+func (l *limiter) bucket(key string, now time.Time) *rate.Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c, ok := l.clients[key]
-	if !ok {
-		if len(l.clients) >= maxClients {
-			l.prune(now)
-		}
-		c = &client{bucket: rate.NewLimiter(l.limit, l.burst)}
-		l.clients[key] = c
+	if el, ok := l.clients[key]; ok {
+		l.lru.MoveToFront(el)
+		return el.Value.(*client).bucket
 	}
-	c.seen = now
-	r := c.bucket.ReserveN(now, 1)
+	if len(l.clients) >= l.max && !l.evict(now) {
+		return l.overflow
+	}
+	c := &client{key: key, bucket: rate.NewLimiter(l.limit, l.burst)}
+	l.clients[key] = l.lru.PushFront(c)
+	return c.bucket
+}
+
+// evict drops one of the least recently seen entries whose bucket is full
+// again, and reports whether there was one.
+func (l *limiter) evict(now time.Time) bool {
+	el := l.lru.Back()
+	for range evictScan {
+		if el == nil {
+			return false
+		}
+		if c := el.Value.(*client); c.bucket.TokensAt(now) >= float64(l.burst) {
+			delete(l.clients, c.key)
+			l.lru.Remove(el)
+			return true
+		}
+		el = el.Prev()
+	}
+	return false
+}
+
+// allow takes n tokens for key, or says how long until they are available.
+func (l *limiter) allow(key string, n int) (bool, time.Duration) {
+	now := l.now()
+	r := l.reserve(key, n, now)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return false, d
@@ -80,25 +155,42 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
-// prune drops idle clients; if none is idle (an attack from very many
-// addresses), it starts over rather than grow without bound.
-func (l *limiter) prune(now time.Time) {
-	for k, c := range l.clients {
-		if now.Sub(c.seen) > clientIdle {
-			delete(l.clients, k)
+// charge is one cost to take from a limiter under a key.
+type charge struct {
+	l   *limiter
+	key string
+}
+
+// take takes n tokens from every charge, or none: it says how long until
+// all of them have enough.
+func take(now time.Time, n int, charges ...charge) (bool, time.Duration) {
+	rs := make([]*rate.Reservation, 0, len(charges))
+	var wait time.Duration
+	for _, c := range charges {
+		r := c.l.reserve(c.key, n, now)
+		rs = append(rs, r)
+		wait = max(wait, r.DelayFrom(now))
+	}
+	if wait > 0 {
+		for _, r := range rs {
+			r.CancelAt(now)
 		}
+		return false, wait
 	}
-	if len(l.clients) >= maxClients {
-		clear(l.clients)
-	}
+	return true, 0
+}
+
+// retryAfter sets Retry-After to wait, in whole seconds (at least 1).
+func retryAfter(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 }
 
 // rateLimited applies the limiter to next, keyed by the client address.
 func (s *Server) rateLimited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := s.limiter.allow(s.clientAddr(r))
+		ok, wait := s.limiter.allow(s.clientKey(r), 1)
 		if !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			retryAfter(w, wait)
 			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited,
 				"Too many requests from your network. Wait a moment and try again."))
 			return
@@ -107,24 +199,109 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 	})
 }
 
+// weeksFunc is what a request costs the university, in weeks read (one
+// call each); false means it will be refused before reaching it.
+type weeksFunc func(*http.Request) (int, bool)
+
+// rangeWeeks is the cost of a timetable request: the weeks in its from/to
+// range, read with the handler's own parser and defaults.
+func (s *Server) rangeWeeks(defaultWeeks int) weeksFunc {
+	return func(r *http.Request) (int, bool) {
+		from, to, err := parseRange(r, s.now(), defaultWeeks)
+		if err != nil {
+			return 0, false
+		}
+		return weeksIn(from, to), true
+	}
+}
+
+// weeksIn is the number of 7-day calls that read [from, to].
+func weeksIn(from, to shared.Date) int {
+	return (from.DaysUntil(to) + 7) / 7
+}
+
+// readLimited charges a timetable read's weeks to the client address and
+// the session. Without a session cookie the handler answers 401 without
+// calling the university; only the address is charged. The session is
+// identified by a hash of its cookie, not opened twice.
+func (s *Server) readLimited(weeks weeksFunc, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, ok := weeks(r)
+		if !ok {
+			next.ServeHTTP(w, r) // the handler refuses it
+			return
+		}
+		charges := []charge{{s.clientReads, s.clientKey(r)}}
+		if c, err := r.Cookie(s.cookies.session); err == nil && c.Value != "" {
+			charges = append(charges, charge{s.sessionReads, secretKey(c.Value)})
+		}
+		if ok, wait := take(s.now(), n, charges...); !ok {
+			retryAfter(w, wait)
+			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited,
+				"Too many timetable requests. Wait a moment and try again."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// feedLimited charges a feed fetch to the feed and the client address.
+// Answers are plain text, as the feed's others are.
+func (s *Server) feedLimited(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok, wait := take(s.now(), feedFetchWeeks,
+			charge{s.clientReads, s.clientKey(r)}, charge{s.feedReads, secretKey(r.PathValue("token"))})
+		if !ok {
+			retryAfter(w, wait)
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte("This calendar address is fetched too often. Try again later.\n"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// secretKey is the limiter key of a secret (a session cookie or a feed
+// token): a hash, so that the table never holds credentials.
+func secretKey(v string) string {
+	h := sha256.Sum256([]byte(v))
+	return string(h[:16])
+}
+
+// clientKey is the limiter key of the request's client: its IPv4 address,
+// or the /64 of its IPv6 address (one subscriber's network: a client can
+// pick any address within it). IPv4-mapped IPv6 addresses are IPv4.
+func (s *Server) clientKey(r *http.Request) string {
+	a := s.clientAddr(r)
+	if !a.IsValid() {
+		return r.RemoteAddr
+	}
+	if a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
+}
+
 // clientAddr is the client's IP address: the TCP peer, or, behind a
 // reverse proxy the operator trusts, the last address that proxy appended
 // to Options.ClientIPHeader (earlier entries are client-controlled).
-func (s *Server) clientAddr(r *http.Request) string {
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
 	if h := s.opts.ClientIPHeader; h != "" {
 		if v := r.Header.Values(h); len(v) > 0 {
 			last := v[len(v)-1]
 			if i := strings.LastIndexByte(last, ','); i >= 0 {
 				last = last[i+1:]
 			}
-			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
-				return ip.String()
+			if a, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
+				return a.WithZone("").Unmap()
 			}
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		return netip.Addr{}
 	}
-	return host
+	return ap.Addr().WithZone("").Unmap()
 }

@@ -11,6 +11,10 @@ type route struct {
 	// limited routes cost the university a token request each, so they
 	// are rate-limited per client.
 	limited bool
+	// weeks, for timetable reads, is what a request costs the university
+	// in weeks read; they are rate-limited by that, per client and per
+	// session.
+	weeks weeksFunc
 	// object requires the body to be a JSON object, for handlers that do
 	// not read it.
 	object bool
@@ -22,8 +26,8 @@ func (s *Server) apiRoutes() []route {
 	return []route{
 		{pattern: "GET /api/providers", handler: s.handleProviders},
 		{pattern: "GET /api/session", handler: s.handleSession},
-		{pattern: "GET /api/timetable", handler: s.handleTimetable},
-		{pattern: "GET /api/timetable.ics", handler: s.handleTimetableICS},
+		{pattern: "GET /api/timetable", handler: s.handleTimetable, weeks: s.rangeWeeks(1)},
+		{pattern: "GET /api/timetable.ics", handler: s.handleTimetableICS, weeks: s.rangeWeeks(exportWeeks)},
 		{pattern: "GET /api/openapi.yaml", handler: s.handleOpenAPI},
 		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
@@ -42,6 +46,9 @@ func (s *Server) routes() (http.Handler, error) {
 		if r.object {
 			h = s.objectBody(h)
 		}
+		if r.weeks != nil {
+			h = s.readLimited(r.weeks, h)
+		}
 		if r.limited {
 			h = s.rateLimited(h)
 		}
@@ -57,7 +64,7 @@ func (s *Server) routes() (http.Handler, error) {
 	root.Handle("/api/", s.corsHandler(csrf(noStore(api))))
 	// Calendar subscriptions: no cookies, no CORS, the access is in the path.
 	const feed = "GET " + feedPathPrefix + "{token}" + feedFile
-	root.Handle(feed, labeled(feed, http.HandlerFunc(s.handleFeed)))
+	root.Handle(feed, labeled(feed, s.feedLimited(http.HandlerFunc(s.handleFeed))))
 	root.Handle("GET /healthz", labeled("GET /healthz", http.HandlerFunc(s.handleHealth)))
 	root.Handle("GET /readyz", labeled("GET /readyz", http.HandlerFunc(s.handleReady)))
 	if s.opts.Metrics != nil {

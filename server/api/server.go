@@ -39,6 +39,17 @@ type Options struct {
 	// AuthRateLimit bounds the sign-in, sign-out and feed endpoints per
 	// client address; zero means DefaultRateLimit.
 	AuthRateLimit RateLimit
+	// ReadRateLimit bounds timetable reads per session, in weeks read;
+	// zero means DefaultReadRateLimit.
+	ReadRateLimit RateLimit
+	// FeedRateLimit bounds fetches of each calendar subscription, in
+	// weeks read; zero means DefaultFeedRateLimit.
+	FeedRateLimit RateLimit
+	// ClientReadRateLimit bounds timetable reads and feed fetches
+	// together per client address, in weeks read; zero means
+	// DefaultClientReadRateLimit. Tests and load tests that run many
+	// students from one address raise it.
+	ClientReadRateLimit RateLimit
 	// ClientIPHeader names the header (e.g. X-Forwarded-For) in which a
 	// trusted reverse proxy passes the client's address. Empty means the
 	// TCP peer is the client; set it only behind such a proxy, since
@@ -55,9 +66,13 @@ type Server struct {
 	providers map[string]provider.Provider
 	cookies   cookieNames
 	log       *slog.Logger
-	limiter   *limiter
-	draining  atomic.Bool
-	handler   http.Handler
+	// limiter bounds the sign-in, sign-out and feed endpoints per client;
+	// the others bound timetable reads, in weeks, per client, per session
+	// and per feed.
+	limiter                              *limiter
+	clientReads, sessionReads, feedReads *limiter
+	draining                             atomic.Bool
+	handler                              http.Handler
 }
 
 // New validates opts and returns a Server.
@@ -79,11 +94,14 @@ func New(opts Options) (*Server, error) {
 		opts.PWA = http.NotFoundHandler()
 	}
 	s := &Server{
-		opts:      opts,
-		providers: map[string]provider.Provider{},
-		cookies:   newCookieNames(opts.PublicURL.Scheme == "https"),
-		log:       opts.Logger,
-		limiter:   newLimiter(opts.AuthRateLimit, opts.Now),
+		opts:         opts,
+		providers:    map[string]provider.Provider{},
+		cookies:      newCookieNames(opts.PublicURL.Scheme == "https"),
+		log:          opts.Logger,
+		limiter:      newLimiter(opts.AuthRateLimit, DefaultRateLimit, opts.Now),
+		clientReads:  newLimiter(opts.ClientReadRateLimit, DefaultClientReadRateLimit, opts.Now),
+		sessionReads: newLimiter(opts.ReadRateLimit, DefaultReadRateLimit, opts.Now),
+		feedReads:    newLimiter(opts.FeedRateLimit, DefaultFeedRateLimit, opts.Now),
 	}
 	for _, p := range opts.Providers {
 		id := p.Info().ID

@@ -188,7 +188,9 @@ func newLab() (*lab, error) {
 	p := usos.New(config.Provider{ID: "uni", Kind: shared.KindUSOS, Name: "Bench", BaseURL: base,
 		ConsumerKey: consumerKey, ConsumerSecret: consumerSecret}, usos.Options{HTTPClient: &http.Client{Transport: transport}})
 	srv, err := api.New(api.Options{PublicURL: public, Providers: []provider.Provider{p}, Sealer: sealer,
-		Logger: slog.New(slog.DiscardHandler), AuthRateLimit: api.RateLimit{PerSecond: 1e6, Burst: 1e6}})
+		Logger: slog.New(slog.DiscardHandler), AuthRateLimit: api.RateLimit{PerSecond: 1e6, Burst: 1e6},
+		// One student reading in a loop: measure serving, not the limits.
+		ReadRateLimit: api.RateLimit{PerSecond: 1e6, Burst: 1e6}, ClientReadRateLimit: api.RateLimit{PerSecond: 1e6, Burst: 1e6}})
 	if err != nil {
 		return nil, err
 	}
