@@ -128,7 +128,8 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	context.AfterFunc(ctx, stop) // a second signal kills the process at once
 	log.Info("CampusWeek is running", "url", cfg.PublicURL.String(), "listen", ln.Addr().String())
 	fmt.Fprintf(os.Stderr, "\n  Open %s in your browser.\n\n", cfg.PublicURL)
-	return serve(ctx, log, ln, srv, srv.Drain, drainDelay)
+	t := timeoutsFor(srv.RequestBudget())
+	return serve(ctx, log, ln, newHTTPServer(srv, log, t), srv.Drain, drainDelay, t.shutdown)
 }
 
 func newProvider(pc config.Provider, demo bool, log *slog.Logger, m *metrics.Metrics) provider.Provider {
@@ -145,22 +146,51 @@ func newProvider(pc config.Provider, demo bool, log *slog.Logger, m *metrics.Met
 	}
 }
 
-// shutdownTimeout bounds how long in-flight requests may take to finish.
-const shutdownTimeout = 20 * time.Second
+// timeouts bound what a connection may take, so that slow or stalled
+// clients cannot hold connections. The write timeout and the shutdown
+// bound exceed the budget of the slowest request, so that neither cuts a
+// legitimate one.
+type timeouts struct {
+	// readHeader bounds the request line and headers together (not reset
+	// by each byte: a client trickling them in is cut all the same).
+	readHeader time.Duration
+	read       time.Duration // the whole request, body included
+	write      time.Duration // from the end of the headers to the answer's end
+	idle       time.Duration // a keep-alive connection between requests
+	shutdown   time.Duration // in-flight requests, after SIGTERM and drain
+}
 
-// serve runs the HTTP server on ln until ctx is done (SIGINT/SIGTERM). Then
-// it calls drain (readiness fails), waits drainDelay, stops accepting
-// connections and lets in-flight requests finish, for a bounded time.
-func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler, drain func(), drainDelay time.Duration) error {
-	hs := &http.Server{
+// timeoutsFor derives the timeouts from the request budget.
+func timeoutsFor(budget time.Duration) timeouts {
+	return timeouts{
+		readHeader: 10 * time.Second,
+		read:       30 * time.Second,
+		write:      budget + 60*time.Second,
+		idle:       120 * time.Second,
+		shutdown:   budget + 5*time.Second,
+	}
+}
+
+// maxHeaderBytes bounds request headers; a session cookie is a few KiB.
+const maxHeaderBytes = 64 << 10
+
+// newHTTPServer is the server h is served by, with t's timeouts.
+func newHTTPServer(h http.Handler, log *slog.Logger, t timeouts) *http.Server {
+	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      90 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// serve runs hs on ln until ctx is done (SIGINT/SIGTERM). Then it calls
+// drain (readiness fails), waits drainDelay, stops accepting connections
+// and lets in-flight requests finish, for at most shutdownTimeout.
+func serve(ctx context.Context, log *slog.Logger, ln net.Listener, hs *http.Server, drain func(), drainDelay, shutdownTimeout time.Duration) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 
@@ -169,7 +199,7 @@ func serve(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handle
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "drain_delay", drainDelay)
+	log.Info("shutting down", "drain_delay", drainDelay, "timeout", shutdownTimeout)
 	drain()
 	time.Sleep(drainDelay)
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)

@@ -125,6 +125,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) now() time.Time { return s.opts.Now() }
 
+// RequestBudget bounds the work of the slowest request, a timetable read
+// (its calls to the university included), whatever the options. A
+// graceful shutdown waits longer than this for in-flight requests, and the
+// write timeout exceeds it.
+func (s *Server) RequestBudget() time.Duration { return timetableBudget }
+
 // Drain makes /readyz fail, so that load balancers stop sending new
 // requests before the server shuts down. Requests are still served.
 func (s *Server) Drain() { s.draining.Store(true) }
