@@ -94,9 +94,12 @@ type envOptions struct {
 	// timetable limits (api.Options); zero means the defaults.
 	readRateLimit, clientReadRateLimit, feedRateLimit api.RateLimit
 	metrics                                           *metrics.Metrics
-	// usosFront, when set, wraps the USOS sandbox (to inject faults).
+	// usosFront and mttFront, when set, wrap the USOS and MyTimetable
+	// sandboxes (to inject faults or record traffic).
 	usosFront      func(http.Handler) http.Handler
+	mttFront       func(http.Handler) http.Handler
 	callTimeout    time.Duration // per upstream call; default 5 s
+	budget         time.Duration // per timetable request; default 30 s
 	allowedOrigins []string
 	// logger, when set, replaces the debug JSON log kept in env.logs (the
 	// load test discards logs: a growing buffer would inflate its memory).
@@ -151,7 +154,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 		}},
 		Logger: log,
 	})
-	mttServer := httptest.NewServer(e.mtt)
+	var mttFront http.Handler = e.mtt
+	if o.mttFront != nil {
+		mttFront = o.mttFront(mttFront)
+	}
+	mttServer := httptest.NewServer(mttFront)
 	t.Cleanup(mttServer.Close)
 	e.mttURL = mttServer.URL + "/"
 	mttBase, err := config.ParseBaseURL(e.mttURL)
@@ -178,6 +185,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		FeedRateLimit:       o.feedRateLimit,
 		AllowedOrigins:      o.allowedOrigins,
 		Metrics:             o.metrics,
+		TimetableBudget:     o.budget,
 	})
 	if err != nil {
 		t.Fatal(err)

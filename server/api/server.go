@@ -55,6 +55,10 @@ type Options struct {
 	// TCP peer is the client; set it only behind such a proxy, since
 	// clients can send the header themselves.
 	ClientIPHeader string
+	// TimetableBudget bounds all the upstream calls of one timetable
+	// request together; zero means 30 s, the most it may be (shutdown and
+	// write timeouts are derived from that).
+	TimetableBudget time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -89,6 +93,12 @@ func New(opts Options) (*Server, error) {
 	opts.Logger = slog.New(LogHandler(opts.Logger.Handler()))
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.TimetableBudget <= 0 {
+		opts.TimetableBudget = timetableBudget
+	}
+	if opts.TimetableBudget > timetableBudget {
+		return nil, fmt.Errorf("api: TimetableBudget %v is over the %v maximum", opts.TimetableBudget, timetableBudget)
 	}
 	if opts.PWA == nil {
 		opts.PWA = http.NotFoundHandler()

@@ -17,7 +17,8 @@ import (
 // MaxRangeDays bounds one timetable request: a long term and a bit.
 const MaxRangeDays = 190
 
-// timetableBudget bounds the upstream work of one timetable request.
+// timetableBudget bounds the upstream work of one timetable request, unless
+// Options.TimetableBudget lowers it.
 const timetableBudget = 30 * time.Second
 
 func (s *Server) handleTimetable(w http.ResponseWriter, r *http.Request) {
@@ -110,7 +111,7 @@ type fetched struct {
 func (s *Server) readTimetable(r *http.Request, p provider.Provider, st *sessionState, from, to shared.Date) (fetched, error) {
 	// However slow the university, the student gets an answer (504 at
 	// worst) in bounded time.
-	ctx, cancel := context.WithTimeout(r.Context(), timetableBudget)
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.TimetableBudget)
 	defer cancel()
 	ctx = provider.WithLanguages(ctx, acceptLanguages(r.Header.Get("Accept-Language"))...)
 	before := st.Creds
