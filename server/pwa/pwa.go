@@ -149,7 +149,7 @@ func appHandler(web *webFiles, wasmSize int64) *app.Handler {
 		CacheableResources:    []string{iconSVG},
 		Resources:             web,
 		WasmContentLength:     strconv.FormatInt(wasmSize, 10),
-		ServiceWorkerTemplate: serviceWorkerJS,
+		ServiceWorkerTemplate: workerTemplate(),
 	}
 }
 
@@ -177,6 +177,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.serve(w, r, h.web.version)
 		return
 	}
+	if name, ok := strings.CutPrefix(r.URL.Path, "/web/"); ok {
+		h.web.serveFile(w, r, name, false)
+		return
+	}
 	switch r.URL.Path {
 	case "/robots.txt", "/sitemap.xml", "/ads.txt":
 		// go-app would fetch these over HTTP from the Host the request
@@ -184,7 +188,38 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.web.serveFile(w, r, strings.TrimPrefix(r.URL.Path, "/"), false)
 		return
 	}
+	if !isAppRoute(r.URL.Path) {
+		// Not a page: the service worker leaves such paths to the network,
+		// so the server must not answer them with one either.
+		http.NotFound(w, r)
+		return
+	}
 	h.app.ServeHTTP(w, r)
+}
+
+// appRoutes are the paths of the app's pages, the routes ui.Routes
+// registers, as regular expressions in the syntax Go and JavaScript share.
+// The server prerenders pages for these paths only, and the service worker
+// (which gets this list) answers navigations to them with the app shell,
+// leaving every other path to the backend.
+var appRoutes = []string{`^/$`, `^/signin$`, ui.CallbackRoutePattern, ui.PINRoutePattern}
+
+var appRouteRes = func() []*regexp.Regexp {
+	res := make([]*regexp.Regexp, len(appRoutes))
+	for i, p := range appRoutes {
+		res[i] = regexp.MustCompile(p)
+	}
+	return res
+}()
+
+// isAppRoute reports whether path is one of the app's pages.
+func isAppRoute(path string) bool {
+	for _, re := range appRouteRes {
+		if re.MatchString(path) {
+			return true
+		}
+	}
+	return false
 }
 
 // versionedWeb matches /{version}/web/{name}: the URLs the pages, the

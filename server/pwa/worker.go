@@ -1,17 +1,27 @@
 package pwa
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 // serviceWorkerJS is the app-worker.js template (go-app fills in
-// {{.Version}} and {{.ResourcesToCache}}). Unlike go-app's default it
+// {{.Version}} and {{.ResourcesToCache}}, workerTemplate {{.AppRoutes}}).
+// Unlike go-app's default it
 //   - makes install and activate wait (event.waitUntil) until the files are
 //     cached and old caches are gone;
 //   - fills the cache of a version only with files of that version (HTTP
 //     cache bypassed, ETag checked), all or nothing, so that a deploy never
 //     leaves a student on a mix of old and new files;
-//   - leaves the API alone (/api/ and other origins go straight to the
-//     network, never through a cache);
-//   - answers navigations it has no exact match for (/?week=..., /signin,
-//     /auth/...) with the cached app shell "/" when the network fails, so
-//     the installed app opens offline on any route;
+//   - answers navigations to the app's pages (appRoutes: /, /signin,
+//     /auth/..., with any query) with the cached app shell "/" of its
+//     version, online or not. The pages are only loading shells (app.wasm
+//     renders everything), so the shell is right for all of them, and
+//     going to the network first would show a proxy's 502 page instead of
+//     the app, or hang on a bad connection;
+//   - answers the files it cached from its cache, and leaves everything
+//     else alone: the API, feeds, the sandboxes, probes and metrics (and
+//     other origins) go straight to the network, never through a cache;
 //   - drops go-app's push-notification handlers, which CampusWeek does not
 //     use;
 //   - does not claim uncontrolled pages on its first activation: go-app's
@@ -19,12 +29,15 @@ package pwa
 //     student's very first visit. Pages opened later are controlled; on
 //     updates (skipWaiting) open pages switch to the new worker anyway.
 //
-// Files are answered cache-first by exact URL; a new version (a new
-// app.wasm) comes with a new worker, which fetches everything again.
+// A new version comes with a new worker (the browser checks for one on
+// every navigation), which caches everything again; go-app's app.js then
+// offers the update.
 const serviceWorkerJS = `// CampusWeek service worker, version {{.Version}}.
 const version = "{{.Version}}";
 const cacheName = "app-" + version;
 const resourcesToCache = {{.ResourcesToCache}};
+const cached = new Set(resourcesToCache);
+const appRoutes = {{.AppRoutes}}.map((pattern) => new RegExp(pattern));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -46,7 +59,7 @@ self.addEventListener("install", (event) => {
 // cacheFile stores one file of this version. It bypasses the HTTP cache,
 // and refuses a file another version of the server answered (during a
 // rolling deploy the next request may reach an old replica): the ETag of
-// every response is the version (plus the encoding for precompressed
+// every response is the version (plus the encoding for compressed
 // files), possibly weakened by a proxy.
 async function cacheFile(cache, url) {
   const response = await fetch(new Request(url, { cache: "reload" }));
@@ -54,7 +67,7 @@ async function cacheFile(cache, url) {
     throw new Error(url + ": HTTP " + response.status);
   }
   // The ETag is the version, with the encoding after a dash for
-  // precompressed files.
+  // compressed files.
   const etag = (response.headers.get("ETag") || "").replace(/^W\//, "");
   if (etag !== "" && etag !== '"' + version + '"' && !etag.startsWith('"' + version + "-")) {
     throw new Error(url + ": answered by version " + etag + ", not " + version);
@@ -81,28 +94,33 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+  if (url.origin !== self.location.origin) {
     return;
   }
-  event.respondWith(respond(request));
+  if (request.mode === "navigate") {
+    if (appRoutes.some((route) => route.test(url.pathname))) {
+      event.respondWith(fromCache("/", request));
+    }
+    return;
+  }
+  if (url.search === "" && cached.has(url.pathname)) {
+    event.respondWith(fromCache(url.pathname, request));
+  }
 });
 
-async function respond(request) {
-  const cache = await caches.open(cacheName);
-  const cached = await cache.match(request);
-  if (cached) {
-    return cached;
-  }
-  try {
-    return await fetch(request);
-  } catch (err) {
-    if (request.mode === "navigate") {
-      const shell = await cache.match("/");
-      if (shell) {
-        return shell;
-      }
-    }
-    throw err;
-  }
+// fromCache answers with this version's copy of url. Without one (a
+// browser may evict caches) it goes to the network, as with no worker.
+async function fromCache(url, request) {
+  const response = await caches.match(url, { cacheName });
+  return response || fetch(request);
 }
 `
+
+// workerTemplate is serviceWorkerJS with the app's routes filled in.
+func workerTemplate() string {
+	routes, err := json.Marshal(appRoutes)
+	if err != nil {
+		panic(err) // strings always encode
+	}
+	return strings.ReplaceAll(serviceWorkerJS, "{{.AppRoutes}}", string(routes))
+}
