@@ -219,5 +219,11 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.writeICS(w, tt.Timetable, st.Provider, "inline")
+	body, err := s.renderICS(tt.Timetable, st.Provider)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "feed failed", "provider", st.Provider, "err", err)
+		fail(http.StatusInternalServerError, "Something went wrong on our side. Your calendar app will try again later.")
+		return
+	}
+	writeICS(w, body, st.Provider, "inline")
 }

@@ -299,7 +299,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 				}
 			}
 		}
-		if r.limited {
+		if r.limited || r.weeks != nil {
 			resp, ok := responses["429"].(node)
 			if !ok {
 				t.Errorf("%s is rate-limited, but 429 is not documented", key)

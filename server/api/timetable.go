@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -50,27 +51,34 @@ func (s *Server) handleTimetableICS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeICS(w, tt, st.Provider, "attachment")
+	body, err := s.renderICS(tt, st.Provider)
+	if err != nil {
+		s.writeError(w, r, internalError(err))
+		return
+	}
+	writeICS(w, body, st.Provider, "attachment")
 }
 
-// writeICS renders tt as an iCalendar file.
-func (s *Server) writeICS(w http.ResponseWriter, tt shared.Timetable, providerID, disposition string) {
+// renderICS renders tt as an iCalendar file.
+func (s *Server) renderICS(tt shared.Timetable, providerID string) ([]byte, error) {
 	name := "CampusWeek"
 	if p, ok := s.providers[providerID]; ok {
 		name += ": " + p.Info().Name
 	}
+	var b bytes.Buffer
+	if err := ical.Write(&b, tt, ical.Options{Name: name, Domain: s.opts.PublicURL.Hostname(), Refresh: feedRefresh}); err != nil {
+		return nil, fmt.Errorf("rendering iCalendar: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// writeICS answers with a rendered iCalendar file.
+func writeICS(w http.ResponseWriter, body []byte, providerID, disposition string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
 	h.Set("Content-Disposition", disposition+`; filename="campusweek-`+providerID+`.ics"`)
-	var b bytes.Buffer
-	if err := ical.Write(&b, tt, ical.Options{Name: name, Domain: s.opts.PublicURL.Hostname(), Refresh: feedRefresh}); err != nil {
-		s.log.Error("rendering iCalendar", "err", err)
-		writeJSON(w, http.StatusInternalServerError, shared.ErrorResponse{Error: shared.Error{
-			Code: shared.CodeInternal, Message: "Something went wrong on our side."}})
-		return
-	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(b.Bytes())
+	w.Write(body)
 }
 
 // feedRefresh is how often calendar apps are asked to re-fetch a feed.
