@@ -168,9 +168,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Referrer-Policy", "no-referrer")
 
 	if m := versionedWeb.FindStringSubmatch(r.URL.Path); m != nil {
-		// A /web/ file under a version prefix. go-app would strip only its
-		// own version and answer any other with a page; the file it is.
-		h.web.serveFile(w, r, m[2], m[1] == h.web.version)
+		if m[1] != h.web.version {
+			otherVersion(w, r)
+			return
+		}
+		h.web.serveFile(w, r, m[2], true)
 		return
 	}
 	if f, ok := h.generated[r.URL.Path]; ok {
@@ -220,6 +222,23 @@ func isAppRoute(path string) bool {
 		}
 	}
 	return false
+}
+
+// otherVersion answers a request for a /web/ file of another version: a
+// page of an earlier or later deploy asking a replica that does not have
+// it, as a first visit during a rolling deploy can, its requests spread
+// over old and new replicas. This version's file would mix builds
+// silently: app.js of one build starting the app.wasm of another (with
+// the other's wasm_exec.js, a wrong size for the progress bar, a
+// stylesheet made for other markup), and a browser or proxy could keep
+// other bytes under a URL that names one build's. A 404 that nothing
+// stores fails visibly instead: the loader shows an error, a reload gets
+// a consistent page, and the service worker, whose install needs every
+// file of its own version, tries again later. Installed apps never ask:
+// their pages and files come from their worker's cache.
+func otherVersion(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, "this file belongs to another version of the app: reload the page", http.StatusNotFound)
 }
 
 // versionedWeb matches /{version}/web/{name}: the URLs the pages, the

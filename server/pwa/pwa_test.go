@@ -412,11 +412,16 @@ func TestVersionedCaching(t *testing.T) {
 	if r.StatusCode != 200 || r.Header.Get("Cache-Control") != "no-cache" {
 		t.Errorf("unversioned wasm: %d %v", r.StatusCode, r.Header)
 	}
-	// A page of the previous deploy asks for its version: it gets the
-	// current file, to revalidate, never an HTML page.
-	r = get(t, h, "/ffffffffffffffffffffffffffffffff/web/app.wasm")
-	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/wasm" || r.Header.Get("Cache-Control") != "no-cache" {
-		t.Errorf("stale version: %d %v", r.StatusCode, r.Header)
+	// A page of another deploy asks for its version's files: never this
+	// version's bytes under that URL, never an HTML page, and nothing a
+	// cache keeps.
+	for _, name := range []string{"app.wasm", "app.css", "icons/icon-192.png", "nope.css"} {
+		r = get(t, h, "/ffffffffffffffffffffffffffffffff/web/"+name, "Accept-Encoding", "br")
+		b := body(t, r)
+		if r.StatusCode != 404 || r.Header.Get("Cache-Control") != "no-store" || r.Header.Get("ETag") != "" ||
+			!strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") || !strings.Contains(b, "another version") {
+			t.Errorf("another version's %s: %d %v %q", name, r.StatusCode, r.Header, b)
+		}
 	}
 	if r := get(t, h, "/"+version+"/web/../app.wasm"); r.StatusCode == 200 && r.Header.Get("Content-Type") == "application/wasm" {
 		t.Error("a path with .. was served")
