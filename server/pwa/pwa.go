@@ -1,7 +1,9 @@
-// Package pwa serves the CampusWeek PWA: the pages (prerendered by the same
-// app/ui components that app.wasm runs), the go-app runtime files
-// (/app.js, /wasm_exec.js, /app-worker.js, /manifest.webmanifest) and the
-// static files under /web/ (app.wasm, app.css, icons).
+// Package pwa serves the CampusWeek PWA: the pages (the app's routes,
+// prerendered by the same app/ui components that app.wasm runs), the files
+// go-app generates (/app.js, /wasm_exec.js, /app-worker.js,
+// /manifest.webmanifest, /app.css), compressed by Accept-Encoding from
+// memory, and the static files of the web directory under /web/ (app.wasm,
+// app.css, icons), with their precompressed copies.
 //
 // Mount it as the fallback of the backend's mux, after /api/:
 //

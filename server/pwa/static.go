@@ -20,7 +20,9 @@ import (
 
 // webFiles resolves /web/ paths for go-app and serves them from dir. (The
 // app.LocalDir resolver serves {dir}/web/..., and resolves to URLs with dir
-// in them, so it only works for the directory "web" itself.)
+// in them, so it only works for the directory "web" itself.) Paths without
+// a version (which the app's own components use) are served too, and
+// revalidated on every use.
 //
 // Files are referenced by versioned URLs, /{version}/web/{name}: a version
 // never changes, so browsers may keep them for a year without asking
@@ -73,17 +75,6 @@ func (f *webFiles) Resolve(location string) string {
 		return "/" + f.version + "/" + strings.Trim(location, "/")
 	}
 	return location
-}
-
-// ServeHTTP serves /web/{name} from dir, revalidated on every use: the
-// paths without a version, which the app's own components use.
-func (f *webFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	name, ok := strings.CutPrefix(r.URL.Path, "/web/")
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	f.serveFile(w, r, name, false)
 }
 
 // serveFile serves the regular file name (slash-separated, relative to dir)
