@@ -72,6 +72,17 @@ func (f *failOnce) wrap(next http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			w.Write([]byte("<html><body>503 Service Unavailable</body></html>"))
+		case "reset":
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+		case "reset after the sandbox saw it":
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			a.sandbox = rec.Code
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
 		case "502 before the sandbox":
 			w.WriteHeader(http.StatusBadGateway)
 		}
@@ -83,7 +94,7 @@ func (f *failOnce) wrap(next http.Handler) http.Handler {
 // request, freshly signed: with a new nonce and a signature the
 // installation accepts.
 func TestRetryIsFreshlySigned(t *testing.T) {
-	for _, mode := range []string{"503 after the sandbox saw it", "502 before the sandbox"} {
+	for _, mode := range []string{"503 after the sandbox saw it", "502 before the sandbox", "reset", "reset after the sandbox saw it"} {
 		t.Run(mode, func(t *testing.T) {
 			f := &failOnce{}
 			e := newEnv(t, envOptions{usosFront: f.wrap})

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -398,7 +399,7 @@ func (p *Provider) callOnce(ctx context.Context, creds *provider.Credentials, op
 		return fmt.Errorf("usos: %s: %w", op, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	client := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, &http.Client{Transport: p.rt}),
+	client := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, &http.Client{Transport: noReplay{p.rt}}),
 		oauth1.NewToken(creds.Token, creds.Secret))
 	client.CheckRedirect = upstream.NoRedirects
 	resp, err := client.Do(req)
@@ -481,3 +482,19 @@ func (p *Provider) SupportsPIN() bool { return true }
 // CanRevoke implements provider.Revocable: services/oauth/revoke_token
 // ends the access token at once.
 func (p *Provider) CanRevoke() bool { return true }
+
+// noReplay keeps net/http from resending a signed request by itself when a
+// reused keep-alive connection dies: the copy would carry the same nonce,
+// which an installation that saw the first refuses (401, read as signed
+// out). upstream.Retry retries instead, freshly signed.
+type noReplay struct{ rt http.RoundTripper }
+
+func (n noReplay) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		req = req.Clone(req.Context())
+		// A body net/http cannot rewind (no GetBody) makes the request
+		// non-replayable; being empty, nothing is sent.
+		req.Body = io.NopCloser(strings.NewReader(""))
+	}
+	return n.rt.RoundTrip(req)
+}
