@@ -352,7 +352,9 @@ func (idx *webIndex) warnSkipped(log *slog.Logger, dir string) {
 			"rebuild with `make build` (or run `go run ./server/cmd/precompress` on the source)",
 			"file", filepath.Join(dir, filepath.FromSlash(name)))
 	}
-	if len(idx.encodings["app.wasm"]) == 0 {
+	if len(idx.encodings["app.wasm"]) == 0 && !slices.ContainsFunc(idx.skipped, func(name string) bool {
+		return strings.HasPrefix(name, "app.wasm.")
+	}) {
 		log.Warn("pwa: app.wasm has no precompressed copy, so it is served uncompressed (about 5 times larger); "+
 			"build with `make build`", "dir", dir)
 	}
