@@ -108,6 +108,9 @@ func New(cfg config.Provider, opts Options) *Provider {
 			AuthorizeURL:    p.methodURL("services/oauth/authorize"),
 			AccessTokenURL:  p.methodURL("services/oauth/access_token"),
 		},
+		// Set here, once: oauth1 fills in a missing Noncer on every
+		// Client call, a data race between concurrent calls.
+		Noncer: oauth1.Base64Noncer{},
 	}
 	return p
 }
