@@ -23,15 +23,37 @@ const (
 	PINRoutePattern      = `^/auth/pin/[a-z0-9-]+$`
 )
 
+// pages are the app's screens by route, as regular expressions in the
+// syntax Go and JavaScript share (anchored; literals, classes and "+").
+var pages = []struct {
+	pattern string
+	screen  func() app.Composer
+}{
+	{`^/$`, func() app.Composer { return &weekView{} }},
+	{`^/signin$`, func() app.Composer { return &signIn{} }},
+	{CallbackRoutePattern, func() app.Composer { return &authCallback{} }},
+	{PINRoutePattern, func() app.Composer { return &pinEntry{} }},
+}
+
+// RoutePatterns lists the paths of the app's pages, for the server, which
+// prerenders exactly these, and its service worker, which serves them
+// offline.
+func RoutePatterns() []string {
+	out := make([]string, len(pages))
+	for i, p := range pages {
+		out[i] = p.pattern
+	}
+	return out
+}
+
 var routesOnce sync.Once
 
 // Routes registers the app's routes with go-app. Both app.wasm and the
 // server (for prerendering) call it; calling it again does nothing.
 func Routes() {
 	routesOnce.Do(func() {
-		app.Route(routeWeek, func() app.Composer { return &weekView{} })
-		app.Route(routeSignIn, func() app.Composer { return &signIn{} })
-		app.RouteWithRegexp(CallbackRoutePattern, func() app.Composer { return &authCallback{} })
-		app.RouteWithRegexp(PINRoutePattern, func() app.Composer { return &pinEntry{} })
+		for _, p := range pages {
+			app.RouteWithRegexp(p.pattern, p.screen)
+		}
 	})
 }

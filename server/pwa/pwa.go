@@ -206,7 +206,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // The server prerenders pages for these paths only, and the service worker
 // (which gets this list) answers navigations to them with the app shell,
 // leaving every other path to the backend.
-var appRoutes = []string{`^/$`, `^/signin$`, ui.CallbackRoutePattern, ui.PINRoutePattern}
+var appRoutes = ui.RoutePatterns()
 
 var appRouteRes = func() []*regexp.Regexp {
 	res := make([]*regexp.Regexp, len(appRoutes))
