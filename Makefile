@@ -49,9 +49,11 @@ test: build fmt-check vet
 	CAMPUSWEEK_BROWSER_TESTS=required $(GO) test -count=1 -timeout 15m ./...
 
 # Performance figures as ratios (sizes, backend overhead, term sync, first
-# paint), the load test, and the Go benchmarks of the hot paths.
+# paint), the load test, and the Go benchmarks of the hot paths. benchreport
+# builds the hello-world baseline and the server with the same $(GO);
+# `-quick` checks it works in seconds (figures not to quote).
 bench: build
-	$(GO) run ./server/cmd/benchreport -web web
+	$(GO) run ./server/cmd/benchreport -web web -go "$(GO)"
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:

@@ -4,20 +4,24 @@
 //
 //   - app.wasm bytes raw, gzip and brotli, relative to a hello-world go-app
 //     built with the same flags (the framework's floor);
-//   - GET /api/timetable through the backend against the sandbox on
-//     loopback, relative to calling the sandbox directly with a pre-signed
-//     client (the backend's overhead);
-//   - a 16-week term sync relative to one upstream round trip, with the
-//     sandbox adding a fixed latency;
+//   - GET /api/timetable through the backend relative to calling the
+//     sandbox directly with a pre-signed client (the backend's overhead),
+//     on bare loopback and with the sandbox adding a fixed latency, the two
+//     sides measured in alternating rounds;
+//   - the PWA's term sync, with the app's schedule of requests, relative to
+//     one upstream round trip, with the sandbox adding a fixed latency;
 //   - navigation to the timetable painted, online and offline, relative to
-//     the hello-world page's first paint (when Chromium is installed).
+//     the hello-world page's first paint (when Chromium is installed; any
+//     other failure to measure it fails the run).
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,6 +40,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/andybalholm/brotli"
 	"github.com/dghubble/oauth1"
 
@@ -48,64 +54,131 @@ import (
 	"github.com/campusweek/campusweek/shared"
 )
 
-func main() {
-	webDir := flag.String("web", "web", "directory with the built app.wasm")
-	duration := flag.Duration("duration", 3*time.Second, "how long each throughput run lasts")
-	concurrency := flag.Int("c", 8, "concurrent clients in throughput runs")
-	latency := flag.Duration("latency", 40*time.Millisecond, "latency the sandbox adds to every call in the term sync run")
-	browser := flag.Bool("browser", true, "measure first paint in headless Chromium, if installed")
-	flag.Parse()
+// The PWA's term sync schedule, mirrored from app/ui/offline.go (and the
+// loop of weekView.sync in app/ui/weekview.go): the window from the Monday
+// syncWeeksBack weeks ago to the Sunday syncWeeksAhead weeks after this
+// week, syncSliceWeeks weeks per request; the first slice is fetched alone
+// (so that a first refresh of credentials does not race), the rest
+// syncParallel at a time. Keep them in step with the app.
+const (
+	syncWeeksBack  = 1
+	syncWeeksAhead = 16
+	syncSliceWeeks = 4
+	syncParallel   = 2
+)
 
-	fail := func(what string, err error) {
-		fmt.Fprintf(os.Stderr, "benchreport: %s: %v\n", what, err)
+// settings are the knobs of one run.
+type settings struct {
+	goCmd  string        // the go command that builds the hello-world app and the server
+	rounds int           // overhead rounds per side
+	round  time.Duration // length of one side's overhead round on bare loopback
+	// latencyRound is the same with the sandbox latency on: longer, since
+	// each call then takes a few round trips and a p99 needs samples.
+	latencyRound time.Duration
+	concurrency  int           // concurrent clients in overhead rounds
+	latency      time.Duration // latency the sandbox adds per call, where a run says so
+	repeats      int           // term sync repetitions (median reported)
+	reloads      int           // measured reloads per paint figure (median reported)
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
-	hello, err := buildHello()
-	if err != nil {
-		fail("building the hello-world app", err)
+}
+
+func run() error {
+	goDefault := os.Getenv("GO")
+	if goDefault == "" {
+		goDefault = "go"
 	}
-	defer os.RemoveAll(filepath.Dir(hello))
+	var s settings
+	webDir := flag.String("web", "web", "directory with the built app.wasm")
+	flag.StringVar(&s.goCmd, "go", goDefault, "go command that builds the hello-world app and the server (default $GO, else go)")
+	flag.IntVar(&s.rounds, "rounds", 6, "overhead rounds per side, alternating which side goes first")
+	flag.DurationVar(&s.round, "round", 500*time.Millisecond, "length of one side's overhead round on bare loopback")
+	flag.DurationVar(&s.latencyRound, "latency-round", 1500*time.Millisecond, "length of one side's overhead round with the sandbox latency on")
+	flag.IntVar(&s.concurrency, "c", 8, "concurrent clients in overhead rounds")
+	flag.DurationVar(&s.latency, "latency", 40*time.Millisecond, "latency the sandbox adds to every call in the latency runs")
+	flag.IntVar(&s.repeats, "repeats", 5, "term sync repetitions (medians reported)")
+	flag.IntVar(&s.reloads, "reloads", 5, "measured reloads per paint figure (medians reported)")
+	browser := flag.Bool("browser", true, "measure paint in headless Chromium; skipped only when none is installed")
+	quick := flag.Bool("quick", false, "short run that checks the tool works (2 rounds of 100ms and 300ms, 3 repeats and reloads); not figures to quote")
+	flag.Parse()
+	if *quick {
+		// Flags given explicitly win over -quick.
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for name, value := range map[string]string{"rounds": "2", "round": "100ms", "latency-round": "300ms", "repeats": "3", "reloads": "3"} {
+			if !set[name] {
+				flag.Set(name, value)
+			}
+		}
+	}
+	if s.rounds < 1 || s.round <= 0 || s.latencyRound <= 0 || s.concurrency < 1 || s.repeats < 1 || s.reloads < 1 {
+		return errors.New("-rounds, -round, -latency-round, -c, -repeats and -reloads must be positive")
+	}
+
+	hello, err := buildHello(s.goCmd)
+	if err != nil {
+		return fmt.Errorf("building the hello-world app: %w", err)
+	}
+	defer os.RemoveAll(filepath.Dir(filepath.Dir(hello)))
 
 	fmt.Println("== app.wasm size")
 	if err := reportSizes(filepath.Join(*webDir, "app.wasm"), hello); err != nil {
-		fail("sizes", err)
+		return fmt.Errorf("sizes: %w", err)
 	}
 
 	lab, err := newLab()
 	if err != nil {
-		fail("starting the backend and the sandbox", err)
+		return fmt.Errorf("starting the backend and the sandbox: %w", err)
 	}
 	defer lab.close()
 
-	fmt.Println("\n== backend overhead, GET /api/timetable (one week) on loopback")
-	if err := lab.reportOverhead(*duration, *concurrency); err != nil {
-		fail("overhead", err)
+	fmt.Printf("\n== backend overhead, GET /api/timetable (one week), %d clients, the sides alternating in rounds\n", s.concurrency)
+	fmt.Printf("   bare loopback, the sandbox answering in about a millisecond (an upper bound), %d rounds of %v a side:\n",
+		s.rounds, s.round)
+	if err := lab.reportOverhead(s, 0, s.round); err != nil {
+		return fmt.Errorf("overhead: %w", err)
+	}
+	fmt.Printf("   sandbox latency %v per call, as a university some distance away, %d rounds of %v a side:\n",
+		s.latency, s.rounds, s.latencyRound)
+	if err := lab.reportOverhead(s, s.latency, s.latencyRound); err != nil {
+		return fmt.Errorf("overhead with latency: %w", err)
 	}
 
-	fmt.Printf("\n== term sync, 16 weeks, sandbox latency %v per call\n", *latency)
-	if err := lab.reportTermSync(*latency); err != nil {
-		fail("term sync", err)
+	fmt.Printf("\n== term sync, sandbox latency %v per call\n", s.latency)
+	if err := lab.reportTermSync(s); err != nil {
+		return fmt.Errorf("term sync: %w", err)
 	}
 
 	if *browser {
 		fmt.Println("\n== navigation to painted, headless Chromium")
-		if err := reportPaint(*webDir, hello); err != nil {
+		switch err := reportPaint(s, *webDir, hello); {
+		case errors.Is(err, errNoBrowser):
 			fmt.Println("   skipped:", err)
+		case err != nil:
+			return fmt.Errorf("paint: %w", err)
 		}
 	}
+	return nil
 }
 
-// buildHello builds the hello-world app with the flags of `make wasm`.
-func buildHello() (string, error) {
+// buildHello builds the hello-world app with the flags of `make wasm` into
+// a temporary directory's web/app.wasm.
+func buildHello(goCmd string) (string, error) {
 	dir, err := os.MkdirTemp("", "campusweek-hello-")
 	if err != nil {
 		return "", err
 	}
 	out := filepath.Join(dir, "web", "app.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./server/cmd/benchreport/hello")
+	cmd := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./server/cmd/benchreport/hello")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("%v: %s", err, b)
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("%s build: %v: %s", goCmd, err, b)
 	}
 	return out, nil
 }
@@ -147,13 +220,12 @@ type lab struct {
 	delay   atomic.Int64 // added latency per sandbox call, ns
 	sandbox *httptest.Server
 	backend *httptest.Server
-	browser *http.Client    // signed in to the backend
-	direct  *http.Client    // pre-signed OAuth 1.0a client to the sandbox
-	base    string          // sandbox base URL
-	week    [2]shared.Date  // this week
-	term    [2]shared.Date  // 16 weeks from this week
-	fields  string          // what the backend asks of tt/user
-	users   map[string]bool // lecturer ids of this week
+	browser *http.Client   // signed in to the backend
+	direct  *http.Client   // pre-signed OAuth 1.0a client to the sandbox
+	base    string         // sandbox base URL
+	week    [2]shared.Date // this week
+	term    [2]shared.Date // 16 weeks from this week
+	fields  string         // what the backend asks of tt/user
 }
 
 const (
@@ -342,6 +414,7 @@ type runStats struct {
 	throughput float64
 	p50, p99   time.Duration
 	errors     int
+	firstErr   error
 }
 
 // hammer runs call from c goroutines for d and collects latencies.
@@ -350,6 +423,7 @@ func hammer(d time.Duration, c int, call func() error) runStats {
 		mu    sync.Mutex
 		lat   []time.Duration
 		errs  atomic.Int64
+		first error
 		wg    sync.WaitGroup
 		start = time.Now()
 	)
@@ -362,7 +436,11 @@ func hammer(d time.Duration, c int, call func() error) runStats {
 			for time.Now().Before(deadline) {
 				t := time.Now()
 				if err := call(); err != nil {
-					errs.Add(1)
+					if errs.Add(1) == 1 {
+						mu.Lock()
+						first = err
+						mu.Unlock()
+					}
 					continue
 				}
 				mine = append(mine, time.Since(t))
@@ -375,7 +453,7 @@ func hammer(d time.Duration, c int, call func() error) runStats {
 	wg.Wait()
 	elapsed := time.Since(start)
 	slices.Sort(lat)
-	s := runStats{n: len(lat), errors: int(errs.Load()), throughput: float64(len(lat)) / elapsed.Seconds()}
+	s := runStats{n: len(lat), errors: int(errs.Load()), firstErr: first, throughput: float64(len(lat)) / elapsed.Seconds()}
 	if len(lat) > 0 {
 		s.p50 = lat[len(lat)/2]
 		s.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
@@ -383,56 +461,152 @@ func hammer(d time.Duration, c int, call func() error) runStats {
 	return s
 }
 
-func (l *lab) reportOverhead(d time.Duration, c int) error {
-	// Warm both paths (connections, caches) before measuring.
-	for range 20 {
-		if err := l.viaBackend(l.week[0], l.week[1]); err != nil {
-			return err
+// reportOverhead measures this week read through the backend against the
+// same upstream calls made directly, with latency added to every sandbox
+// call. The two sides run in alternating short rounds (direct first in even
+// rounds, backend first in odd ones), so that a slow stretch of a shared
+// machine hits both, and the ratios are medians of the per-round ratios.
+func (l *lab) reportOverhead(s settings, latency, round time.Duration) error {
+	l.delay.Store(int64(latency))
+	defer l.delay.Store(0)
+	backend := func() error { return l.viaBackend(l.week[0], l.week[1]) }
+
+	// Warm both paths (a connection per client, caches), unmeasured.
+	hammer(round, s.concurrency, l.directWeek)
+	hammer(round, s.concurrency, backend)
+
+	var (
+		direct, via    []runStats
+		tput, p50, p99 []float64
+		errs           int
+		firstErr       error
+	)
+	for i := range s.rounds {
+		var d, b runStats
+		if i%2 == 0 {
+			d = hammer(round, s.concurrency, l.directWeek)
+			b = hammer(round, s.concurrency, backend)
+		} else {
+			b = hammer(round, s.concurrency, backend)
+			d = hammer(round, s.concurrency, l.directWeek)
 		}
-		if err := l.directWeek(); err != nil {
-			return err
+		errs += d.errors + b.errors
+		firstErr = cmp.Or(firstErr, d.firstErr, b.firstErr)
+		if d.n == 0 || b.n == 0 {
+			continue
 		}
+		direct, via = append(direct, d), append(via, b)
+		tput = append(tput, b.throughput/d.throughput)
+		p50 = append(p50, ratio(b.p50, d.p50))
+		p99 = append(p99, ratio(b.p99, d.p99))
 	}
-	direct := hammer(d, c, l.directWeek)
-	backend := hammer(d, c, func() error { return l.viaBackend(l.week[0], l.week[1]) })
-	for _, r := range []struct {
+	if errs > 0 {
+		return fmt.Errorf("%d calls failed, the first: %w", errs, firstErr)
+	}
+	if len(tput) == 0 {
+		return errors.New("no round completed a call on both sides: make the rounds longer")
+	}
+	for _, side := range []struct {
 		name string
-		s    runStats
-	}{{"direct", direct}, {"backend", backend}} {
-		fmt.Printf("   %-8s %8.0f req/s   p50 %-10v p99 %-10v errors %d\n", r.name, r.s.throughput, r.s.p50.Round(time.Microsecond), r.s.p99.Round(time.Microsecond), r.s.errors)
+		rs   []runStats
+	}{{"direct", direct}, {"backend", via}} {
+		n, t, q50, q99 := 0, make([]float64, 0, len(side.rs)), []time.Duration{}, []time.Duration{}
+		for _, r := range side.rs {
+			n += r.n
+			t = append(t, r.throughput)
+			q50, q99 = append(q50, r.p50), append(q99, r.p99)
+		}
+		fmt.Printf("     %-8s %8.0f req/s   p50 %-9v p99 %-9v (medians of %d rounds; %d calls in all)\n", side.name,
+			median(t), median(q50).Round(10*time.Microsecond), median(q99).Round(10*time.Microsecond), len(side.rs), n)
 	}
-	fmt.Printf("   backend / direct: throughput %.2f, p50 %.2f, p99 %.2f\n",
-		backend.throughput/direct.throughput, ratio(backend.p50, direct.p50), ratio(backend.p99, direct.p99))
-	if direct.errors+backend.errors > 0 {
-		return fmt.Errorf("%d errors", direct.errors+backend.errors)
-	}
+	fmt.Printf("     backend / direct, medians of %d per-round ratios: throughput %.2f, p50 %.2f, p99 %.2f\n",
+		len(tput), median(tput), median(p50), median(p99))
+	fmt.Printf("     (per-round ranges: throughput %.2f-%.2f, p50 %.2f-%.2f, p99 %.2f-%.2f)\n",
+		slices.Min(tput), slices.Max(tput), slices.Min(p50), slices.Max(p50), slices.Min(p99), slices.Max(p99))
 	return nil
 }
 
-func (l *lab) reportTermSync(latency time.Duration) error {
-	l.delay.Store(int64(latency))
+// syncWindow is the PWA's term sync window around today, one range per
+// request, as syncSlices in app/ui/offline.go computes it.
+func syncWindow(today shared.Date) [][2]shared.Date {
+	from := today.Monday().AddDays(-7 * syncWeeksBack)
+	last := today.Monday().AddDays(7*(syncWeeksAhead+1) - 1)
+	var out [][2]shared.Date
+	for d := from; !d.After(last); d = d.AddDays(7 * syncSliceWeeks) {
+		to := d.AddDays(7*syncSliceWeeks - 1)
+		if to.After(last) {
+			to = last
+		}
+		out = append(out, [2]shared.Date{d, to})
+	}
+	return out
+}
+
+// appSync fetches the window through the backend as the PWA does: the first
+// slice alone, then the others syncParallel at a time.
+func (l *lab) appSync(window [][2]shared.Date) error {
+	if err := l.viaBackend(window[0][0], window[0][1]); err != nil {
+		return err
+	}
+	var g errgroup.Group
+	g.SetLimit(syncParallel)
+	for _, r := range window[1:] {
+		g.Go(func() error { return l.viaBackend(r[0], r[1]) })
+	}
+	return g.Wait()
+}
+
+// reportTermSync times, with latency added to every sandbox call, one
+// upstream round trip, the PWA's term sync (its schedule of requests) and
+// one request for 16 weeks, interleaved, and reports both syncs in round
+// trips.
+func (l *lab) reportTermSync(s settings) error {
+	l.delay.Store(int64(s.latency))
 	defer l.delay.Store(0)
-	var trip, sync []time.Duration
-	for range 5 {
+	window := syncWindow(shared.DateOf(time.Now()))
+	weeks := (window[0][0].DaysUntil(window[len(window)-1][1]) + 1) / 7
+	var trip, app, single []time.Duration
+	for i := range s.repeats + 1 { // the first is a warm-up
 		t := time.Now()
 		var acts []any
 		q := url.Values{"start": {l.week[0].String()}, "days": {"7"}, "fields": {l.fields}}
 		if err := l.directGet("services/tt/user?"+q.Encode(), &acts); err != nil {
-			return err
+			return fmt.Errorf("round trip: %w", err)
 		}
-		trip = append(trip, time.Since(t))
+		dt := time.Since(t)
+		t = time.Now()
+		if err := l.appSync(window); err != nil {
+			return fmt.Errorf("the app's sync: %w", err)
+		}
+		da := time.Since(t)
 		t = time.Now()
 		if err := l.viaBackend(l.term[0], l.term[1]); err != nil {
-			return err
+			return fmt.Errorf("16-week request: %w", err)
 		}
-		sync = append(sync, time.Since(t))
+		ds := time.Since(t)
+		if i > 0 {
+			trip, app, single = append(trip, dt), append(app, da), append(single, ds)
+		}
 	}
-	slices.Sort(trip)
-	slices.Sort(sync)
-	t, s := trip[len(trip)/2], sync[len(sync)/2]
-	fmt.Printf("   one upstream round trip %v, 16-week sync %v (medians of 5)\n", t.Round(time.Millisecond), s.Round(time.Millisecond))
-	fmt.Printf("   term sync / round trip: %.1f (16 weekly calls in a row would be about %.0f)\n", ratio(s, t), 16.0+1)
+	t, a, one := median(trip), median(app), median(single)
+	fmt.Printf("   one upstream round trip (tt/user, one week, direct) %v; medians of %d\n", t.Round(time.Millisecond), s.repeats)
+	fmt.Printf("   the PWA's sync, %d weeks as %d requests of up to %d weeks, the first alone, then %d at a time: %v\n",
+		weeks, len(window), syncSliceWeeks, syncParallel, a.Round(time.Millisecond))
+	fmt.Printf("   term sync / round trip: %.1f\n", ratio(a, t))
+	fmt.Printf("   one 16-week request: %v, %.1f round trips\n", one.Round(time.Millisecond), ratio(one, t))
+	fmt.Printf("   computed, not measured: one call per week in a row would be %d round trips, %v\n",
+		weeks, (time.Duration(weeks) * t).Round(time.Millisecond))
 	return nil
+}
+
+// median is the middle value of xs, or the mean of the two middle values.
+func median[T float64 | time.Duration](xs []T) T {
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func ratio(a, b time.Duration) float64 {

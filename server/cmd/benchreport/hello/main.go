@@ -3,13 +3,13 @@
 // benchreport measures the real app against.
 package main
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-type hello struct{ app.Compo }
-
-func (h *hello) Render() app.UI { return app.H1().ID("hello").Text("Hello") }
+	"github.com/campusweek/campusweek/server/cmd/benchreport/internal/hello"
+)
 
 func main() {
-	app.Route("/", func() app.Composer { return &hello{} })
+	hello.Route()
 	app.RunWhenOnBrowser()
 }
