@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,28 +13,37 @@ import (
 	"github.com/campusweek/campusweek/shared"
 )
 
-// faults sits in front of the sandbox USOS installation and breaks its
-// timetable method the way real installations and their gateways break.
+// faults sits in front of a sandbox installation and breaks one of its
+// endpoints (by path suffix) the way real installations and their gateways
+// break.
 type faults struct {
-	mu    sync.Mutex
-	mode  string
-	times int // how many calls to break; <0: all
-	hits  int // timetable calls seen
+	mu     sync.Mutex
+	suffix string // the path broken
+	mode   string
+	times  int // how many calls to break; <0: all
+	hits   int // calls to the path seen
 }
 
-func (f *faults) set(mode string, times int) {
+func (f *faults) set(suffix, mode string, times int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.mode, f.times, f.hits = mode, times, 0
+	f.suffix, f.mode, f.times, f.hits = suffix, mode, times, 0
+}
+
+func (f *faults) seen() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hits
 }
 
 func (f *faults) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasSuffix(r.URL.Path, "/services/tt/user") {
+		f.mu.Lock()
+		if f.suffix == "" || !strings.HasSuffix(r.URL.Path, f.suffix) {
+			f.mu.Unlock()
 			next.ServeHTTP(w, r)
 			return
 		}
-		f.mu.Lock()
 		f.hits++
 		mode := f.mode
 		if f.times == 0 {
@@ -46,6 +56,9 @@ func (f *faults) wrap(next http.Handler) http.Handler {
 		case "":
 			next.ServeHTTP(w, r)
 		case "slow":
+			// Only once the body is read does the server notice the
+			// client giving up (and cancel r's context).
+			io.Copy(io.Discard, r.Body)
 			select {
 			case <-r.Context().Done():
 			case <-time.After(10 * time.Second):
@@ -68,66 +81,61 @@ func (f *faults) wrap(next http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write(body[:len(body)/2])
 		case "reset":
-			conn, _, err := http.NewResponseController(w).Hijack()
-			if err == nil {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				conn.Close()
 			}
 		case "huge":
+			// Valid JSON, so that only the size cap refuses it.
 			w.Header().Set("Content-Type", "application/json")
-			w.Write([]byte("["))
-			chunk := bytes.Repeat([]byte(`{"type":"classgroup"},`), 1<<14)
-			for range 20 { // ~7 MiB, over the 4 MiB cap
+			w.Write([]byte(`[`))
+			chunk := bytes.Repeat([]byte(`{"x":"y"},`), 1<<16)
+			for range 8 { // ~5 MiB, over the 4 MiB cap
 				if _, err := w.Write(chunk); err != nil {
 					return
 				}
 			}
+			w.Write([]byte(`{}]`))
 		}
 	})
 }
 
-func TestUpstreamFaults(t *testing.T) {
-	f := &faults{}
-	e := newEnv(t, envOptions{usosFront: f.wrap, callTimeout: 500 * time.Millisecond})
-	e.signIn()
-	for _, tc := range []struct {
-		mode   string
-		times  int
-		status int
-		code   shared.ErrorCode
-		hits   int // upstream timetable calls, counting the retry
-		// Go's transport itself replays a GET once when a reused
-		// keep-alive connection dies before answering: up to this many.
-		maxHits int
-	}{
-		{"slow", -1, http.StatusGatewayTimeout, shared.CodeUpstreamTimeout, 1, 0},
-		{"503 html", 1, http.StatusOK, "", 2, 0}, // one retry fixes it
-		{"reset", 1, http.StatusOK, "", 2, 3},
-		{"503 html", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 0},
-		{"reset", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 4},
-		{"500 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{"200 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{"truncated", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{"huge", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-	} {
-		t.Run(tc.mode, func(t *testing.T) {
-			f.set(tc.mode, tc.times)
+// faultCase is one way to break an endpoint, and what the student must
+// get: the status and code, within bounded time, still signed in.
+type faultCase struct {
+	path    string // suffix of the path broken
+	mode    string
+	times   int
+	status  int
+	code    shared.ErrorCode
+	hits    int // calls to the broken path, counting the retry
+	maxHits int // Go's transport replays an unsigned GET on a dead keep-alive connection
+	before  func()
+}
+
+// runFaults reads the timetable under each case, then once more with the
+// installation recovered.
+func runFaults(t *testing.T, e *env, f *faults, cases []faultCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(strings.TrimPrefix(tc.path, "/")+" "+tc.mode, func(t *testing.T) {
+			if tc.before != nil {
+				tc.before()
+			}
+			f.set(tc.path, tc.mode, tc.times)
 			start := time.Now()
 			r := e.get("/api/timetable")
 			took := time.Since(start)
 			if r.status != tc.status || (tc.code != "" && r.apiError().Code != tc.code) {
-				t.Fatalf("%d %s, want %d %s", r.status, r.body, tc.status, tc.code)
+				t.Fatalf("%d %.300s, want %d %s", r.status, r.body, tc.status, tc.code)
 			}
 			if tc.code != "" && (r.apiError().Message == "" || strings.Contains(string(r.body), "<html")) {
 				t.Errorf("error without a clear message, or with the upstream page: %s", r.body)
 			}
-			if took > 3*time.Second {
+			if took > 3*time.Second { // the call timeout is 500 ms
 				t.Errorf("answered after %v", took)
 			}
-			f.mu.Lock()
-			hits := f.hits
-			f.mu.Unlock()
-			if hits < tc.hits || hits > max(tc.hits, tc.maxHits) {
-				t.Errorf("%d upstream calls, want %d", hits, tc.hits)
+			if hits := f.seen(); hits < tc.hits || hits > max(tc.hits, tc.maxHits) {
+				t.Errorf("%d calls to %s, want %d", hits, tc.path, tc.hits)
 			}
 			// A failure of the university never signs the student out.
 			if c := e.cookie("cw_session"); c == nil {
@@ -135,8 +143,27 @@ func TestUpstreamFaults(t *testing.T) {
 			}
 		})
 	}
-	f.set("", 0)
+	// Once the installation recovers, the same session works again.
+	f.set("", "", 0)
 	if r := e.get("/api/timetable"); r.status != http.StatusOK {
 		t.Fatalf("after the faults: %d %s", r.status, r.body)
 	}
+}
+
+func TestUpstreamFaults(t *testing.T) {
+	const tt = "/services/tt/user"
+	f := &faults{}
+	e := newEnv(t, envOptions{usosFront: f.wrap, callTimeout: 500 * time.Millisecond})
+	e.signIn()
+	runFaults(t, e, f, []faultCase{
+		{tt, "slow", -1, http.StatusGatewayTimeout, shared.CodeUpstreamTimeout, 1, 0, nil},
+		{tt, "503 html", 1, http.StatusOK, "", 2, 0, nil}, // one retry fixes it
+		{tt, "reset", 1, http.StatusOK, "", 2, 0, nil},    // signed calls are never replayed as they were
+		{tt, "503 html", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 0, nil},
+		{tt, "reset", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 0, nil},
+		{tt, "500 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+		{tt, "200 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+		{tt, "truncated", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+		{tt, "huge", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+	})
 }

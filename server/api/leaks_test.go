@@ -162,7 +162,7 @@ func TestUSOSTokensNeverLeak(t *testing.T) {
 		t.Fatalf("feed: %d %s", r.status, r.body)
 	}
 	for _, mode := range []string{"503 html", "500 html", "truncated"} {
-		f.set(mode, -1)
+		f.set("/services/tt/user", mode, -1)
 		if r := seen.add(e.get("/api/timetable")); r.status != http.StatusBadGateway {
 			t.Fatalf("%s: %d %s", mode, r.status, r.body)
 		}
@@ -170,7 +170,7 @@ func TestUSOSTokensNeverLeak(t *testing.T) {
 			t.Fatalf("feed with %s: %d %s", mode, r.status, r.body)
 		}
 	}
-	f.set("", 0)
+	f.set("", "", 0)
 	old := e.cookie("cw_session")
 	if r := seen.add(e.post("/api/auth/logout", struct{}{})); r.status != http.StatusNoContent {
 		t.Fatalf("logout: %d %s", r.status, r.body)
@@ -201,7 +201,7 @@ func TestUSOSTokensNeverLeak(t *testing.T) {
 // the first and the refreshed ones, of the session and of a feed.
 func TestMyTimetableTokensNeverLeak(t *testing.T) {
 	tokens := &issued{}
-	f := &mttFaults{}
+	f := &faults{}
 	front := func(next http.Handler) http.Handler {
 		return recordTokens(recordMTTTokens(tokens), "/oauth/token")(f.wrap(next))
 	}

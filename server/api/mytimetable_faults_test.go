@@ -1,103 +1,12 @@
 package api_test
 
 import (
-	"bytes"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
 )
-
-// mttFaults sits in front of the sandbox MyTimetable installation and
-// breaks one of its endpoints (the timetable method or the token endpoint)
-// the way real installations and their gateways break.
-type mttFaults struct {
-	mu     sync.Mutex
-	suffix string // the path broken
-	mode   string
-	times  int // how many calls to break; <0: all
-	hits   int // calls to the path seen
-}
-
-func (f *mttFaults) set(suffix, mode string, times int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.suffix, f.mode, f.times, f.hits = suffix, mode, times, 0
-}
-
-func (f *mttFaults) seen() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.hits
-}
-
-func (f *mttFaults) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		if f.suffix == "" || !strings.HasSuffix(r.URL.Path, f.suffix) {
-			f.mu.Unlock()
-			next.ServeHTTP(w, r)
-			return
-		}
-		f.hits++
-		mode := f.mode
-		if f.times == 0 {
-			mode = ""
-		} else if f.times > 0 {
-			f.times--
-		}
-		f.mu.Unlock()
-		switch mode {
-		case "":
-			next.ServeHTTP(w, r)
-		case "slow":
-			// Only once the body is read does the server notice the
-			// client giving up (and cancel r's context).
-			io.Copy(io.Discard, r.Body)
-			select {
-			case <-r.Context().Done():
-			case <-time.After(10 * time.Second):
-			}
-		case "503 html":
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"))
-		case "500 html":
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusInternalServerError)
-			w.Write([]byte("<html><body>Internal Server Error</body></html>"))
-		case "200 html":
-			w.Header().Set("Content-Type", "text/html")
-			w.Write([]byte("<!doctype html><title>Maintenance</title>"))
-		case "truncated":
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			body := rec.Body.Bytes()
-			w.Header().Set("Content-Type", "application/json")
-			w.Write(body[:len(body)/2])
-		case "reset":
-			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				conn.Close()
-			}
-		case "huge":
-			// Valid JSON, so that only the size cap refuses it.
-			w.Header().Set("Content-Type", "application/json")
-			w.Write([]byte(`[`))
-			chunk := bytes.Repeat([]byte(`{"activityDescription":"x"},`), 1<<14)
-			for range 12 { // ~5 MiB, over the 4 MiB cap
-				if _, err := w.Write(chunk); err != nil {
-					return
-				}
-			}
-			w.Write([]byte(`{}]`))
-		}
-	})
-}
 
 // The MyTimetable counterpart of TestUpstreamFaults: whatever the
 // installation does wrong, on its API or on its token endpoint while a
@@ -108,66 +17,27 @@ func TestMyTimetableFaults(t *testing.T) {
 		api   = "/api/v0/timetable"
 		token = "/oauth/token"
 	)
-	f := &mttFaults{}
+	f := &faults{}
 	e := newEnv(t, envOptions{mttFront: f.wrap, callTimeout: 500 * time.Millisecond})
 	e.mttSignIn()
-	for _, tc := range []struct {
-		path    string
-		mode    string
-		times   int
-		status  int
-		code    shared.ErrorCode
-		hits    int // calls to the broken path, counting the retry
-		maxHits int // Go's transport replays a GET on a dead keep-alive connection
-	}{
-		{api, "slow", -1, http.StatusGatewayTimeout, shared.CodeUpstreamTimeout, 1, 0},
-		{api, "503 html", 1, http.StatusOK, "", 2, 0}, // one retry fixes it
-		{api, "reset", 1, http.StatusOK, "", 2, 3},
-		{api, "503 html", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 0},
-		{api, "reset", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 4},
-		{api, "500 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{api, "200 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{api, "truncated", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{api, "huge", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		// The access token has expired: the request must refresh it.
-		{token, "slow", -1, http.StatusGatewayTimeout, shared.CodeUpstreamTimeout, 1, 0},
-		{token, "503 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{token, "500 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{token, "200 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{token, "truncated", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{token, "reset", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-		{token, "huge", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0},
-	} {
-		t.Run(strings.TrimPrefix(tc.path, "/")+" "+tc.mode, func(t *testing.T) {
-			if tc.path == token {
-				e.mtt.ExpireAccessTokens()
-			}
-			f.set(tc.path, tc.mode, tc.times)
-			start := time.Now()
-			r := e.get("/api/timetable")
-			took := time.Since(start)
-			if r.status != tc.status || (tc.code != "" && r.apiError().Code != tc.code) {
-				t.Fatalf("%d %.300s, want %d %s", r.status, r.body, tc.status, tc.code)
-			}
-			if tc.code != "" && (r.apiError().Message == "" || strings.Contains(string(r.body), "<html")) {
-				t.Errorf("error without a clear message, or with the upstream page: %s", r.body)
-			}
-			if took > 3*time.Second { // the call timeout is 500 ms
-				t.Errorf("answered after %v", took)
-			}
-			if hits := f.seen(); hits < tc.hits || hits > max(tc.hits, tc.maxHits) {
-				t.Errorf("%d calls to %s, want %d", hits, tc.path, tc.hits)
-			}
-			// A failure of the university never signs the student out.
-			if c := e.cookie("cw_session"); c == nil {
-				t.Fatal("the session cookie was dropped")
-			}
-		})
-	}
-	// Once the installation recovers, the same session works again (and
-	// refreshes its expired token).
-	f.set("", "", 0)
-	if r := e.get("/api/timetable"); r.status != http.StatusOK {
-		t.Fatalf("after the faults: %d %s", r.status, r.body)
-	}
+	// The access token has expired: the request must refresh it.
+	expire := e.mtt.ExpireAccessTokens
+	runFaults(t, e, f, []faultCase{
+		{api, "slow", -1, http.StatusGatewayTimeout, shared.CodeUpstreamTimeout, 1, 0, nil},
+		{api, "503 html", 1, http.StatusOK, "", 2, 0, nil}, // one retry fixes it
+		{api, "reset", 1, http.StatusOK, "", 2, 3, nil},
+		{api, "503 html", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 0, nil},
+		{api, "reset", -1, http.StatusBadGateway, shared.CodeUpstream, 2, 4, nil},
+		{api, "500 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+		{api, "200 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+		{api, "truncated", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+		{api, "huge", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, nil},
+		{token, "slow", -1, http.StatusGatewayTimeout, shared.CodeUpstreamTimeout, 1, 0, expire},
+		{token, "503 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, expire},
+		{token, "500 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, expire},
+		{token, "200 html", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, expire},
+		{token, "truncated", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, expire},
+		{token, "reset", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, expire},
+		{token, "huge", -1, http.StatusBadGateway, shared.CodeUpstream, 1, 0, expire},
+	})
 }
