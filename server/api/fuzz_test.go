@@ -2,8 +2,11 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,8 +15,9 @@ import (
 	"github.com/campusweek/campusweek/server/seal"
 )
 
-// Fuzz targets for everything the API parses from a browser: return_to
-// paths, timetable ranges, Accept-Language and cookie values.
+// Fuzz targets for everything the API parses from a browser or a proxy:
+// return_to paths, timetable ranges, Accept-Language, cookie values, JSON
+// bodies, feed addresses, logged paths and client addresses.
 
 func FuzzCleanReturnTo(f *testing.F) {
 	for _, s := range []string{"/", "/?week=2026-11-23", "//evil.example", "/\\evil", "https://evil.example/", "/a/../../b", "/%2e%2e/", "/\t/x", "/ok#frag"} {
@@ -98,6 +102,110 @@ func FuzzSessionCookie(f *testing.F) {
 		s.ServeHTTP(rec, r)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("cookie %q: status %d", v, rec.Code)
+		}
+	})
+}
+
+// Logged paths never carry a feed's sealed value, however the path is
+// spelled.
+func FuzzLogPath(f *testing.F) {
+	for _, p := range []string{"/feed/SEALED/campusweek.ics", "//feed/SEALED/campusweek.ics", "/x/../feed/SEALED/campusweek.ics",
+		"/FEED/SEALED", "/api/timetable", "/" + strings.Repeat("a", 100), "/feed"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.URL.Path = p
+		got := logPath(r)
+		segs := strings.Split(got, "/")
+		for i, seg := range segs {
+			if len(seg) > maxLoggedSegment {
+				t.Fatalf("%q logged as %q: a segment of %d bytes", p, got, len(seg))
+			}
+			if i > 0 && strings.EqualFold(segs[i-1], "feed") && seg != "…" {
+				t.Fatalf("%q logged as %q: the segment after feed survives", p, got)
+			}
+		}
+	})
+}
+
+// A body passes requireObject only when it is one JSON object, and the
+// handler still reads it whole.
+func FuzzRequireObject(f *testing.F) {
+	for _, b := range []string{"{}", `{"a":1}`, "", "[]", "null", "{} {}", `{"a":`, " \n{}\n", `"{}"`} {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest("POST", "/api/auth/logout", strings.NewReader(body))
+		err := requireObject(r)
+		var obj map[string]any
+		isObject := json.Unmarshal([]byte(body), &obj) == nil && obj != nil
+		if (err == nil) != isObject {
+			t.Fatalf("%q: requireObject %v, but a JSON object: %v", body, err, isObject)
+		}
+		if err != nil {
+			if ae := asAPIError(err); ae.status != http.StatusBadRequest {
+				t.Fatalf("%q: status %d", body, ae.status)
+			}
+			return
+		}
+		rest, _ := io.ReadAll(r.Body)
+		if string(rest) != body {
+			t.Fatalf("the handler reads %q, not %q", rest, body)
+		}
+	})
+}
+
+// Whatever is pasted as a feed address to revoke, the token taken from it
+// is one bounded path segment.
+func FuzzFeedToken(f *testing.F) {
+	for _, s := range []string{"https://tt.example.edu/feed/abc/campusweek.ics", "abc", "", "/feed//campusweek.ics", "https://x/%2F/y", "::::"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		token, ok := feedToken(s)
+		if !ok {
+			return
+		}
+		if token == "" || strings.Contains(token, "/") || len(token) >= 8<<10 {
+			t.Fatalf("%q gives token %q", s, token)
+		}
+	})
+}
+
+// The client address behind a trusted proxy is the last one it appended,
+// or the TCP peer; never anything else a client wrote.
+func FuzzClientAddr(f *testing.F) {
+	for _, h := range []string{"203.0.113.7", "198.51.100.1, 203.0.113.7", "evil", "::ffff:203.0.113.7", "fe80::1%eth0", ",", ""} {
+		f.Add(h)
+	}
+	pub, _ := url.Parse("https://tt.example.edu")
+	sealer, err := seal.New(bytes.Repeat([]byte{1}, seal.KeySize))
+	if err != nil {
+		f.Fatal(err)
+	}
+	s, err := New(Options{PublicURL: pub, Sealer: sealer, ClientIPHeader: "X-Forwarded-For"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		r := httptest.NewRequest("GET", "/api/session", nil)
+		r.RemoteAddr = "192.0.2.1:4242"
+		r.Header.Set("X-Forwarded-For", h)
+		a := s.clientAddr(r)
+		if !a.IsValid() || a.Zone() != "" || a.Is4In6() {
+			t.Fatalf("%q: address %v", h, a)
+		}
+		last := h
+		if i := strings.LastIndexByte(h, ','); i >= 0 {
+			last = h[i+1:]
+		}
+		want := netip.MustParseAddr("192.0.2.1")
+		if p, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
+			want = p.WithZone("").Unmap()
+		}
+		if a != want {
+			t.Fatalf("%q: address %v, want %v", h, a, want)
 		}
 	})
 }
