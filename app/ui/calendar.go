@@ -224,6 +224,12 @@ func (c *calendarPanel) renderFeed() app.UI {
 			OnFocus(func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
 		app.Div().Class("feed-actions").Body(
 			button("button", "Copy", c.copyFeed).ID("copy-feed"),
+			app.If(strings.HasPrefix(f.URL, "https://"), func() app.UI {
+				// Calendar apps (Apple's, Outlook) subscribe to webcal://
+				// links in one step.
+				return app.A().ID("open-feed").Class("button").Href("webcal://" + strings.TrimPrefix(f.URL, "https://")).
+					Text("Open in your calendar app")
+			}),
 			app.If(f.Revocable, func() app.UI {
 				return disable(button("button button-quiet", "Stop this address", c.revokeFeed).ID("revoke-feed"), c.busy)
 			}),

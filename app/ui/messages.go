@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/campusweek/campusweek/shared"
@@ -157,10 +158,11 @@ func feedErrorMessage(err error) string {
 }
 
 // isFeedURL reports whether s looks like a subscription address
-// ({public_url}/feed/{token}/campusweek.ics); the backend checks the rest.
+// ({public_url}/feed/{token}/campusweek.ics, also as calendar apps show it
+// with webcal://); the backend checks the rest.
 func isFeedURL(s string) bool {
 	u, err := url.Parse(s)
-	if err != nil || !isWebURL(s) {
+	if err != nil || u.Host == "" || !slices.Contains([]string{"https", "http", "webcal", "webcals"}, u.Scheme) {
 		return false
 	}
 	token, ok := strings.CutPrefix(u.Path, "/feed/")

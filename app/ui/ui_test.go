@@ -188,10 +188,18 @@ func TestErrorMessage(t *testing.T) {
 		{apiErr("something_new"), msgGeneric},
 		{errors.New("decoding failed"), msgGeneric},
 		{errBadAuthorizeURL, msgBadAuthorize},
+		{errNotAFeed, msgNotAFeed},
+		{&shared.Error{Code: shared.CodeUnsupported, Message: "No long-lived access here."}, "No long-lived access here."},
 	} {
 		if got := errorMessage(tc.err); got != tc.want {
 			t.Errorf("errorMessage(%v) = %q, want %q", tc.err, got, tc.want)
 		}
+	}
+	if got := feedErrorMessage(&shared.Error{Code: shared.CodeBadRequest, Message: "You approved as someone else."}); got != "You approved as someone else." {
+		t.Errorf("feedErrorMessage = %q", got)
+	}
+	if got := feedErrorMessage(apiErr(shared.CodeSignedOut)); got != msgSignedOut {
+		t.Errorf("feedErrorMessage = %q", got)
 	}
 	if got := pinErrorMessage(apiErr(shared.CodeBadRequest)); got != msgBadPIN {
 		t.Errorf("pinErrorMessage = %q", got)
@@ -212,6 +220,25 @@ func TestIsWebURL(t *testing.T) {
 	} {
 		if got := isWebURL(in); got != want {
 			t.Errorf("isWebURL(%q) = %v", in, got)
+		}
+	}
+}
+
+func TestIsFeedURL(t *testing.T) {
+	for in, want := range map[string]bool{
+		"https://tt.example.edu/feed/AbC-123_x/campusweek.ics": true,
+		"  https://tt.example.edu/feed/x/campusweek.ics":       false, // trimmed by the caller
+		"https://tt.example.edu/feed//campusweek.ics":          false,
+		"https://tt.example.edu/feed/a/b/campusweek.ics":       false,
+		"https://tt.example.edu/feed/x/other.ics":              false,
+		"https://tt.example.edu/api/feed/x/campusweek.ics":     false,
+		"/feed/x/campusweek.ics":                               false,
+		"webcal://tt.example.edu/feed/x/campusweek.ics":        true,
+		"ftp://tt.example.edu/feed/x/campusweek.ics":           false,
+		"": false,
+	} {
+		if got := isFeedURL(in); got != want {
+			t.Errorf("isFeedURL(%q) = %v", in, got)
 		}
 	}
 }
