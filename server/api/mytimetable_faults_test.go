@@ -3,7 +3,6 @@ package api_test
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/campusweek/campusweek/shared"
 )
@@ -18,7 +17,7 @@ func TestMyTimetableFaults(t *testing.T) {
 		token = "/oauth/token"
 	)
 	f := &faults{}
-	e := newEnv(t, envOptions{mttFront: f.wrap, callTimeout: 500 * time.Millisecond})
+	e := newEnv(t, envOptions{mttFront: f.wrap, callTimeout: faultCallTimeout})
 	e.mttSignIn()
 	// The access token has expired: the request must refresh it.
 	expire := e.mtt.ExpireAccessTokens

@@ -69,6 +69,8 @@ func TestAddToCalendar(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 		chromedp.Click(chromedp.CSS(`#allow`)),
 		chromedp.WaitVisible(chromedp.CSS(`#add-to-calendar`)),
+		// The week fills in as the sync arrives, moving what is below it.
+		waitSynced(),
 	)
 	run(t, ctx, "subscribe: approve at the university, come back to the address",
 		chromedp.Click(chromedp.CSS(`#add-to-calendar`)),

@@ -49,6 +49,9 @@ func NoRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 
 // ReadBody reads at most MaxBody bytes of resp's body.
 func ReadBody(resp *http.Response) ([]byte, error) {
+	if resp.ContentLength > MaxBody {
+		return nil, ErrTooLarge // declared: no need to download it
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
 		return nil, err

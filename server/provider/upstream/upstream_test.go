@@ -47,6 +47,23 @@ func TestReadBodyCap(t *testing.T) {
 	if b, err := ReadBody(resp); err != nil || string(b) != `{"a":1}` {
 		t.Errorf("ReadBody = %q, %v", b, err)
 	}
+	// A declared size over the cap is refused before a byte is read.
+	body := &countingReader{r: strings.NewReader("{}")}
+	resp = &http.Response{ContentLength: MaxBody + 1, Body: io.NopCloser(body)}
+	if _, err := ReadBody(resp); !errors.Is(err, ErrTooLarge) || body.n != 0 {
+		t.Errorf("declared over the cap: %v after reading %d bytes", err, body.n)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }
 
 func TestRetry(t *testing.T) {
