@@ -41,7 +41,10 @@ type flowState struct {
 	ReturnTo string            `json:"r"`
 	// Purpose is empty for a sign-in (older flow cookies have none).
 	Purpose shared.Purpose `json:"u,omitempty"`
-	Flow    provider.Flow  `json:"f"`
+	// Owner is, for a feed, the user ID of the student who asked for it:
+	// only they may approve it.
+	Owner string        `json:"o,omitempty"`
+	Flow  provider.Flow `json:"f"`
 }
 
 // sessionState is sealed into the session cookie.

@@ -56,29 +56,31 @@ func errFeedNeedsLongLivedAccess(p provider.Provider) *apiError {
 // checkFeedStart decides, before sending the student to the university,
 // whether a feed authorization at p can succeed: the student is signed in
 // there, and the university grants long-lived access (the session's
-// access, obtained with the same scopes, tells).
-func (s *Server) checkFeedStart(r *http.Request, p provider.Provider) error {
+// access, obtained with the same scopes, tells). It returns the session.
+func (s *Server) checkFeedStart(r *http.Request, p provider.Provider) (sessionState, error) {
 	st, _, _, err := s.readSession(r)
 	if err != nil {
-		return errSignedOut
+		return sessionState{}, errSignedOut
 	}
 	if st.Provider != p.Info().ID {
-		return badRequest("A calendar subscription is made at the university you are signed in with.")
+		return sessionState{}, badRequest("A calendar subscription is made at the university you are signed in with.")
 	}
 	if !longLived(st.Creds) {
-		return errFeedNeedsLongLivedAccess(p)
+		return sessionState{}, errFeedNeedsLongLivedAccess(p)
 	}
-	return nil
+	return st, nil
 }
 
 // completeFeed turns the access just authorized into a subscription
-// address. The session cookie is left as it is.
-func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider.Provider, returnTo string, st sessionState) error {
-	cur, _, curExpiry, curErr := s.readSession(r)
+// address, for the student who asked for it only. The session cookie is
+// left as it is.
+func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider.Provider, flow flowState, st sessionState) error {
 	var reject error
 	switch {
-	case curErr == nil && (cur.Provider != st.Provider || cur.User.ID != st.User.ID):
-		reject = badRequest("You approved at " + p.Info().Name + " as someone else than the student signed in here. " +
+	case flow.Owner == "" || st.User.ID != flow.Owner:
+		// Whatever cookies came with this request: the flow remembers who
+		// started it.
+		reject = badRequest("You approved at " + p.Info().Name + " as someone else than the student who asked for this calendar address. " +
 			"Approve as yourself to make your calendar address.")
 	case !longLived(st.Creds):
 		reject = errFeedNeedsLongLivedAccess(p)
@@ -94,8 +96,8 @@ func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider
 	if err != nil {
 		return err
 	}
-	resp := shared.CompleteResponse{ReturnTo: returnTo, Feed: &feed}
-	if curErr == nil {
+	resp := shared.CompleteResponse{ReturnTo: flow.ReturnTo, Feed: &feed}
+	if cur, _, curExpiry, err := s.readSession(r); err == nil {
 		resp.Session = shared.Session{SignedIn: true, Provider: cur.Provider, User: &cur.User, ExpiresAt: &curExpiry}
 	}
 	s.log.InfoContext(r.Context(), "feed created", "provider", st.Provider)
@@ -141,22 +143,26 @@ func (s *Server) handleFeedRevoke(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badRequest("url is not a CampusWeek calendar address."))
 		return
 	}
+	// An expired address no longer works here, but the access it carries
+	// may still work at the university (USOS offline_access never
+	// expires): end that too.
 	var st sessionState
-	err := s.sealer().Open(feedPurpose, token, &st)
-	if errors.Is(err, seal.ErrExpired) {
-		w.WriteHeader(http.StatusNoContent) // dead already
-		return
-	}
+	expiry, err := s.sealer().OpenPastExpiry(feedPurpose, token, &st)
 	if err != nil {
 		s.writeError(w, r, badRequest("url is not a valid CampusWeek calendar address."))
 		return
 	}
+	expired := !s.now().Before(expiry)
 	p, ok := s.providers[st.Provider]
 	if !ok {
 		w.WriteHeader(http.StatusNoContent) // the university is gone, and its access with it
 		return
 	}
 	if rv, ok := p.(provider.Revocable); !ok || !rv.CanRevoke() {
+		if expired {
+			w.WriteHeader(http.StatusNoContent) // dead here, and nothing more can be done
+			return
+		}
 		s.writeError(w, r, newError(http.StatusConflict, shared.CodeUnsupported,
 			p.Info().Name+" offers no way to end access early. Keep the address private; it stops working when the access expires."))
 		return
@@ -167,6 +173,28 @@ func (s *Server) handleFeedRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.InfoContext(r.Context(), "feed revoked", "provider", st.Provider)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// endExpiredFeed revokes, where the university allows it, the access an
+// expired feed address still carries: a calendar app polling it is the
+// last chance to, since nobody else holds it.
+func (s *Server) endExpiredFeed(r *http.Request) {
+	var st sessionState
+	if _, err := s.sealer().OpenPastExpiry(feedPurpose, r.PathValue("token"), &st); err != nil {
+		return
+	}
+	p, ok := s.providers[st.Provider]
+	if !ok {
+		return
+	}
+	if rv, ok := p.(provider.Revocable); !ok || !rv.CanRevoke() {
+		return
+	}
+	if err := p.Revoke(r.Context(), &st.Creds); err != nil && !errors.Is(err, provider.ErrSignedOut) {
+		s.log.WarnContext(r.Context(), "revoking an expired feed's access failed", "provider", st.Provider, "err", err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "expired feed's access revoked", "provider", st.Provider)
 }
 
 // feedToken extracts the sealed value from a feed address (or a bare one).
@@ -196,6 +224,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	err := s.sealer().Open(feedPurpose, r.PathValue("token"), &st)
 	switch {
 	case errors.Is(err, seal.ErrExpired):
+		s.endExpiredFeed(r)
 		fail(http.StatusGone, "This calendar address has expired. Create a new one in CampusWeek.")
 		return
 	case err != nil:

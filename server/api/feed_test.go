@@ -156,6 +156,36 @@ func TestFeedApprovedAsSomeoneElse(t *testing.T) {
 	}
 }
 
+// TestFeedOwnerWithoutSession: the flow itself remembers whose feed it is,
+// so dropping the session cookie before completing does not let another
+// student's approval through.
+func TestFeedOwnerWithoutSession(t *testing.T) {
+	e := newEnv(t, envOptions{scopes: []string{"offline_access"}})
+	e.signIn()
+	dropSession := func() {
+		u, _ := url.Parse(e.api.URL)
+		e.client.Jar.SetCookies(u, []*http.Cookie{{Name: "cw_session", Value: "", Path: "/", MaxAge: -1}})
+	}
+	authURL := decode[shared.StartResponse](t, e.startFeed("uni")).AuthorizeURL
+	dropSession()
+	params := e.callbackParamsAs(authURL, e.sandbox.Students()[1].ID)
+	if r := e.post("/api/auth/uni/complete", shared.CompleteRequest{Params: params}); r.status != http.StatusBadRequest || !strings.Contains(r.apiError().Message, "someone else") {
+		t.Fatalf("another student's approval without a session cookie: %d %s", r.status, r.body)
+	}
+	// The owner's own approval still makes the feed, signed in or not.
+	e.signIn()
+	authURL = decode[shared.StartResponse](t, e.startFeed("uni")).AuthorizeURL
+	dropSession()
+	params = e.callbackParams(authURL, "allow")
+	r := e.post("/api/auth/uni/complete", shared.CompleteRequest{Params: params})
+	if r.status != http.StatusOK {
+		t.Fatalf("the owner's approval: %d %s", r.status, r.body)
+	}
+	if done := decode[shared.CompleteResponse](t, r); done.Feed == nil || done.Session.SignedIn {
+		t.Errorf("completion %s", r.body)
+	}
+}
+
 func TestFeedBadAndExpiredAddresses(t *testing.T) {
 	e := newEnv(t, envOptions{scopes: []string{"offline_access"}})
 	e.signIn()
@@ -170,10 +200,23 @@ func TestFeedBadAndExpiredAddresses(t *testing.T) {
 	if r := e.post("/api/feed/revoke", shared.FeedRevokeRequest{URL: "https://evil.example/x"}); r.status != http.StatusBadRequest {
 		t.Errorf("revoking garbage: %d", r.status)
 	}
+	other := *e.makeFeed("uni").Feed
 	e.clock.Advance(181 * 24 * time.Hour)
 	r := e.getFeed(feed.URL)
 	if r.status != http.StatusGone || !strings.Contains(string(r.body), "expired") {
 		t.Errorf("expired feed: %d %s", r.status, r.body)
+	}
+	// The access it carried (offline_access: it never expires at USOS) is
+	// ended at the first fetch after the address expired, or when it is
+	// revoked.
+	if !strings.Contains(e.logs.String(), "expired feed's access revoked") {
+		t.Error("the expired feed's access was left alive at the university")
+	}
+	if r := e.post("/api/feed/revoke", shared.FeedRevokeRequest{URL: other.URL}); r.status != http.StatusNoContent {
+		t.Errorf("revoking an expired feed: %d %s", r.status, r.body)
+	}
+	if n := strings.Count(e.logs.String(), "usos sandbox: access token revoked"); n != 2 {
+		t.Errorf("%d accesses revoked at the university, want 2", n)
 	}
 }
 

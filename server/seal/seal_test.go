@@ -61,6 +61,20 @@ func TestRejects(t *testing.T) {
 	flipped[len(flipped)-1] ^= 1
 	expired, _ := s.Seal("session", payload{}, now.Add(-time.Second))
 	atNow, _ := s.Seal("session", payload{}, now)
+	// The same bytes spelled otherwise: the last character's unused low
+	// bit set (a length not a multiple of 3 leaves such bits).
+	var respelled string
+	for token := ""; respelled == ""; token += "x" {
+		v, _ := s.Seal("session", payload{Token: token}, now.Add(time.Minute))
+		if r, _ := base64.RawURLEncoding.DecodeString(v); len(r)%3 != 0 {
+			const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+			last := strings.IndexByte(alphabet, v[len(v)-1])
+			respelled = v[:len(v)-1] + string(alphabet[last^1])
+			if r2, err := base64.RawURLEncoding.DecodeString(respelled); err != nil || !bytes.Equal(r, r2) {
+				t.Fatalf("respelling changed the bytes: %v", err)
+			}
+		}
+	}
 
 	cases := []struct {
 		name, purpose, value string
@@ -76,6 +90,7 @@ func TestRejects(t *testing.T) {
 		{"huge", "session", strings.Repeat("A", MaxSealedLen+1), s, ErrInvalid},
 		{"expired", "session", expired, s, ErrExpired},
 		{"expires exactly now", "session", atNow, s, ErrExpired},
+		{"respelled", "session", respelled, s, ErrInvalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -84,6 +99,25 @@ func TestRejects(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, c.want)
 			}
 		})
+	}
+}
+
+// OpenPastExpiry opens expired values (for clean-up), and nothing else
+// that Open refuses.
+func TestOpenPastExpiry(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	s := mustNew(t, key(1))
+	s.Now = func() time.Time { return now }
+	expired, _ := s.Seal("feed", payload{Token: "old"}, now.Add(-time.Hour))
+	var out payload
+	if exp, err := s.OpenPastExpiry("feed", expired, &out); err != nil || out.Token != "old" || !exp.Equal(now.Add(-time.Hour)) {
+		t.Fatalf("OpenPastExpiry = %v, %v, %+v", exp, err, out)
+	}
+	if _, err := s.OpenPastExpiry("session", expired, &out); !errors.Is(err, ErrInvalid) {
+		t.Errorf("wrong purpose: %v", err)
+	}
+	if _, err := mustNew(t, key(2)).OpenPastExpiry("feed", expired, &out); !errors.Is(err, ErrInvalid) {
+		t.Errorf("wrong key: %v", err)
 	}
 }
 
