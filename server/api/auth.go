@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -62,14 +63,17 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badRequest(`mode must be "redirect" or "pin".`))
 		return
 	}
+	var owner string // for a feed: the student it is for
 	switch req.Purpose {
 	case "", shared.PurposeSession:
 		req.Purpose = ""
 	case shared.PurposeFeed:
-		if err := s.checkFeedStart(r, p); err != nil {
+		st, err := s.checkFeedStart(r, p)
+		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
+		owner = st.User.ID
 	default:
 		s.writeError(w, r, badRequest(`purpose must be "session" or "feed".`))
 		return
@@ -84,7 +88,7 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.writeFlow(w, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Purpose: req.Purpose, Flow: flow}); err != nil {
+	if err := s.writeFlow(w, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Purpose: req.Purpose, Owner: owner, Flow: flow}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -97,16 +101,18 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, aerr)
 		return
 	}
-	if err := s.complete(w, r, p); err != nil {
-		s.opts.Metrics.SignIn(p.Info().ID, string(asAPIError(err).body.Code))
+	purpose := "unknown" // until the flow cookie tells
+	if err := s.complete(w, r, p, &purpose); err != nil {
+		s.opts.Metrics.SignIn(p.Info().ID, purpose, string(asAPIError(err).body.Code))
 		s.writeError(w, r, err)
 		return
 	}
-	s.opts.Metrics.SignIn(p.Info().ID, "ok")
+	s.opts.Metrics.SignIn(p.Info().ID, purpose, "ok")
 }
 
 // complete finishes a sign-in and writes the session, or returns why not.
-func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Provider) error {
+// It sets *purpose once the flow cookie is read.
+func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Provider, purpose *string) error {
 	var req shared.CompleteRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
@@ -118,6 +124,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Pro
 	if aerr != nil {
 		return aerr
 	}
+	*purpose = string(cmp.Or(flow.Purpose, shared.PurposeSession))
 	if flow.Provider != p.Info().ID {
 		// A callback for another provider than the one this browser
 		// started with: a mix-up, accidental or not.
@@ -140,7 +147,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Pro
 	}
 	st := sessionState{Provider: p.Info().ID, User: user, Creds: creds}
 	if flow.Purpose == shared.PurposeFeed {
-		return s.completeFeed(w, r, p, flow.ReturnTo, st)
+		return s.completeFeed(w, r, p, flow, st)
 	}
 	expiry, err := s.writeSession(w, st)
 	if err != nil {

@@ -45,7 +45,7 @@ func TestMetrics(t *testing.T) {
 	for _, want := range []string{
 		`campusweek_http_requests_total{code="200",method="GET",route="GET /api/timetable"} 1`,
 		`campusweek_http_requests_total{code="200",method="POST",route="POST /api/auth/{id}/complete"} 1`,
-		`campusweek_sign_ins_total{outcome="ok",provider="uni"} 1`,
+		`campusweek_sign_ins_total{outcome="ok",provider="uni",purpose="session"} 1`,
 		`campusweek_http_request_duration_seconds_bucket{code="200",route="GET /api/timetable",le=`,
 		`go_goroutines`,
 	} {
@@ -60,7 +60,7 @@ func TestMetrics(t *testing.T) {
 	}
 	// A failed sign-in is counted with its error code.
 	e.post("/api/auth/uni/complete", shared.CompleteRequest{Params: map[string]string{"oauth_token": "x", "oauth_verifier": "y"}})
-	if body := string(e.get("/metrics").body); !strings.Contains(body, `campusweek_sign_ins_total{outcome="flow_expired",provider="uni"} 1`) {
+	if body := string(e.get("/metrics").body); !strings.Contains(body, `campusweek_sign_ins_total{outcome="flow_expired",provider="uni",purpose="unknown"} 1`) {
 		t.Error("failed sign-in not counted")
 	}
 }

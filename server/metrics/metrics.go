@@ -53,8 +53,8 @@ func New() *Metrics {
 		}, []string{"provider"}),
 		signIns: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "campusweek_sign_ins_total",
-			Help: "Completed sign-in attempts, by provider and outcome (ok or an API error code).",
-		}, []string{"provider", "outcome"}),
+			Help: "Completed authorizations, by provider, purpose (session, feed, or unknown when the flow was lost) and outcome (ok or an API error code).",
+		}, []string{"provider", "purpose", "outcome"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
@@ -101,12 +101,13 @@ func codeLabel(code int) string {
 	return strconv.Itoa(code)
 }
 
-// SignIn records the outcome of a sign-in completion.
-func (m *Metrics) SignIn(provider, outcome string) {
+// SignIn records the outcome of completing an authorization at provider:
+// a sign-in (purpose "session") or a calendar subscription ("feed").
+func (m *Metrics) SignIn(provider, purpose, outcome string) {
 	if m == nil {
 		return
 	}
-	m.signIns.WithLabelValues(provider, outcome).Inc()
+	m.signIns.WithLabelValues(provider, purpose, outcome).Inc()
 }
 
 // Transport wraps rt so that every call through it is counted and timed

@@ -57,7 +57,7 @@ func TestTransportCountsByProvider(t *testing.T) {
 func TestNilRecordsNothing(t *testing.T) {
 	var m *Metrics
 	m.Request("GET /x", "GET", 200, time.Second)
-	m.SignIn("uw", "ok")
+	m.SignIn("uw", "session", "ok")
 	if rt := m.Transport("uw", http.DefaultTransport); rt != http.DefaultTransport {
 		t.Error("nil Metrics wrapped the transport")
 	}
