@@ -1,13 +1,17 @@
 package api_test
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/campusweek/campusweek/server/api"
+	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -75,36 +79,169 @@ func TestTimetableLimitSparesStudentsNotLoops(t *testing.T) {
 	}
 }
 
-// Reads are charged to the session and to the client address: sessions
-// have their own buckets, but opening more sessions from one address does
-// not multiply what it may read. A refused read costs nothing.
-func TestTimetableLimitPerSessionAndClient(t *testing.T) {
+// signInAs runs the redirect flow in a new browser as the given sandbox
+// student and leaves e.client signed in.
+func (e *env) signInAs(student string) {
+	e.t.Helper()
+	e.client = newBrowser(e.t)
+	params := e.callbackParamsAs(e.start(shared.ModeRedirect, "/"), student)
+	if r := e.post("/api/auth/uni/complete", shared.CompleteRequest{Params: params}); r.status != http.StatusOK {
+		e.t.Fatalf("complete: %d %s", r.status, r.body)
+	}
+}
+
+// Reads are charged to the student and to the client address: students
+// have their own buckets, but opening more sessions, as the same student
+// or as others, from one address does not multiply what it may read. A
+// refused read costs nothing.
+func TestTimetableLimitPerStudentAndClient(t *testing.T) {
 	e := newEnv(t, envOptions{
 		readRateLimit:       api.RateLimit{PerSecond: 0.001, Burst: 8},
 		clientReadRateLimit: api.RateLimit{PerSecond: 0.001, Burst: 14},
 	})
 	monday := shared.DateOf(e.clock.Now()).Monday()
-	e.signIn()
+	students := e.sandbox.Students()
+	e.signInAs(students[0].ID)
 	if r := e.readRange(monday, monday.AddDays(6*7-1)); r.status != http.StatusOK { // 6 weeks
 		t.Fatalf("%d %.200s", r.status, r.body)
 	}
-	// 4 more than the session's 2 left: refused, and the address keeps
+	// 4 more than the student's 2 left: refused, and the address keeps
 	// its 8.
 	wantRateLimited(t, e.readRange(monday, monday.AddDays(4*7-1)), false)
-
-	e.client = newBrowser(t)
-	e.signIn()
-	if r := e.readRange(monday, monday.AddDays(8*7-1)); r.status != http.StatusOK { // the address's last 8
-		t.Fatalf("another session: %d %.200s", r.status, r.body)
+	// Signing in again, on another device or to get a fresh bucket, is
+	// the same student.
+	e.signInAs(students[0].ID)
+	wantRateLimited(t, e.readRange(monday, monday.AddDays(4*7-1)), false)
+	if r := e.readRange(monday, monday.AddDays(2*7-1)); r.status != http.StatusOK { // the student's last 2
+		t.Fatalf("the same student's last weeks: %d %.200s", r.status, r.body)
 	}
-	e.client = newBrowser(t)
-	e.signIn()
+
+	e.signInAs(students[1].ID)
+	if r := e.readRange(monday, monday.AddDays(6*7-1)); r.status != http.StatusOK { // the address's last 6
+		t.Fatalf("another student: %d %.200s", r.status, r.body)
+	}
+	e.signInAs(students[2].ID)
 	wantRateLimited(t, e.readRange(monday, monday.AddDays(6)), false)
 	// Without a session nothing reaches the university; the address's
 	// limit still applies.
 	if r := e.do(newBrowser(t), "GET", "/api/timetable", nil, nil); r.status != http.StatusTooManyRequests {
 		t.Fatalf("without a session: %d %.200s", r.status, r.body)
 	}
+}
+
+// Made-up session cookies and feed addresses are answered without calling
+// the university, so they are charged to the client address alone: they
+// never get a bucket of their own, and cannot fill the tables so that
+// real students and feeds end up sharing one overflow bucket.
+func TestLimitsIgnoreForgedValues(t *testing.T) {
+	e := newEnv(t, envOptions{
+		scopes:              []string{"studies", "offline_access"},
+		readRateLimit:       api.RateLimit{PerSecond: 0.001, Burst: 8},
+		feedRateLimit:       api.RateLimit{PerSecond: 0.001, Burst: 2 * 17},
+		clientReadRateLimit: unlimited, // the flood comes from many addresses
+	})
+	const tableSize = 20
+	e.server.SetReadTableSize(tableSize)
+	e.signIn()
+	feed := e.makeFeed("uni").Feed.URL
+	real := e.cookie("cw_session")
+
+	// Far more forged values than the tables hold, each spelled anew, and
+	// an authentic value of the wrong kind.
+	sealer, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize)) // the server's key
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongPurpose, err := sealer.Seal("cw_flow", map[string]string{}, e.clock.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := []string{real.Value[:len(real.Value)-4] + "AAAA", wrongPurpose}
+	for i := range 10 * tableSize {
+		forged = append(forged, fmt.Sprintf("forged-%d-%s", i, real.Value[:40]))
+	}
+	for _, v := range forged {
+		r := e.do(newBrowser(t), "GET", "/api/timetable", nil, map[string]string{"Cookie": "cw_session=" + v})
+		if r.status != http.StatusUnauthorized {
+			t.Fatalf("a forged session: %d %.200s, want 401", r.status, r.body)
+		}
+		r = e.getFeed(feedPathOf(t, feed, v))
+		if r.status != http.StatusNotFound {
+			t.Fatalf("a forged feed: %d %.200s, want 404", r.status, r.body)
+		}
+	}
+	// The real student and feed have their own, full buckets.
+	monday := shared.DateOf(e.clock.Now()).Monday()
+	if r := e.readRange(monday, monday.AddDays(8*7-1)); r.status != http.StatusOK {
+		t.Fatalf("the real student after the flood: %d %.200s", r.status, r.body)
+	}
+	for range 2 {
+		if r := e.getFeed(feed); r.status != http.StatusOK {
+			t.Fatalf("the real feed after the flood: %d %.200s", r.status, r.body)
+		}
+	}
+	if students, feeds := e.server.ReadTableLens(); students != 1 || feeds != 1 {
+		t.Fatalf("tables hold %d students and %d feeds, want only the real one of each", students, feeds)
+	}
+}
+
+// feedPathOf is feedURL with its sealed part replaced by token.
+func feedPathOf(t *testing.T, feedURL, token string) string {
+	t.Helper()
+	u, err := url.Parse(feedURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(u.Path, "/") // "", "feed", token, "campusweek.ics"
+	if len(parts) != 4 {
+		t.Fatalf("feed path %q", u.Path)
+	}
+	parts[2] = url.PathEscape(token)
+	u.Path, u.RawPath = "", ""
+	return strings.Join(parts, "/")
+}
+
+// One sealed value spelled differently is still one bucket: base64 skips
+// line breaks, so a feed address with %0A inserted opens as the same feed,
+// and must not come with a fresh bucket.
+func TestFeedLimitSpellings(t *testing.T) {
+	const weeks = 17 // a feed fetch
+	e := newEnv(t, envOptions{
+		scopes:              []string{"studies", "offline_access"},
+		feedRateLimit:       api.RateLimit{PerSecond: 0.001, Burst: 2 * weeks},
+		clientReadRateLimit: unlimited,
+	})
+	e.signIn()
+	feed := e.makeFeed("uni").Feed.URL
+	u, err := url.Parse(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSuffix(strings.TrimPrefix(u.Path, "/feed/"), "/campusweek.ics")
+	var spellings []string
+	for _, at := range []int{1, 10, len(token) / 2, len(token) - 1} {
+		spellings = append(spellings, "/feed/"+token[:at]+"%0A"+token[at:]+"/campusweek.ics")
+	}
+	spellings = append(spellings, "/feed/"+token[:5]+"%0D%0A%0A"+token[5:]+"/campusweek.ics")
+	for range 2 {
+		if r := e.getFeed(feed); r.status != http.StatusOK {
+			t.Fatalf("feed: %d %.200s", r.status, r.body)
+		}
+	}
+	fetch := func(path string) response { return e.do(newBrowser(t), "GET", path, nil, nil) }
+	for _, p := range spellings {
+		r := fetch(p)
+		if r.status == http.StatusOK {
+			t.Fatalf("%s got a bucket of its own", p)
+		}
+		wantRateLimited(t, r, true)
+	}
+	// They do open as the feed: it is one bucket, not a refusal.
+	e.clock.Advance(time.Duration(weeks/0.001) * time.Second)
+	if r := fetch(spellings[0]); r.status != http.StatusOK {
+		t.Fatalf("another spelling once the bucket refilled: %d %.200s", r.status, r.body)
+	}
+	wantRateLimited(t, e.getFeed(feed), true)
 }
 
 // Calendar subscriptions are limited per address (feed) and per client:
@@ -140,4 +277,23 @@ func TestFeedLimits(t *testing.T) {
 		t.Fatalf("after an hour: %d %.200s", r.status, r.body)
 	}
 	wantRateLimited(t, e.getFeed(two), true)
+}
+
+// An expired feed address is still the server's own: fetching it revokes
+// its access at the university, so it is charged to its bucket as a live
+// one is, and a calendar app cannot make it call the university in a loop.
+func TestFeedLimitExpired(t *testing.T) {
+	e := newEnv(t, envOptions{
+		scopes:        []string{"studies", "offline_access"},
+		feedRateLimit: api.RateLimit{PerSecond: 0.0001, Burst: 2 * 17},
+	})
+	e.signIn()
+	feed := e.makeFeed("uni").Feed.URL
+	e.clock.Advance(181 * 24 * time.Hour)
+	for range 2 {
+		if r := e.getFeed(feed); r.status != http.StatusGone {
+			t.Fatalf("an expired feed: %d %.200s, want 410", r.status, r.body)
+		}
+	}
+	wantRateLimited(t, e.getFeed(feed), true)
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"container/list"
 	"crypto/sha256"
+	"encoding/binary"
 	"math"
 	"net/http"
 	"net/netip"
@@ -37,11 +38,12 @@ var DefaultRateLimit = RateLimit{PerSecond: 5, Burst: 60}
 // weeks.
 var (
 	// DefaultReadRateLimit bounds timetable reads (GET /api/timetable and
-	// /api/timetable.ics) per session, in weeks. The PWA's term sync is 17
-	// weeks in 5 requests and each app start fetches 4; a student who
-	// syncs twice, exports the term and browses a few dozen weeks stays
-	// well under the burst, while a script reading the whole range in a
-	// loop is held to 3 weeks a minute.
+	// /api/timetable.ics) per student, all their sessions together, in
+	// weeks. The PWA's term sync is 17 weeks in 5 requests and each app
+	// start fetches 4; a student who syncs twice, exports the term and
+	// browses a few dozen weeks stays well under the burst, while a
+	// script reading the whole range in a loop is held to 3 weeks a
+	// minute.
 	DefaultReadRateLimit = RateLimit{PerSecond: 0.05, Burst: 120}
 	// DefaultFeedRateLimit bounds fetches of one calendar subscription, in
 	// weeks: four fetches at once, then one every 5 minutes (the most
@@ -64,10 +66,10 @@ const maxClients = 100_000
 // for a full bucket when the table is full.
 const evictScan = 16
 
-// limiter keeps a token bucket per key (a client address, or the hash of
-// a session or feed), for at most max keys. When the table is full, an
-// entry whose bucket has refilled is dropped to make room: forgetting it
-// loses nothing, since a new bucket starts full. If none has, new keys
+// limiter keeps a token bucket per key (a client address, a hash of a
+// student's or a feed's identity), for at most max keys. When the table is full, an entry whose bucket has
+// refilled is dropped to make room: forgetting it loses nothing, since a
+// new bucket starts full. If none has, new keys
 // share one overflow bucket until one has: filling the table never gives
 // anyone a fresh bucket at the expense of others' state.
 type limiter struct {
@@ -144,40 +146,30 @@ func (l *limiter) evict(now time.Time) bool {
 	return false
 }
 
-// allow takes n tokens for key, or says how long until they are available.
-func (l *limiter) allow(key string, n int) (bool, time.Duration) {
-	now := l.now()
-	r := l.reserve(key, n, now)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
-}
-
 // charge is one cost to take from a limiter under a key.
 type charge struct {
 	l   *limiter
 	key string
 }
 
-// take takes n tokens from every charge, or none: it says how long until
-// all of them have enough.
-func take(now time.Time, n int, charges ...charge) (bool, time.Duration) {
+// take takes n tokens from every charge, or none. It returns how long
+// until all of them have enough (zero: taken) and which charge needs the
+// longest wait.
+func take(now time.Time, n int, charges ...charge) (wait time.Duration, by int) {
 	rs := make([]*rate.Reservation, 0, len(charges))
-	var wait time.Duration
-	for _, c := range charges {
+	for i, c := range charges {
 		r := c.l.reserve(c.key, n, now)
 		rs = append(rs, r)
-		wait = max(wait, r.DelayFrom(now))
+		if d := r.DelayFrom(now); d > wait {
+			wait, by = d, i
+		}
 	}
 	if wait > 0 {
 		for _, r := range rs {
 			r.CancelAt(now)
 		}
-		return false, wait
 	}
-	return true, 0
+	return wait, by
 }
 
 // retryAfter sets Retry-After to wait, in whole seconds (at least 1).
@@ -188,8 +180,7 @@ func retryAfter(w http.ResponseWriter, wait time.Duration) {
 // rateLimited applies the limiter to next, keyed by the client address.
 func (s *Server) rateLimited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := s.limiter.allow(s.clientKey(r), 1)
-		if !ok {
+		if wait, _ := take(s.now(), 1, charge{s.limiter, s.clientKey(r)}); wait > 0 {
 			retryAfter(w, wait)
 			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited,
 				"Too many requests from your network. Wait a moment and try again."))
@@ -220,10 +211,14 @@ func weeksIn(from, to shared.Date) int {
 	return (from.DaysUntil(to) + 7) / 7
 }
 
-// readLimited charges a timetable read's weeks to the client address and
-// the session. Without a session cookie the handler answers 401 without
-// calling the university; only the address is charged. The session is
-// identified by a hash of its cookie, not opened twice.
+// readLimited charges a timetable read's weeks to the client address and,
+// when the session cookie opens, to the student. A cookie that does not
+// open (missing, forged, expired) is answered 401 by the handler without
+// calling the university, so only the address is charged: made-up values
+// never get, or take, a bucket of their own. The student's bucket is keyed
+// by who they are at the university, not by the cookie's spelling, so that
+// neither re-encoding a cookie nor signing in again gives a fresh one; all
+// of a student's sessions (phone, laptop) share it.
 func (s *Server) readLimited(weeks weeksFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, ok := weeks(r)
@@ -232,10 +227,10 @@ func (s *Server) readLimited(weeks weeksFunc, next http.Handler) http.Handler {
 			return
 		}
 		charges := []charge{{s.clientReads, s.clientKey(r)}}
-		if c, err := r.Cookie(s.cookies.session); err == nil && c.Value != "" {
-			charges = append(charges, charge{s.sessionReads, secretKey(c.Value)})
+		if st, _, _, err := s.readSession(r); err == nil {
+			charges = append(charges, charge{s.studentReads, identityKey(st.Provider, st.User.ID)})
 		}
-		if ok, wait := take(s.now(), n, charges...); !ok {
+		if wait, _ := take(s.now(), n, charges...); wait > 0 {
 			retryAfter(w, wait)
 			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited,
 				"Too many timetable requests. Wait a moment and try again."))
@@ -245,13 +240,21 @@ func (s *Server) readLimited(weeks weeksFunc, next http.Handler) http.Handler {
 	})
 }
 
-// feedLimited charges a feed fetch to the feed and the client address.
-// Answers are plain text, as the feed's others are.
+// feedLimited charges a feed fetch to the client address and, when the
+// address's sealed part opens as a feed of a configured university, to
+// that feed. An expired feed counts: fetching it revokes its access at the
+// university (see endExpiredFeed), a call like any other. Anything else
+// (made up, altered, of a university no longer served) is answered 404 or
+// 410 by the handler without calling the university, so only the client
+// address is charged and no bucket is made for it. Answers are plain text,
+// as the feed's others are.
 func (s *Server) feedLimited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := take(s.now(), feedFetchWeeks,
-			charge{s.clientReads, s.clientKey(r)}, charge{s.feedReads, secretKey(r.PathValue("token"))})
-		if !ok {
+		charges := []charge{{s.clientReads, s.clientKey(r)}}
+		if key, ok := s.feedKey(r.PathValue("token")); ok {
+			charges = append(charges, charge{s.feedReads, key})
+		}
+		if wait, _ := take(s.now(), feedFetchWeeks, charges...); wait > 0 {
 			retryAfter(w, wait)
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -263,11 +266,35 @@ func (s *Server) feedLimited(next http.Handler) http.Handler {
 	})
 }
 
-// secretKey is the limiter key of a secret (a session cookie or a feed
-// token): a hash, so that the table never holds credentials.
-func secretKey(v string) string {
-	h := sha256.Sum256([]byte(v))
-	return string(h[:16])
+// feedKey names the bucket of a feed's sealed part, if the server sealed
+// it: a hash of what is sealed in it, the student, the access the
+// university granted that feed alone and the expiry the server set. So
+// only the server can make a bucket, and every spelling of one sealed
+// value (base64 ignores line breaks) has the same one. It opens expired
+// feeds too, as they are still charged; the value names a bucket and
+// grants nothing.
+func (s *Server) feedKey(token string) (string, bool) {
+	var st sessionState
+	expiry, err := s.sealer().OpenPastExpiry(feedPurpose, token, &st)
+	if err != nil {
+		return "", false
+	}
+	if _, ok := s.providers[st.Provider]; !ok {
+		return "", false
+	}
+	return identityKey(st.Provider, st.User.ID, st.Creds.Token, strconv.FormatInt(expiry.Unix(), 10)), true
+}
+
+// identityKey is the limiter key of an authenticated identity: a hash of
+// its parts, each length-prefixed so that no two lists share one, and so
+// that the table holds no user ids.
+func identityKey(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p))))
+		h.Write([]byte(p))
+	}
+	return string(h.Sum(nil)[:16])
 }
 
 // clientKey is the limiter key of the request's client: its IPv4 address,

@@ -11,6 +11,12 @@ import (
 	"github.com/campusweek/campusweek/shared"
 )
 
+// allow takes n tokens for key, or says how long until they are available.
+func (l *limiter) allow(key string, n int) (bool, time.Duration) {
+	wait, _ := take(l.now(), n, charge{l, key})
+	return wait == 0, wait
+}
+
 func TestLimiter(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	l := newLimiter(RateLimit{PerSecond: 1, Burst: 3}, DefaultRateLimit, func() time.Time { return now })

@@ -13,7 +13,7 @@ type route struct {
 	limited bool
 	// weeks, for timetable reads, is what a request costs the university
 	// in weeks read; they are rate-limited by that, per client and per
-	// session.
+	// student.
 	weeks weeksFunc
 	// object requires the body to be a JSON object, for handlers that do
 	// not read it.

@@ -39,8 +39,8 @@ type Options struct {
 	// AuthRateLimit bounds the sign-in, sign-out and feed endpoints per
 	// client address; zero means DefaultRateLimit.
 	AuthRateLimit RateLimit
-	// ReadRateLimit bounds timetable reads per session, in weeks read;
-	// zero means DefaultReadRateLimit.
+	// ReadRateLimit bounds timetable reads per student (all their
+	// sessions together), in weeks read; zero means DefaultReadRateLimit.
 	ReadRateLimit RateLimit
 	// FeedRateLimit bounds fetches of each calendar subscription, in
 	// weeks read; zero means DefaultFeedRateLimit.
@@ -71,10 +71,10 @@ type Server struct {
 	cookies   cookieNames
 	log       *slog.Logger
 	// limiter bounds the sign-in, sign-out and feed endpoints per client;
-	// the others bound timetable reads, in weeks, per client, per session
+	// the others bound timetable reads, in weeks, per client, per student
 	// and per feed.
 	limiter                              *limiter
-	clientReads, sessionReads, feedReads *limiter
+	clientReads, studentReads, feedReads *limiter
 	draining                             atomic.Bool
 	handler                              http.Handler
 }
@@ -110,7 +110,7 @@ func New(opts Options) (*Server, error) {
 		log:          opts.Logger,
 		limiter:      newLimiter(opts.AuthRateLimit, DefaultRateLimit, opts.Now),
 		clientReads:  newLimiter(opts.ClientReadRateLimit, DefaultClientReadRateLimit, opts.Now),
-		sessionReads: newLimiter(opts.ReadRateLimit, DefaultReadRateLimit, opts.Now),
+		studentReads: newLimiter(opts.ReadRateLimit, DefaultReadRateLimit, opts.Now),
 		feedReads:    newLimiter(opts.FeedRateLimit, DefaultFeedRateLimit, opts.Now),
 	}
 	for _, p := range opts.Providers {
