@@ -94,6 +94,13 @@ type envOptions struct {
 	// timetable limits (api.Options); zero means the defaults.
 	readRateLimit, clientReadRateLimit, feedRateLimit api.RateLimit
 	metrics                                           *metrics.Metrics
+
+	// universitySignInRateLimit is api.Options.UniversitySignInRateLimit.
+	universitySignInRateLimit api.RateLimit
+	// clientIPHeader is api.Options.ClientIPHeader: tests set it to play
+	// clients at many addresses.
+	clientIPHeader string
+
 	// usosFront and mttFront, when set, wrap the USOS and MyTimetable
 	// sandboxes (to inject faults or record traffic).
 	usosFront      func(http.Handler) http.Handler
@@ -186,6 +193,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 		AllowedOrigins:      o.allowedOrigins,
 		Metrics:             o.metrics,
 		TimetableBudget:     o.budget,
+
+		UniversitySignInRateLimit: o.universitySignInRateLimit,
+		ClientIPHeader:            o.clientIPHeader,
 	})
 	if err != nil {
 		t.Fatal(err)

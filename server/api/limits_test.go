@@ -279,6 +279,82 @@ func TestFeedLimits(t *testing.T) {
 	wantRateLimited(t, e.getFeed(two), true)
 }
 
+// from is a request header that makes the server see the client at addr
+// (the env trusts X-Forwarded-For when clientIPHeader is set).
+func from(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
+
+// Each sign-in step calls the university under the operator's key, so
+// besides the per-address limit each university has one bucket for all
+// clients together: many addresses do not add up to unbounded calls.
+// Completions that cannot reach the university (no flow cookie) take none
+// of its tokens; replaying a flow cookie does.
+func TestSignInLimitPerUniversity(t *testing.T) {
+	e := newEnv(t, envOptions{
+		universitySignInRateLimit: api.RateLimit{PerSecond: 0.001, Burst: 4},
+		clientIPHeader:            "X-Forwarded-For",
+	})
+	addr := func(i int) string { return fmt.Sprintf("198.51.100.%d", i) }
+	for i := range 10 {
+		r := e.do(newBrowser(t), "POST", "/api/auth/uni/complete",
+			shared.CompleteRequest{Params: map[string]string{"oauth_token": "x", "oauth_verifier": "y"}}, from(addr(100+i)))
+		if r.status != http.StatusBadRequest || r.apiError().Code != shared.CodeFlowExpired {
+			t.Fatalf("a completion without a flow: %d %.200s", r.status, r.body)
+		}
+	}
+
+	type signIn struct {
+		browser *http.Client
+		params  map[string]string
+	}
+	var started []signIn
+	for i := range 4 {
+		c := newBrowser(t)
+		r := e.do(c, "POST", "/api/auth/uni/start", shared.StartRequest{ReturnTo: "/"}, from(addr(i)))
+		if r.status != http.StatusOK {
+			t.Fatalf("start %d: %d %.200s", i, r.status, r.body)
+		}
+		started = append(started, signIn{c, e.callbackParams(decode[shared.StartResponse](t, r).AuthorizeURL, "allow")})
+	}
+	r := e.do(newBrowser(t), "POST", "/api/auth/uni/start", shared.StartRequest{ReturnTo: "/"}, from(addr(4)))
+	wantRateLimited(t, r, false)
+	if msg := r.apiError().Message; !strings.Contains(msg, "Test University") {
+		t.Errorf("the university's limit explained as %q", msg)
+	}
+	// Another university has its own bucket.
+	if r := e.do(newBrowser(t), "POST", "/api/auth/mtt/start", shared.StartRequest{ReturnTo: "/"}, from(addr(4))); r.status != http.StatusOK {
+		t.Fatalf("start at another university: %d %.200s", r.status, r.body)
+	}
+
+	u, _ := url.Parse(e.api.URL)
+	replay := started[0].browser.Jar.Cookies(u)
+	for i, s := range started {
+		r := e.do(s.browser, "POST", "/api/auth/uni/complete", shared.CompleteRequest{Params: s.params}, from(addr(i)))
+		if r.status != http.StatusOK {
+			t.Fatalf("complete %d: %d %.200s", i, r.status, r.body)
+		}
+	}
+	var cookies []string
+	for _, c := range replay {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	hdr := from(addr(200))
+	hdr["Cookie"] = strings.Join(cookies, "; ")
+	wantRateLimited(t, e.do(newBrowser(t), "POST", "/api/auth/uni/complete",
+		shared.CompleteRequest{Params: started[0].params}, hdr), false)
+}
+
+// The default per-university limit lets a lecture hall sign in at once:
+// 300 students, each from their own phone's address.
+func TestSignInLimitSparesALectureHall(t *testing.T) {
+	e := newEnv(t, envOptions{clientIPHeader: "X-Forwarded-For"})
+	for i := range 300 {
+		addr := fmt.Sprintf("2001:db8:%x::1", i)
+		if r := e.do(newBrowser(t), "POST", "/api/auth/uni/start", shared.StartRequest{ReturnTo: "/"}, from(addr)); r.status != http.StatusOK {
+			t.Fatalf("student %d: %d %.200s", i+1, r.status, r.body)
+		}
+	}
+}
+
 // An expired feed address is still the server's own: fetching it revokes
 // its access at the university, so it is charged to its bucket as a live
 // one is, and a calendar app cannot make it call the university in a loop.

@@ -33,6 +33,15 @@ type RateLimit struct {
 // from behind one campus NAT address.
 var DefaultRateLimit = RateLimit{PerSecond: 5, Burst: 60}
 
+// DefaultUniversitySignInRateLimit bounds each of the two sign-in steps
+// (POST /api/auth/{id}/start and /complete) per university, all clients
+// together, in requests; it is used when Options.UniversitySignInRateLimit
+// is zero. Each step calls the university under the operator's key for
+// someone not signed in yet, so the per-address limit alone is no cap on
+// a client with many addresses. Generous: a lecture hall of 300 signing
+// in within the same minute passes (300 at once, then 20 a second).
+var DefaultUniversitySignInRateLimit = RateLimit{PerSecond: 20, Burst: 300}
+
 // Timetable reads are charged by what they cost the university: one call
 // per week read (a 190-day range is 28 calls), so limits on them count
 // weeks.
@@ -67,7 +76,8 @@ const maxClients = 100_000
 const evictScan = 16
 
 // limiter keeps a token bucket per key (a client address, a hash of a
-// student's or a feed's identity), for at most max keys. When the table is full, an entry whose bucket has
+// student's or a feed's identity, a university's sign-in step), for at
+// most max keys. When the table is full, an entry whose bucket has
 // refilled is dropped to make room: forgetting it loses nothing, since a
 // new bucket starts full. If none has, new keys
 // share one overflow bucket until one has: filling the table never gives
@@ -177,17 +187,61 @@ func retryAfter(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 }
 
-// rateLimited applies the limiter to next, keyed by the client address.
-func (s *Server) rateLimited(next http.Handler) http.Handler {
+// universityKeyFunc names the per-university bucket a sign-in step is
+// charged to, besides the client's; false means the handler refuses the
+// request before calling the university, so only the client is charged.
+type universityKeyFunc func(*http.Request) (string, bool)
+
+// rateLimited charges each request to its client address and, for the
+// sign-in steps (university non-nil), to the university's bucket too: the
+// tokens of both or of neither.
+func (s *Server) rateLimited(university universityKeyFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if wait, _ := take(s.now(), 1, charge{s.limiter, s.clientKey(r)}); wait > 0 {
+		charges := []charge{{s.limiter, s.clientKey(r)}}
+		if university != nil {
+			if key, ok := university(r); ok {
+				charges = append(charges, charge{s.signIns, key})
+			}
+		}
+		if wait, by := take(s.now(), 1, charges...); wait > 0 {
 			retryAfter(w, wait)
-			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited,
-				"Too many requests from your network. Wait a moment and try again."))
+			msg := "Too many requests from your network. Wait a moment and try again."
+			if by > 0 {
+				msg = "Many students are signing in at " + s.providers[r.PathValue("id")].Info().Name +
+					" right now. Wait a moment and try again."
+			}
+			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited, msg))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// startKey is the university bucket of POST /api/auth/{id}/start: every
+// start at a configured university may call it (USOS issues a request
+// token), and nobody is signed in yet, so there is nothing else to check.
+func (s *Server) startKey(r *http.Request) (string, bool) {
+	id := r.PathValue("id")
+	if _, ok := s.providers[id]; !ok {
+		return "", false
+	}
+	return "start\x00" + id, true
+}
+
+// completeKey is the university bucket of POST /api/auth/{id}/complete.
+// Only a flow cookie this server sealed for that university (at a start
+// that was charged) reaches the university, so a request without one
+// costs nobody's sign-in a token.
+func (s *Server) completeKey(r *http.Request) (string, bool) {
+	id := r.PathValue("id")
+	if _, ok := s.providers[id]; !ok {
+		return "", false
+	}
+	f, err := s.readFlow(r)
+	if err != nil || f.Provider != id {
+		return "", false
+	}
+	return "complete\x00" + id, true
 }
 
 // weeksFunc is what a request costs the university, in weeks read (one

@@ -39,6 +39,10 @@ type Options struct {
 	// AuthRateLimit bounds the sign-in, sign-out and feed endpoints per
 	// client address; zero means DefaultRateLimit.
 	AuthRateLimit RateLimit
+	// UniversitySignInRateLimit bounds each sign-in step (start and
+	// complete) per university, all clients together, on top of
+	// AuthRateLimit; zero means DefaultUniversitySignInRateLimit.
+	UniversitySignInRateLimit RateLimit
 	// ReadRateLimit bounds timetable reads per student (all their
 	// sessions together), in weeks read; zero means DefaultReadRateLimit.
 	ReadRateLimit RateLimit
@@ -70,10 +74,10 @@ type Server struct {
 	providers map[string]provider.Provider
 	cookies   cookieNames
 	log       *slog.Logger
-	// limiter bounds the sign-in, sign-out and feed endpoints per client;
-	// the others bound timetable reads, in weeks, per client, per student
-	// and per feed.
-	limiter                              *limiter
+	// limiter bounds the sign-in, sign-out and feed endpoints per client,
+	// signIns the sign-in steps per university; the others bound
+	// timetable reads, in weeks, per client, per student and per feed.
+	limiter, signIns                     *limiter
 	clientReads, studentReads, feedReads *limiter
 	draining                             atomic.Bool
 	handler                              http.Handler
@@ -109,6 +113,7 @@ func New(opts Options) (*Server, error) {
 		cookies:      newCookieNames(opts.PublicURL.Scheme == "https"),
 		log:          opts.Logger,
 		limiter:      newLimiter(opts.AuthRateLimit, DefaultRateLimit, opts.Now),
+		signIns:      newLimiter(opts.UniversitySignInRateLimit, DefaultUniversitySignInRateLimit, opts.Now),
 		clientReads:  newLimiter(opts.ClientReadRateLimit, DefaultClientReadRateLimit, opts.Now),
 		studentReads: newLimiter(opts.ReadRateLimit, DefaultReadRateLimit, opts.Now),
 		feedReads:    newLimiter(opts.FeedRateLimit, DefaultFeedRateLimit, opts.Now),
