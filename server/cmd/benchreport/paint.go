@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -27,11 +29,15 @@ import (
 var errNoBrowser = errors.New("no Chromium installed (chromium, chromium-browser or google-chrome on PATH)")
 
 // reportPaint measures, in headless Chromium, how long a navigation takes
-// until the week's classes are painted: online (backend up) and offline
+// until the week's classes are painted, online (backend up) and offline
 // (backend stopped, served by the service worker and the offline cache),
-// each relative to the hello-world app's paint, all with the service
-// worker's cache filled.
-func reportPaint(s settings, webDir, hello string) error {
+// each relative to the hello-world app's own first render. Both apps are
+// installed (controlled by their worker, app shell cached) in a browser of
+// their own, and in each phase both servers are in the same state: up
+// online, stopped offline. The two sides alternate navigation by
+// navigation, so that a slow stretch of a shared machine hits both; the
+// ratios are medians of the per-round ratios.
+func reportPaint(s settings, webDir, helloWasm string) error {
 	chrome := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -43,18 +49,128 @@ func reportPaint(s settings, webDir, hello string) error {
 		return errNoBrowser
 	}
 
-	helloWarm, err := paintHello(chrome, webDir, hello, s.reloads)
-	if err != nil {
-		return fmt.Errorf("hello-world: %w", err)
-	}
-	online, offline, err := paintApp(chrome, s.goCmd, webDir, s.reloads)
+	bin, err := buildServer(s.goCmd)
 	if err != nil {
 		return fmt.Errorf("CampusWeek: %w", err)
 	}
-	fmt.Printf("   hello-world prerendered page painted %v; timetable painted online %v, offline %v (medians of %d reloads)\n",
-		helloWarm.Round(time.Millisecond), online.Round(time.Millisecond), offline.Round(time.Millisecond), s.reloads)
-	fmt.Printf("   timetable / hello-world: online %.2f, offline %.2f\n", ratio(online, helloWarm), ratio(offline, helloWarm))
+	defer os.Remove(bin)
+	hello, err := startHello(chrome, webDir, helloWasm)
+	if err != nil {
+		return fmt.Errorf("hello-world: %w", err)
+	}
+	defer hello.close()
+	cw, err := startCampusWeek(chrome, bin, webDir)
+	if err != nil {
+		return fmt.Errorf("CampusWeek: %w", err)
+	}
+	defer cw.close()
+
+	online, err := paintRounds(hello, cw, s.reloads)
+	if err != nil {
+		return fmt.Errorf("online: %w", err)
+	}
+	hello.stop()
+	cw.stop()
+	offline, err := paintRounds(hello, cw, s.reloads)
+	if err != nil {
+		return fmt.Errorf("offline, the servers stopped: %w", err)
+	}
+
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	fmt.Printf("   medians of %d navigations a side and phase (after %d unmeasured), the sides alternating:\n", s.reloads, paintWarmups)
+	fmt.Printf("     hello-world rendered by its app.wasm, go-app's loader gone: online %v, offline %v\n",
+		ms(median(online.hello)), ms(median(offline.hello)))
+	fmt.Printf("     timetable painted by CampusWeek's app.wasm from the cache:  online %v, offline %v\n",
+		ms(median(online.app)), ms(median(offline.app)))
+	fmt.Printf("   timetable / hello-world, medians of per-round ratios: online %.2f, offline %.2f\n",
+		median(online.ratios), median(offline.ratios))
+	fmt.Printf("   (per-round ranges: online %.2f-%.2f, offline %.2f-%.2f)\n",
+		slices.Min(online.ratios), slices.Max(online.ratios), slices.Min(offline.ratios), slices.Max(offline.ratios))
 	return nil
+}
+
+// site is one installed PWA under measurement: its server and a headless
+// Chromium of its own.
+type site struct {
+	name   string
+	url    string
+	ctx    context.Context
+	stop   func() // stops the server; safe to call again
+	closer func() // stops the browser
+}
+
+func (s *site) close() {
+	s.stop()
+	if s.closer != nil {
+		s.closer()
+	}
+}
+
+// load navigates the tab to the page it shows, as a reload does, and
+// returns how long after the navigation's start the page was painted. It
+// then leaves the page alone for paintSettle, so that what the page does
+// after painting (CampusWeek, online, checks the session and syncs this
+// week) is over before the other side's navigation starts. No detour by
+// way of another page: that may move the tab to another renderer process
+// and lose what the process has cached, which a reload keeps, on both
+// sides alike.
+func (s *site) load() (time.Duration, error) {
+	d, err := navigate(s.ctx, s.url)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", s.name, err)
+	}
+	time.Sleep(paintSettle)
+	return d, nil
+}
+
+// paintSettle is how long each side's page is left alone after it painted.
+const paintSettle = time.Second
+
+// paintWarmups is the number of unmeasured navigations each side gets at the
+// start of a phase, so that both are measured in the same state however
+// many navigations installing them took (the first offline navigation is
+// also the first to find the server gone).
+const paintWarmups = 2
+
+// paintTimes are one phase's measured navigations.
+type paintTimes struct {
+	hello, app []time.Duration
+	ratios     []float64 // app / hello, per round
+}
+
+// paintRounds runs one phase: paintWarmups unmeasured navigations a side,
+// then n rounds of one navigation a side, hello first in even rounds, app
+// first in odd ones.
+func paintRounds(hello, app *site, n int) (paintTimes, error) {
+	var t paintTimes
+	for range paintWarmups {
+		for _, s := range []*site{hello, app} {
+			if _, err := s.load(); err != nil {
+				return t, err
+			}
+		}
+	}
+	for i := range n {
+		first, second := hello, app
+		if i%2 == 1 {
+			first, second = app, hello
+		}
+		d1, err := first.load()
+		if err != nil {
+			return t, err
+		}
+		d2, err := second.load()
+		if err != nil {
+			return t, err
+		}
+		h, a := d1, d2
+		if first == app {
+			h, a = d2, d1
+		}
+		t.hello, t.app = append(t.hello, h), append(t.app, a)
+		t.ratios = append(t.ratios, ratio(a, h))
+	}
+	return t, nil
 }
 
 // newChrome starts a headless Chromium whose pages record when selector is
@@ -71,7 +187,7 @@ func newChrome(chrome, selector string) (context.Context, func(), error) {
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true))
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	done := func() { cancelTimeout(); cancelCtx(); cancelAlloc(); os.RemoveAll(dir) }
 	// Start the browser on ctx (it lives as long as the context of the
 	// first run; later steps run under shorter, derived timeouts).
@@ -91,13 +207,19 @@ func newChrome(chrome, selector string) (context.Context, func(), error) {
 // paintedJS runs at the start of every document and sets
 // window.__paintedAt to the time, in milliseconds since the navigation
 // started, of the first animation frame (rendered right after its
-// callbacks) in which SELECTOR is laid out and visible. Timing in the page
-// leaves out DevTools' own latency, which is larger than a small page's
-// paint and varies from one navigation to the next.
+// callbacks) in which SELECTOR is shown: laid out, not visibility:hidden,
+// and not under go-app's loader. go-app covers every prerendered page with
+// a fixed, full-screen, opaque #app-wasm-loader (z-index 1000) until app.js
+// has run app.wasm and removed it, so an element of the prerendered HTML
+// is not seen before that. The document must be parsed (the loader comes
+// before app.js, which removes it), so that a loader not parsed yet does
+// not count as gone. Timing in the page leaves out DevTools' own latency,
+// which varies from one navigation to the next.
 const paintedJS = `(() => {
+	const shown = (el) => el !== null && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
 	const check = () => {
-		const el = document.querySelector(SELECTOR);
-		if (el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden") {
+		if (document.readyState !== "loading" && shown(document.querySelector(SELECTOR)) &&
+			!shown(document.getElementById("app-wasm-loader"))) {
 			window.__paintedAt = performance.now();
 			return;
 		}
@@ -131,26 +253,13 @@ func navigate(ctx context.Context, url string) (time.Duration, error) {
 	return time.Duration(ms * float64(time.Millisecond)), nil
 }
 
-// medianPaint navigates to url n times (after one unmeasured navigation)
-// and returns the median time until selector is visible.
-func medianPaint(ctx context.Context, url string, n int) (time.Duration, error) {
-	if _, err := navigate(ctx, url); err != nil {
-		return 0, err
-	}
-	var ds []time.Duration
-	for range n {
-		d, err := navigate(ctx, url)
-		if err != nil {
-			return 0, err
-		}
-		ds = append(ds, d)
-	}
-	return median(ds), nil
-}
-
 // appCachedJS is true once a service worker controls the page and one of
-// its caches holds app.wasm. Both workers fill their cache all or nothing
-// (cache.addAll), so app.wasm there means the whole app shell is.
+// its caches holds app.wasm, which means the whole app shell is cached:
+// go-app's default worker (the hello-world's) fills its cache with one
+// cache.addAll, whose entries appear together or not at all; CampusWeek's
+// (server/pwa/worker.go) puts every file with Promise.all of cache.put,
+// deleting the cache if one fails, and takes control only once all are in,
+// since its install waits for them (event.waitUntil).
 const appCachedJS = `(async () => {
 	if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return false;
 	for (const k of await caches.keys()) {
@@ -196,26 +305,26 @@ func (d webDirAt) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // run time.
 var helloIcons = []string{"icon-192.png", "icon-512.png", "icon.svg"}
 
-// paintHello measures the hello-world baseline: go-app's first paint of a
-// prerendered page (its h1 is in the HTML the service worker returns, so it
-// is painted without waiting for app.wasm), with the same icons as
-// CampusWeek served from its own origin. CampusWeek's figures, in contrast,
-// are the week painted from the offline cache by app.wasm. The icons must be
-// local: go-app's defaults are on raw.githubusercontent.com, which would
-// add internet latency (or a failed lookup) to the page's load, and a worker
-// whose cache.addAll fails on them caches nothing.
-func paintHello(chrome, webDir, helloWasm string, reloads int) (time.Duration, error) {
+// startHello serves the hello-world app and installs it in a browser of
+// its own. It is the baseline: its page is shown once its app.wasm has
+// started and rendered and go-app has removed the loader, the framework's
+// floor for what CampusWeek's week painted by app.wasm costs. Its icons are
+// CampusWeek's, served from its own origin: go-app's defaults are on
+// raw.githubusercontent.com, which would add internet latency (or a failed
+// lookup) to the page's load, and a worker whose cache.addAll fails on them
+// caches nothing.
+func startHello(chrome, webDir, helloWasm string) (*site, error) {
 	root := filepath.Dir(filepath.Dir(helloWasm)) // root/web/app.wasm
 	if err := os.MkdirAll(filepath.Join(root, "web", "icons"), 0o755); err != nil {
-		return 0, err
+		return nil, err
 	}
 	for _, name := range helloIcons {
 		b, err := os.ReadFile(filepath.Join(webDir, "icons", name))
 		if err != nil {
-			return 0, fmt.Errorf("copying the icons: %w", err)
+			return nil, fmt.Errorf("copying the icons: %w", err)
 		}
 		if err := os.WriteFile(filepath.Join(root, "web", "icons", name), b, 0o644); err != nil {
-			return 0, fmt.Errorf("copying the icons: %w", err)
+			return nil, fmt.Errorf("copying the icons: %w", err)
 		}
 	}
 	hello.Route() // go-app prerenders, and serves, only routes of this process
@@ -231,87 +340,94 @@ func paintHello(chrome, webDir, helloWasm string, reloads int) (time.Duration, e
 		Resources:          webDirAt{root},
 		Version:            "bench",
 	})
-	defer srv.Close()
+	var once sync.Once
+	s := &site{name: "hello-world", url: srv.URL + "/", stop: func() { once.Do(srv.Close) }}
 	ctx, done, err := newChrome(chrome, "#hello")
 	if err != nil {
-		return 0, err
+		s.close()
+		return nil, err
 	}
-	defer done()
-	if err := waitCached(ctx, srv.URL+"/"); err != nil {
-		return 0, err
+	s.ctx, s.closer = ctx, done
+	if err := waitCached(ctx, s.url); err != nil {
+		s.close()
+		return nil, err
 	}
-	return medianPaint(ctx, srv.URL+"/", reloads)
+	return s, nil
 }
 
-func paintApp(chrome, goCmd, webDir string, reloads int) (online, offline time.Duration, err error) {
+// buildServer builds CampusWeek's server into a temporary file, before any
+// browser starts, so that the build's time counts against no browser's
+// timeout.
+func buildServer(goCmd string) (string, error) {
+	bin := filepath.Join(os.TempDir(), fmt.Sprintf("campusweek-bench-server-%d", os.Getpid()))
+	if b, err := exec.Command(goCmd, "build", "-o", bin, "./server").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the server (%s build): %v: %s", goCmd, err, b)
+	}
+	return bin, nil
+}
+
+// startCampusWeek runs the server binary in demo mode, signs in to the
+// sandbox USOS installation in a browser of its own and waits until the app
+// is installed and the term is synced, so that its page is the week.
+func startCampusWeek(chrome, bin, webDir string) (*site, error) {
 	web, err := filepath.Abs(webDir)
 	if err != nil {
-		return 0, 0, err
-	}
-	bin := filepath.Join(os.TempDir(), fmt.Sprintf("campusweek-bench-server-%d", os.Getpid()))
-	defer os.Remove(bin)
-	if b, err := exec.Command(goCmd, "build", "-o", bin, "./server").CombinedOutput(); err != nil {
-		return 0, 0, fmt.Errorf("building the server (%s build): %v: %s", goCmd, err, b)
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, "-listen", addr, "-web", web)
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
+	var once sync.Once
+	s := &site{name: "CampusWeek", url: "http://" + addr + "/", stop: func() {
+		once.Do(func() {
 			cmd.Process.Signal(os.Interrupt)
 			cmd.Wait()
-		}
+		})
+	}}
+	fail := func(err error) (*site, error) {
+		s.close()
+		return nil, err
 	}
-	defer stop()
-	url := "http://" + addr
 	for i := 0; ; i++ {
-		if resp, err := http.Get(url + "/api/providers"); err == nil {
+		if resp, err := http.Get(s.url + "api/providers"); err == nil {
 			resp.Body.Close()
 			break
 		}
 		if i > 100 {
-			return 0, 0, errors.New("the server did not start")
+			return fail(errors.New("the server did not start"))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 
 	ctx, done, err := newChrome(chrome, ".event")
 	if err != nil {
-		return 0, 0, err
+		return fail(err)
 	}
-	defer done()
+	s.ctx, s.closer = ctx, done
 	sctx, cancel := context.WithTimeout(ctx, 2*stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(sctx,
-		chromedp.Navigate(url+"/"),
+		chromedp.Navigate(s.url),
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 		chromedp.Click(chromedp.CSS(`#allow`)),
 		chromedp.WaitVisible(chromedp.CSS(`.event`)),
 	); err != nil {
-		return 0, 0, fmt.Errorf("signing in: %w", err)
+		return fail(fmt.Errorf("signing in: %w", err))
 	}
-	if err := waitCached(ctx, url+"/"); err != nil {
-		return 0, 0, err
+	if err := waitCached(ctx, s.url); err != nil {
+		return fail(err)
 	}
-	// Let the background term sync finish before going offline.
+	// Let the background term sync finish, so that the offline phase has
+	// the week to show.
 	time.Sleep(3 * time.Second)
-	if online, err = medianPaint(ctx, url+"/", reloads); err != nil {
-		return 0, 0, fmt.Errorf("online: %w", err)
-	}
-	stop()
-	if offline, err = medianPaint(ctx, url+"/", reloads); err != nil {
-		return online, 0, fmt.Errorf("offline, the backend stopped: %w", err)
-	}
-	return online, offline, nil
+	return s, nil
 }

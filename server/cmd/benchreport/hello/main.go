@@ -1,6 +1,7 @@
 // Command hello is the smallest go-app PWA, built with the same flags as
-// CampusWeek's: the framework's floor for size and first paint, which
-// benchreport measures the real app against.
+// CampusWeek's: the framework's floor for size and for start-up (its wasm
+// started and its page rendered, go-app's loader gone), which benchreport
+// measures the real app against.
 package main
 
 import (
