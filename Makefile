@@ -49,10 +49,12 @@ vet:
 test: build fmt-check vet
 	CAMPUSWEEK_BROWSER_TESTS=required $(GO) test -race -count=1 -timeout 15m ./...
 
-# Performance figures as ratios (sizes, backend overhead, term sync, first
-# paint), the load test, and the Go benchmarks of the hot paths. benchreport
-# builds the hello-world baseline and the server with the same $(GO);
-# `-quick` checks it works in seconds (figures not to quote).
+# Performance figures as ratios (sizes, backend overhead, term sync, the
+# week painted against a hello world's start-up), the load test, and the Go
+# benchmarks of the hot paths. benchreport builds the hello-world baseline
+# and the server with the same $(GO); `-quick` checks it works in about a
+# minute and a half (figures not to quote), `-only paint` (or size,
+# overhead, sync) runs one part.
 bench: build
 	$(GO) run ./server/cmd/benchreport -web web -go "$(GO)"
 	$(GO) test -run '^$$' -bench . -benchmem ./...
