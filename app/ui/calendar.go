@@ -20,8 +20,12 @@ import (
 type calendarPanel struct {
 	app.Compo
 
-	// Provider is the university of the signed-in student (a prop).
-	Provider string
+	// Props: the university of the signed-in student, and whether the
+	// app is offline or signed out (then only an address just made is
+	// still shown, so that it is never lost).
+	Provider  string
+	Offline   bool
+	SignedOut bool
 
 	open     bool
 	busy     bool
@@ -35,6 +39,8 @@ type calendarPanel struct {
 	stopping bool
 	stopErr  error
 	stopped  bool
+
+	owner
 }
 
 // exportWeeks is the range of a download: the current week and the rest
@@ -56,6 +62,7 @@ var newFeed *shared.Feed
 const feedFlowKey = "campusweek/feed-flow"
 
 func (c *calendarPanel) OnMount(ctx app.Context) {
+	c.own(ctx)
 	if newFeed != nil {
 		c.feed, c.open = newFeed, true
 		newFeed = nil
@@ -77,7 +84,7 @@ func (c *calendarPanel) createFeed(ctx app.Context, e app.Event) {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
 		resp, err := api().Start(cctx, id, req)
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			if err == nil && !isWebURL(resp.AuthorizeURL) {
 				err = errBadAuthorizeURL
 			}
@@ -102,7 +109,7 @@ func (c *calendarPanel) revokeFeed(ctx app.Context, e app.Event) {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
 		err := api().RevokeFeed(cctx, url)
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			c.busy = false
 			if err != nil {
 				c.err = err
@@ -129,7 +136,7 @@ func (c *calendarPanel) stopFeed(ctx app.Context, e app.Event) {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
 		err := api().RevokeFeed(cctx, url)
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			c.stopping = false
 			if err != nil {
 				c.stopErr = err
@@ -160,7 +167,7 @@ func (c *calendarPanel) download(ctx app.Context, e app.Event) {
 		if err == nil && !s.SignedIn {
 			err = &shared.Error{Code: shared.CodeSignedOut}
 		}
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			c.busy = false
 			if err != nil {
 				c.err = err
@@ -184,44 +191,46 @@ func (c *calendarPanel) copyFeed(ctx app.Context, e app.Event) {
 	}
 	promise := clip.Call("writeText", c.feed.URL)
 	promise.Call("then", app.FuncOf(func(this app.Value, args []app.Value) any {
-		ctx.Dispatch(func(ctx app.Context) { c.copied, c.copyFail = true, false })
+		c.dispatch(ctx, func(ctx app.Context) { c.copied, c.copyFail = true, false })
 		return nil
 	}), app.FuncOf(func(this app.Value, args []app.Value) any {
-		ctx.Dispatch(func(ctx app.Context) { c.copyFail = true })
+		c.dispatch(ctx, func(ctx app.Context) { c.copyFail = true })
 		return nil
 	}))
 }
 
 func (c *calendarPanel) Render() app.UI {
+	if c.feed == nil && (c.Offline || c.SignedOut) {
+		return app.Section().ID("calendar-panel").Class("calendar-panel").Hidden(true)
+	}
+	offline := c.Offline || c.SignedOut
 	return app.Section().ID("calendar-panel").Class("calendar-panel").Body(
 		button("link-button", "Add to calendar", c.toggle).ID("add-to-calendar").Aria("expanded", c.open),
 		app.If(c.open, func() app.UI {
 			return app.Div().Class("calendar-options").Body(
 				app.P().Body(
-					disable(button("button", "Download for your calendar", c.download).ID("download-ics"), c.busy),
+					disable(button("button", "Download for your calendar", c.download).ID("download-ics"), c.busy || offline),
 					app.Span().Class("hint").Text(" the next 16 weeks, once."),
 				),
-				c.renderFeed(),
+				c.renderFeed(offline),
 				app.If(c.err != nil, func() app.UI { return errorBox(errorMessage(c.err)) }),
-				c.renderStop(),
+				c.renderStop(offline),
 			)
 		}),
 	)
 }
 
-func (c *calendarPanel) renderFeed() app.UI {
+func (c *calendarPanel) renderFeed(offline bool) app.UI {
 	if c.feed == nil {
 		return app.Div().Class("feed").Body(
-			disable(button("button", "Subscribe in your calendar app", c.createFeed).ID("create-feed"), c.busy),
+			disable(button("button", "Subscribe in your calendar app", c.createFeed).ID("create-feed"), c.busy || offline),
 			app.Span().Class("hint").Text(" you approve it at your university; it stays up to date."),
 			app.If(c.revoked, func() app.UI { return app.P().ID("feed-revoked").Class("hint").Role("status").Text(msgFeedRevoked) }),
 		)
 	}
 	f := c.feed
 	return app.Div().Class("feed").Body(
-		app.Label().For("feed-url").Text("Subscription address (add it in your calendar app as a calendar from the internet):"),
-		app.Input().ID("feed-url").Type("text").ReadOnly(true).Value(f.URL).
-			OnFocus(func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
+		feedField(f),
 		app.Div().Class("feed-actions").Body(
 			button("button", "Copy", c.copyFeed).ID("copy-feed"),
 			app.If(strings.HasPrefix(f.URL, "https://"), func() app.UI {
@@ -231,7 +240,7 @@ func (c *calendarPanel) renderFeed() app.UI {
 					Text("Open in your calendar app")
 			}),
 			app.If(f.Revocable, func() app.UI {
-				return disable(button("button button-quiet", "Stop this address", c.revokeFeed).ID("revoke-feed"), c.busy)
+				return disable(button("button button-quiet", "Stop this address", c.revokeFeed).ID("revoke-feed"), c.busy || offline)
 			}),
 		),
 		app.If(c.copied, func() app.UI { return app.P().Class("hint").Role("status").Text("Copied.") }),
@@ -240,15 +249,24 @@ func (c *calendarPanel) renderFeed() app.UI {
 	)
 }
 
+// feedField shows a subscription address for copying.
+func feedField(f *shared.Feed) app.UI {
+	return app.Div().Class("feed-field").Body(
+		app.Label().For("feed-url").Text("Subscription address (add it in your calendar app as a calendar from the internet):"),
+		app.Input().ID("feed-url").Type("text").ReadOnly(true).Value(f.URL).
+			OnFocus(func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
+	)
+}
+
 // renderStop is the form that ends an address made before.
-func (c *calendarPanel) renderStop() app.UI {
+func (c *calendarPanel) renderStop(offline bool) app.UI {
 	return app.Details().Class("feed-stop").Body(
 		app.Summary().Text("Stop an address you made before"),
 		app.Label().For("stop-feed-url").Class("hint").Text("Paste the address from your calendar app:"),
 		disableInput(app.Input().ID("stop-feed-url").Type("url").Value(c.stopURL).
 			AutoComplete(false).Attr("spellcheck", "false").
 			OnInput(func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }), c.stopping),
-		disable(button("button button-quiet", "Stop it", c.stopFeed).ID("stop-feed"), c.stopping),
+		disable(button("button button-quiet", "Stop it", c.stopFeed).ID("stop-feed"), c.stopping || offline),
 		app.If(c.stopped, func() app.UI { return app.P().ID("feed-stopped").Class("hint").Role("status").Text(msgFeedRevoked) }),
 		app.If(c.stopErr != nil, func() app.UI {
 			return app.P().ID("stop-error").Class("error-message").Role("alert").Text(errorMessage(c.stopErr))

@@ -19,6 +19,9 @@ type authCallback struct {
 	started bool
 	feed    bool // the authorization is for a calendar subscription
 	err     error
+	// made is a subscription address made while the session had ended:
+	// shown here, since the week page would not.
+	made *shared.Feed
 }
 
 func (c *authCallback) OnNav(ctx app.Context) {
@@ -63,6 +66,10 @@ func (c *authCallback) OnNav(ctx app.Context) {
 				c.err = err
 				return
 			}
+			if resp.Feed != nil && !resp.Session.SignedIn {
+				c.made = resp.Feed
+				return
+			}
 			if resp.Feed != nil {
 				// Shown by the week's calendar panel, kept in memory only.
 				newFeed = resp.Feed
@@ -95,6 +102,15 @@ func (c *authCallback) Render() app.UI {
 }
 
 func (c *authCallback) renderBody() app.UI {
+	if c.made != nil {
+		return app.Div().Class("callback-feed calendar-panel").Body(
+			app.H1().Text("Your calendar address"),
+			feedField(c.made),
+			app.P().ID("feed-note").Class("hint").Text(c.made.Note),
+			app.P().Class("hint").Text("Copy it now: CampusWeek does not keep it. Your session has ended, so sign in again to see your timetable here."),
+			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text("Sign in"),
+		)
+	}
 	if c.err == nil {
 		title := "Signing you in…"
 		if c.feed {

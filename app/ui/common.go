@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"time"
+
 	"github.com/campusweek/campusweek/shared"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -154,4 +157,62 @@ func disableInput(in app.HTMLInput, d bool) app.HTMLInput {
 		return in.Disabled(true)
 	}
 	return in
+}
+
+// updateCheckEvery is how often an app in the foreground looks for a new
+// version (one conditional request for the service worker script).
+const updateCheckEvery = 30 * time.Minute
+
+// watchForUpdates makes the page look for a new version of the app when it
+// comes back to the foreground and every updateCheckEvery while in front:
+// an installed app stays open for days, and go-app looks only at start.
+// OnAppUpdate then offers the reload. It returns the remover.
+func watchForUpdates(ctx app.Context) (remove func()) {
+	if !app.IsClient {
+		return func() {}
+	}
+	visible := func() bool {
+		return app.Window().Get("document").Get("visibilityState").String() == "visible"
+	}
+	removeListener := listenDocument("visibilitychange", func(app.Value) {
+		if visible() {
+			app.TryUpdate()
+		}
+	})
+	// go-app's ctx outlives the component: the ticker needs its own end.
+	tctx, stop := context.WithCancel(context.Background())
+	ctx.Async(func() {
+		t := time.NewTicker(updateCheckEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-tctx.Done():
+				return
+			case <-t.C:
+				if visible() {
+					app.TryUpdate()
+				}
+			}
+		}
+	})
+	return func() { removeListener(); stop() }
+}
+
+// owner gives a component its own context, taken in OnMount, to dispatch
+// the answers of its requests through. A handler's ctx belongs to the
+// element clicked, and go-app drops a dispatch once that element is gone:
+// a "Try again" button hidden as soon as it is pressed would lose the
+// answer it asked for.
+type owner struct{ self app.Context }
+
+// own records the component's context; call it first in OnMount.
+func (o *owner) own(ctx app.Context) { o.self = ctx }
+
+// dispatch runs fn on the UI goroutine for the component, however the
+// element that started the work has changed since.
+func (o *owner) dispatch(ctx app.Context, fn func(app.Context)) {
+	if o.self.Context != nil {
+		ctx = o.self
+	}
+	ctx.Dispatch(fn)
 }

@@ -22,10 +22,13 @@ type signIn struct {
 	startErr error
 
 	removePageShow  func()
+	stopUpdates     func()
 	updateAvailable bool
+	owner
 }
 
 func (c *signIn) OnMount(ctx app.Context) {
+	c.own(ctx)
 	// Coming back from the provider with the Back button may restore this
 	// page from the back/forward cache with the buttons still busy.
 	c.removePageShow = listenWindow("pageshow", func(e app.Value) {
@@ -34,6 +37,7 @@ func (c *signIn) OnMount(ctx app.Context) {
 		}
 	})
 	c.updateAvailable = ctx.AppUpdateAvailable()
+	c.stopUpdates = watchForUpdates(ctx)
 }
 
 // OnAppUpdate offers the new version here too: a student who was signed
@@ -43,8 +47,10 @@ func (c *signIn) OnAppUpdate(ctx app.Context) {
 }
 
 func (c *signIn) OnDismount() {
-	if c.removePageShow != nil {
-		c.removePageShow()
+	for _, remove := range []func(){c.removePageShow, c.stopUpdates} {
+		if remove != nil {
+			remove()
+		}
 	}
 }
 
@@ -66,7 +72,7 @@ func (c *signIn) load(ctx app.Context) {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
 		ps, err := api().Providers(cctx)
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			c.loaded = true
 			c.providers, c.loadErr = ps, err
 		})
@@ -78,12 +84,15 @@ func (c *signIn) start(ctx app.Context, p shared.Provider, mode shared.SignInMod
 		return
 	}
 	c.busy, c.startErr = p.ID, nil
+	// A subscription's approval given up at the university leaves its
+	// marker: this is a sign-in.
+	ctx.SessionStorage().Del(feedFlowKey)
 	req := shared.StartRequest{Mode: mode, ReturnTo: c.returnTo}
 	ctx.Async(func() {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
 		resp, err := api().Start(cctx, p.ID, req)
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			if err == nil && !isWebURL(resp.AuthorizeURL) {
 				err = errBadAuthorizeURL
 			}

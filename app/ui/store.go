@@ -98,6 +98,7 @@ func clearSignOutPending(st app.BrowserStorage) { st.Del(signOutPendingKey) }
 func signedIn(ctx app.Context, s shared.Session) {
 	st := ctx.LocalStorage()
 	clearSignOutPending(st)
+	newFeed = nil // never another student's address
 	a, ok := accountOf(s)
 	if !ok {
 		forgetAll(st)

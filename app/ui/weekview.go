@@ -57,6 +57,7 @@ type weekView struct {
 
 	updateAvailable bool
 	removeListeners []func()
+	owner
 }
 
 // staleAfter is how old a sync may get before coming back to the app
@@ -64,6 +65,7 @@ type weekView struct {
 const staleAfter = 30 * time.Minute
 
 func (c *weekView) OnMount(ctx app.Context) {
+	c.own(ctx)
 	c.removeListeners = append(c.removeListeners,
 		// Back online: check the session and sync again by itself.
 		listenWindow("online", func(app.Value) {
@@ -84,6 +86,7 @@ func (c *weekView) OnMount(ctx app.Context) {
 		}),
 	)
 	c.updateAvailable = ctx.AppUpdateAvailable()
+	c.removeListeners = append(c.removeListeners, watchForUpdates(ctx))
 }
 
 func (c *weekView) OnDismount() {
@@ -149,7 +152,7 @@ func (c *weekView) checkSession(ctx app.Context) {
 				demo, demoKnown = isDemo(s.Provider, ps), true
 			}
 		}
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			if seq == c.sessionSeq {
 				c.onSession(ctx, s, err, demo, demoKnown)
 			}
@@ -183,6 +186,17 @@ func (c *weekView) onSession(ctx app.Context, s shared.Session, err error, demo,
 		return
 	}
 
+	st := ctx.LocalStorage()
+	if signOutPending(st) {
+		c.finishSignOut(ctx) // signed out in another tab meanwhile
+		return
+	}
+	if _, stored := loadAccount(st); c.acct != nil && c.persist && !stored {
+		// Another tab signed out while this answer was on its way (its
+		// storage event follows): never store this student again.
+		c.accountChanged(ctx)
+		return
+	}
 	a, ok := accountOf(s)
 	if !ok {
 		// No user ID to key a cache by: show the timetable without
@@ -202,8 +216,10 @@ func (c *weekView) onSession(ctx app.Context, s shared.Session, err error, demo,
 	}
 	c.acct, c.persist, c.demo = &a, ok, demo
 	if ok {
-		if err := rememberAccount(ctx.LocalStorage(), a); err != nil {
+		if err := rememberAccount(st, a); err != nil {
+			// Storage full or disabled: work online, keeping nothing.
 			app.Log("campusweek: remembering the account:", err)
+			c.persist = false
 		}
 	}
 	c.session = &s
@@ -232,9 +248,10 @@ func (c *weekView) sync(ctx app.Context) {
 			if isSignedOut(err) || isUnreachable(err) {
 				cancel() // the other slices would fail the same way
 			}
-			ctx.Dispatch(func(ctx app.Context) { c.onSlice(ctx, seq, r, tt, err) })
+			c.dispatch(ctx, func(ctx app.Context) { c.onSlice(ctx, seq, r, tt, err) })
 		}
-		// The first slice (this week) alone: it shows soonest, and when
+		// The first slice (last week to three weeks ahead) alone: it holds
+		// the week shown, and when
 		// the backend refreshes the university's token on it, the
 		// refreshed session cookie is in place before the other slices go
 		// out (in parallel, each would refresh the same token).
@@ -260,7 +277,7 @@ func (c *weekView) sync(ctx app.Context) {
 			}()
 		}
 		wg.Wait()
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			if seq != c.syncSeq {
 				return
 			}
@@ -360,7 +377,7 @@ func (c *weekView) loadWeek(ctx app.Context) {
 	ctx.Async(func() {
 		defer cancel()
 		tt, err := api().Timetable(cctx, week, week.AddDays(6))
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			if seq != c.seq || c.acct == nil || !c.acct.same(*acct) {
 				return // superseded
 			}
@@ -410,8 +427,6 @@ func (c *weekView) resumed(ctx app.Context) {
 	if app.Window().Get("document").Get("visibilityState").String() != "visible" {
 		return
 	}
-	// An installed app stays open for days: look for a new version too.
-	app.TryUpdate()
 	today := shared.DateOf(time.Now())
 	stale := c.cache != nil && time.Since(c.cache.lastSynced()) > staleAfter
 	if c.syncing || c.signingOut || c.signedOut || (!stale && today == c.today) {
@@ -470,9 +485,10 @@ func (c *weekView) signOut(ctx app.Context, e app.Event) {
 	st := ctx.LocalStorage()
 	forgetAll(st)
 	markSignOutPending(st)
-	if c.acct != nil {
-		c.cache = newCache(*c.acct)
-	}
+	newFeed = nil
+	// Off the screen at once too: a shared device shows nobody's name or
+	// classes, whatever the network does.
+	c.acct, c.cache, c.session = nil, nil, nil
 	c.finishSignOut(ctx)
 }
 
@@ -487,7 +503,7 @@ func (c *weekView) finishSignOut(ctx app.Context) {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
 		err := api().Logout(cctx)
-		ctx.Dispatch(func(ctx app.Context) {
+		c.dispatch(ctx, func(ctx app.Context) {
 			c.signingOut = false
 			if err != nil && !isSignedOut(err) {
 				c.signOutErr = err
@@ -529,6 +545,9 @@ func (c *weekView) renderHeader() app.UI {
 
 func (c *weekView) renderMain() app.UI {
 	if c.acct == nil {
+		if c.signingOut {
+			return loading("Signing out…")
+		}
 		if c.signOutErr != nil {
 			return errorBox(signOutMessage(c.signOutErr),
 				button("button button-primary", "Try again", c.retry).ID("retry"))
@@ -555,7 +574,7 @@ func (c *weekView) renderMain() app.UI {
 		c.renderWeekNav(),
 		c.renderSyncBar(),
 		c.renderWeek(),
-		app.If(!c.signedOut && !c.offline, func() app.UI { return &calendarPanel{Provider: c.acct.Provider} }),
+		&calendarPanel{Provider: c.acct.Provider, Offline: c.offline, SignedOut: c.signedOut},
 	)
 }
 

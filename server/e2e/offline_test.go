@@ -513,6 +513,27 @@ func TestSignOutOffline(t *testing.T) {
 	}
 }
 
+// TestTryAgain: with the backend down the sign-in page says so, and its
+// Try again button works once the backend is back (the answer must reach
+// the page although the button is gone as soon as it is pressed).
+func TestTryAgain(t *testing.T) {
+	b := buildBackend(t, webDir(t))
+	b.start()
+	ctx := newLongBrowser(t, 1280, 900, 2*time.Minute)
+	run(t, ctx, "open the app", chromedp.Navigate(b.url+"/signin"), chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)))
+	waitForServiceWorker(t, ctx)
+	b.stop()
+	run(t, ctx, "open it with the backend down",
+		chromedp.Navigate(b.url+"/signin"),
+		chromedp.WaitVisible(chromedp.CSS(`#retry`)),
+	)
+	b.start()
+	run(t, ctx, "try again",
+		chromedp.Click(chromedp.CSS(`#retry`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+	)
+}
+
 // cachedEventIDs lists the event IDs stored under key.
 func cachedEventIDs(t *testing.T, ctx context.Context, key string) []string {
 	t.Helper()
@@ -589,8 +610,10 @@ func TestUpdateOffersReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.start()
+	// The app looks for a new version when it comes back to the
+	// foreground (as an installed app left open does).
 	run(t, ctx, "notice the new version",
-		chromedp.Evaluate[chromedp.Void](`navigator.serviceWorker.getRegistration().then(r => r.update())`, chromedp.EvalAwaitPromise),
+		chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new Event('visibilitychange'))`),
 		chromedp.WaitVisible(chromedp.CSS(`#update-app`)),
 	)
 	newKeys := evalAwait[[]string](t, ctx, `caches.keys()`)
