@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,18 +156,25 @@ func TestManifestIconsAreLocal(t *testing.T) {
 	r := get(t, h, "/manifest.webmanifest")
 	raw := body(t, r)
 	var m struct {
-		Name      string `json:"name"`
-		ShortName string `json:"short_name"`
-		StartURL  string `json:"start_url"`
-		Icons     []struct {
+		Name       string `json:"name"`
+		ShortName  string `json:"short_name"`
+		StartURL   string `json:"start_url"`
+		Display    string `json:"display"`
+		Theme      string `json:"theme_color"`
+		Background string `json:"background_color"`
+		Icons      []struct {
 			Src, Type, Purpose, Sizes string
 		}
 	}
 	if err := json.Unmarshal([]byte(raw), &m); err != nil {
 		t.Fatalf("%v\n%s", err, raw)
 	}
-	if m.Name != "CampusWeek" || m.ShortName != "CampusWeek" || m.StartURL != "/" {
+	if m.Name != "CampusWeek" || m.ShortName != "CampusWeek" || m.StartURL != "/" || m.Display != "standalone" {
 		t.Errorf("manifest = %s", raw)
+	}
+	hexColour := regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	if !hexColour.MatchString(m.Theme) || !hexColour.MatchString(m.Background) {
+		t.Errorf("theme colour %q, background colour %q", m.Theme, m.Background)
 	}
 	if strings.Contains(raw, "http:") || strings.Contains(raw, "https:") {
 		t.Errorf("manifest has a foreign URL: %s", raw)
