@@ -170,43 +170,41 @@ func waitForServiceWorker(t *testing.T, ctx context.Context) {
 
 // goOffline cuts the page (and its service worker) off the network, as
 // DevTools' "Offline" does, and makes navigator.onLine false.
-func goOffline() chromedp.Action[chromedp.Void] {
+func goOffline() chromedp.Action[chromedp.Void] { return setOffline(true) }
+
+// goOnline undoes goOffline.
+func goOnline() chromedp.Action[chromedp.Void] { return setOffline(false) }
+
+func setOffline(offline bool) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
-		yes := true
 		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &yes,
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
+			EmulateOfflineServiceWorker: &offline,
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
 		}); err != nil {
 			return err
 		}
 		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-			Offline: true, DownloadThroughput: -1, UploadThroughput: -1,
+			Offline: offline, DownloadThroughput: -1, UploadThroughput: -1,
 		})
 		return err
 	})
+}
+
+// installApp opens the app and waits until its service worker has cached
+// it, as a first visit does.
+func installApp(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	run(t, ctx, "open the app",
+		chromedp.Navigate(url+"/signin"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+	)
+	waitForServiceWorker(t, ctx)
 }
 
 // waitSynced waits until the sync after signing in has finished.
-// goOnline undoes goOffline.
-func goOnline() chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		no := false
-		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &no,
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: false, DownloadThroughput: -1, UploadThroughput: -1}},
-		}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-			Offline: false, DownloadThroughput: -1, UploadThroughput: -1,
-		})
-		return err
-	})
-}
-
 func waitSynced() chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.WaitVisible(chromedp.CSS(`#last-synced`)),
@@ -353,11 +351,7 @@ func TestInstallable(t *testing.T) {
 	b := buildBackend(t, webDir(t))
 	b.start()
 	ctx := newLongBrowser(t, 1280, 900, 90*time.Second)
-	run(t, ctx, "open the app",
-		chromedp.Navigate(b.url+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
-	)
-	waitForServiceWorker(t, ctx)
+	installApp(t, ctx, b.url)
 	res, err := chromedp.Call(ctx, page.GetInstallabilityErrors, cdp.Empty{})
 	if err != nil {
 		t.Fatal(err)
@@ -520,8 +514,7 @@ func TestTryAgain(t *testing.T) {
 	b := buildBackend(t, webDir(t))
 	b.start()
 	ctx := newLongBrowser(t, 1280, 900, 2*time.Minute)
-	run(t, ctx, "open the app", chromedp.Navigate(b.url+"/signin"), chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)))
-	waitForServiceWorker(t, ctx)
+	installApp(t, ctx, b.url)
 	b.stop()
 	run(t, ctx, "open it with the backend down",
 		chromedp.Navigate(b.url+"/signin"),
@@ -584,11 +577,7 @@ func TestUpdateOffersReload(t *testing.T) {
 	b.start()
 	ctx := newLongBrowser(t, 1280, 900, 2*time.Minute)
 
-	run(t, ctx, "open the app",
-		chromedp.Navigate(b.url+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
-	)
-	waitForServiceWorker(t, ctx)
+	installApp(t, ctx, b.url)
 	run(t, ctx, "open it again, now under the service worker",
 		chromedp.Navigate(b.url+"/signin"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),

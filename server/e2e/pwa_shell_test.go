@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // TestSignInThroughTheCachedShell: with the service worker in charge, the
@@ -16,11 +14,7 @@ func TestSignInThroughTheCachedShell(t *testing.T) {
 	b.start()
 	ctx := newLongBrowser(t, 1280, 900, 2*time.Minute)
 
-	run(t, ctx, "open the app",
-		chromedp.Navigate(b.url+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
-	)
-	waitForServiceWorker(t, ctx)
+	installApp(t, ctx, b.url)
 	signInAs(t, ctx, b.url, "123456", "Anna Kowalska")
 	if !eval[bool](t, ctx, `!!navigator.serviceWorker.controller`) {
 		t.Fatal("the callback page was not controlled by the service worker")
