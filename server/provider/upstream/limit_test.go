@@ -13,7 +13,8 @@ import (
 
 // slowUniversity is an in-memory upstream for synctest bubbles: each
 // request waits until the test lets it go, and counts as in flight until
-// its response body is closed, which is what the limit is about.
+// its response body is done with (read to its end or closed), which is
+// what the limit is about.
 type slowUniversity struct {
 	release chan struct{} // nil: answer at once
 	mu      sync.Mutex
@@ -46,9 +47,19 @@ func (u *slowUniversity) counts() (started, open, most int) {
 	return u.started, u.open, u.most
 }
 
+// closeHook marks a body done at its end or when closed, whichever comes
+// first: what the limit counts as done with.
 type closeHook struct {
 	io.Reader
 	done func()
+}
+
+func (c *closeHook) Read(p []byte) (int, error) {
+	n, err := c.Reader.Read(p)
+	if err != nil {
+		c.done()
+	}
+	return n, err
 }
 
 func (c *closeHook) Close() error { c.done(); return nil }
