@@ -38,13 +38,7 @@ var errNoBrowser = errors.New("no Chromium installed (chromium, chromium-browser
 // navigation, so that a slow stretch of a shared machine hits both; the
 // ratios are medians of the per-round ratios.
 func reportPaint(s settings, webDir, helloWasm string) error {
-	chrome := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chrome = p
-			break
-		}
-	}
+	chrome := findChromium()
 	if chrome == "" {
 		return errNoBrowser
 	}
@@ -430,4 +424,14 @@ func startCampusWeek(chrome, bin, webDir string) (*site, error) {
 	// the week to show.
 	time.Sleep(3 * time.Second)
 	return s, nil
+}
+
+// findChromium returns the path of an installed Chromium, or "".
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
 }

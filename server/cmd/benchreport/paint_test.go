@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -19,13 +18,7 @@ const loaderCSS = `<style>.goapp-app-info { position: fixed; top: 0; left: 0; z-
 // TestPaintedJS checks which pages paintedJS counts as painted: the
 // element laid out, visible and not under go-app's loader.
 func TestPaintedJS(t *testing.T) {
-	chrome := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chrome = p
-			break
-		}
-	}
+	chrome := findChromium()
 	if chrome == "" {
 		if os.Getenv("CAMPUSWEEK_BROWSER_TESTS") == "required" {
 			t.Fatal("browser tests are required but no chromium was found: apt-get install chromium")
