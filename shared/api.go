@@ -26,6 +26,25 @@ type Provider struct {
 	// Demo is true when the provider is the backend's built-in sandbox,
 	// which serves made-up students and classes.
 	Demo bool `json:"demo,omitempty"`
+	// Capabilities say what CampusWeek can do with this university's
+	// system. Clients offer features by them, never by Kind.
+	Capabilities Capabilities `json:"capabilities"`
+}
+
+// Capabilities describe what a configured university's system supports.
+// A false field means the API answers the feature with an error (usually
+// 409 unsupported) and clients should not offer it.
+type Capabilities struct {
+	// PIN: signing in with ModePIN (the student types a code the
+	// university shows) is supported besides ModeRedirect.
+	PIN bool `json:"pin"`
+	// Revoke: access can be ended at the university before it expires, so
+	// signing out and stopping a calendar subscription take effect there.
+	Revoke bool `json:"revoke"`
+	// LongLivedAccess: the university grants access that outlives the
+	// student's session (USOS offline_access, OAuth 2 refresh tokens),
+	// which calendar subscriptions ([PurposeFeed]) need.
+	LongLivedAccess bool `json:"long_lived_access"`
 }
 
 // SignInMode selects how the provider hands the authorization back.
