@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"runtime/debug"
 	"strings"
@@ -26,23 +27,29 @@ import (
 // callback's few query parameters.
 const maxBodyBytes = 16 << 10
 
-// csrfProtection refuses state-changing API requests that a cross-site page
-// could forge: they must come from the public origin or an allowed origin
-// (Origin / Sec-Fetch-Site, via net/http.CrossOriginProtection) and carry a
-// JSON body, which an HTML form cannot send.
+// csrfProtection refuses API requests that a page of another site could
+// make in a student's browser, before anything is charged or called: every
+// request a browser marks as cross-site (top-level navigations carry the
+// Lax session cookie, and a read spends the student's budget), and every
+// state-changing request not from the public origin or an allowed origin.
+// State-changing requests must also carry a JSON body, which an HTML form
+// cannot send.
 func (s *Server) csrfProtection() (func(http.Handler) http.Handler, error) {
-	cop := http.NewCrossOriginProtection()
+	trusted := map[string]bool{}
 	for _, o := range append([]string{s.publicOrigin()}, s.opts.AllowedOrigins...) {
-		if err := cop.AddTrustedOrigin(o); err != nil {
-			return nil, fmt.Errorf("api: trusted origin %q: %w", o, err)
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("api: trusted origin %q is not scheme://host[:port]", o)
 		}
+		trusted[o] = true
 	}
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, newError(http.StatusForbidden, shared.CodeForbidden, "Cross-origin request refused."))
-	}))
 	return func(next http.Handler) http.Handler {
-		return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if crossOrigin(r, trusted) {
+				s.writeError(w, r, newError(http.StatusForbidden, shared.CodeForbidden, "Cross-origin request refused."))
+				return
+			}
+			if !safeMethod(r.Method) {
 				mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 				if err != nil || mt != "application/json" {
 					s.writeError(w, r, newError(http.StatusUnsupportedMediaType, shared.CodeUnsupportedMediaType, "Send the request body as application/json."))
@@ -51,8 +58,41 @@ func (s *Server) csrfProtection() (func(http.Handler) http.Handler, error) {
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 			next.ServeHTTP(w, r)
-		}))
+		})
 	}, nil
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// crossOrigin reports whether a browser sent r for a page whose origin is
+// not trusted (keyed "scheme://host[:port]"). An Origin header naming a
+// trusted origin settles it (a PWA on an allowed origin, calling with
+// CORS). Otherwise browsers say where a request comes from in
+// Sec-Fetch-Site (all of them since 2023): "cross-site" is refused
+// whatever the method, "same-site" for state-changing methods only (a PWA
+// on an allowed origin of the same site links to downloads). Without
+// Sec-Fetch-Site, an Origin that is not trusted is refused; the scheme
+// counts, so http://{public host} is another origin than an https public
+// URL. (net/http's CrossOriginProtection, which this replaces, passes
+// every GET and compares only the Origin's host with Host.) A request with
+// neither header is not a page's: command-line clients send none.
+func crossOrigin(r *http.Request, trusted map[string]bool) bool {
+	origin := r.Header.Get("Origin")
+	if trusted[origin] {
+		return false
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return false
+	case "same-site":
+		return !safeMethod(r.Method)
+	case "":
+		return origin != ""
+	default: // "cross-site", or a value from the future
+		return true
+	}
 }
 
 // objectBody refuses a request whose body is not a JSON object, for

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -82,5 +83,36 @@ func TestLogHandler(t *testing.T) {
 	}
 	if RequestID(ctx) != "abc123" || RequestID(context.Background()) != "" {
 		t.Error("RequestID does not read the context")
+	}
+}
+
+// The cross-origin check compares whole origins, scheme included: on an
+// https deployment, a page served over plain http at the same host (a
+// network attacker's) is another origin.
+func TestCrossOriginComparesScheme(t *testing.T) {
+	s := newTestServer(t, "https://tt.example.edu")
+	for _, tc := range []struct {
+		origin, site string
+		want         int
+	}{
+		{"http://tt.example.edu", "", http.StatusForbidden},
+		{"http://tt.example.edu", "same-site", http.StatusForbidden},
+		{"https://tt.example.edu:8443", "", http.StatusForbidden},
+		{"https://tt.example.edu", "", http.StatusNoContent},
+		{"", "same-origin", http.StatusNoContent},
+	} {
+		req := httptest.NewRequest("POST", "https://tt.example.edu/api/auth/logout", strings.NewReader("{}"))
+		req.Header.Set("Content-Type", "application/json")
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		if tc.site != "" {
+			req.Header.Set("Sec-Fetch-Site", tc.site)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != tc.want {
+			t.Errorf("sign-out with Origin %q, Sec-Fetch-Site %q: %d %s, want %d", tc.origin, tc.site, rec.Code, rec.Body, tc.want)
+		}
 	}
 }

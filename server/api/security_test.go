@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/campusweek/campusweek/server/api"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -97,5 +99,51 @@ func TestHeadersOnEveryResponse(t *testing.T) {
 		if r.header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: Referrer-Policy %q", path, r.header.Get("Referrer-Policy"))
 		}
+	}
+}
+
+// A page of another site can send a student's browser to an API address
+// (a link, a redirect: top-level navigations carry the Lax session
+// cookie). Such requests are refused before they are charged to anyone or
+// reach the university, so four of them no longer drain the student's
+// read budget; the same page may still fetch a calendar subscription,
+// which is meant to be fetched from anywhere.
+func TestCrossSiteReadsRefused(t *testing.T) {
+	e := newEnv(t, envOptions{scopes: []string{"studies", "offline_access"}})
+	e.signIn()
+	monday := shared.DateOf(e.clock.Now()).Monday()
+	longest := "?from=" + monday.String() + "&to=" + monday.AddDays(api.MaxRangeDays-1).String()
+	for _, hdr := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+		{"Sec-Fetch-Site": "cross-site", "Origin": "null"},
+		{"Origin": "https://evil.example"}, // a browser from before Sec-Fetch-Site
+		{"Sec-Fetch-Site": "cross-site"},
+	} {
+		for _, path := range []string{"/api/timetable.ics" + longest, "/api/timetable" + longest} {
+			r := e.do(e.client, "GET", path, nil, hdr)
+			if r.status != http.StatusForbidden || r.apiError().Code != shared.CodeForbidden {
+				t.Errorf("GET %s with %v: %d %.200s, want 403 forbidden", path, hdr, r.status, r.body)
+			}
+		}
+	}
+	// The whole budget is left: the longest range read four times (the
+	// burst holds four, not five).
+	for i := range 4 {
+		if r := e.do(e.client, "GET", "/api/timetable.ics"+longest, nil, map[string]string{"Sec-Fetch-Site": "same-origin"}); r.status != http.StatusOK {
+			t.Fatalf("the student's own export %d: %d %.200s", i+1, r.status, r.body)
+		}
+	}
+	// Typing the address, or a same-site link, still works.
+	for _, site := range []string{"none", "same-site"} {
+		if r := e.do(e.client, "GET", "/api/session", nil, map[string]string{"Sec-Fetch-Site": site}); r.status != http.StatusOK {
+			t.Errorf("GET /api/session with Sec-Fetch-Site %s: %d", site, r.status)
+		}
+	}
+
+	feed := e.makeFeed("uni").Feed
+	u, _ := url.Parse(feed.URL)
+	if r := e.do(newBrowser(t), "GET", u.Path, nil, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://calendar.example"}); r.status != http.StatusOK {
+		t.Errorf("a cross-site feed fetch: %d %.200s", r.status, r.body)
 	}
 }
