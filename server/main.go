@@ -108,6 +108,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	srv, err := api.New(api.Options{
 		PublicURL:      cfg.PublicURL,
 		AllowedOrigins: cfg.AllowedOrigins,
+		DisableHSTS:    !cfg.HSTS,
 		Providers:      providers,
 		Sealer:         sealer,
 		PWA:            app,

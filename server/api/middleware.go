@@ -158,12 +158,22 @@ func noStore(next http.Handler) http.Handler {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 	"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// securityHeaders apply to every response. Referrer-Policy matters here:
-// callback URLs carry OAuth verifiers, which must not leak to other sites.
-// Handlers may tighten the policy (the sandbox's pages do).
-func securityHeaders(next http.Handler) http.Handler {
+// hstsPolicy keeps browsers on https for two years, subdomains included,
+// once they have seen the site over https: a network attacker can then
+// neither downgrade a student to plain http nor serve a page at
+// http://{public host}.
+const hstsPolicy = "max-age=63072000; includeSubDomains"
+
+// securityHeaders apply to every response; with hsts, so does
+// Strict-Transport-Security. Referrer-Policy matters here: callback URLs
+// carry OAuth verifiers, which must not leak to other sites. Handlers may
+// tighten the policy (the sandbox's pages do).
+func securityHeaders(hsts bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", hstsPolicy)
+		}
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")

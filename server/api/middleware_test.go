@@ -6,8 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/campusweek/campusweek/server/seal"
 )
 
 func TestLogPath(t *testing.T) {
@@ -113,6 +116,37 @@ func TestCrossOriginComparesScheme(t *testing.T) {
 		s.ServeHTTP(rec, req)
 		if rec.Code != tc.want {
 			t.Errorf("sign-out with Origin %q, Sec-Fetch-Site %q: %d %s, want %d", tc.origin, tc.site, rec.Code, rec.Body, tc.want)
+		}
+	}
+}
+
+// Every response of an https deployment tells browsers to stay on https,
+// unless the operator turned it off; plain http (loopback) never does.
+func TestHSTS(t *testing.T) {
+	sl, err := seal.New(bytes.Repeat([]byte{9}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		public string
+		off    bool
+		want   string
+	}{
+		{"https://tt.example.edu", false, "max-age=63072000; includeSubDomains"},
+		{"https://tt.example.edu", true, ""},
+		{"http://127.0.0.1:8080", false, ""},
+	} {
+		u, _ := url.Parse(tc.public)
+		s, err := New(Options{PublicURL: u, Sealer: sl, DisableHSTS: tc.off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/", "/api/session", "/api/nothing", "/healthz", "/feed/x/campusweek.ics"} {
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, httptest.NewRequest("GET", tc.public+path, nil))
+			if got := rec.Header().Get("Strict-Transport-Security"); got != tc.want {
+				t.Errorf("%s%s (DisableHSTS %v): Strict-Transport-Security %q, want %q", tc.public, path, tc.off, got, tc.want)
+			}
 		}
 	}
 }

@@ -78,5 +78,6 @@ func (s *Server) routes() (http.Handler, error) {
 		root.Handle(prefix, labeled(prefix, h))
 	}
 	root.Handle("/", labeled("pwa", s.opts.PWA))
-	return s.logRequests(recoverPanics(s.log, securityHeaders(root))), nil
+	hsts := s.opts.PublicURL.Scheme == "https" && !s.opts.DisableHSTS
+	return s.logRequests(recoverPanics(s.log, securityHeaders(hsts, root))), nil
 }

@@ -30,6 +30,9 @@ type Options struct {
 	PWA http.Handler
 	// Mounts are extra handlers by path prefix, e.g. the demo sandbox.
 	Mounts map[string]http.Handler
+	// DisableHSTS stops the Strict-Transport-Security header, which every
+	// response carries when PublicURL is https.
+	DisableHSTS bool
 	// Logger receives the server's logs; records logged while serving a
 	// request carry its id (see LogHandler).
 	Logger *slog.Logger

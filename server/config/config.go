@@ -35,6 +35,9 @@ type Config struct {
 	// AllowedOrigins are extra origins (besides PublicURL's) from which a
 	// PWA may call the API with credentials.
 	AllowedOrigins []string
+	// HSTS sends Strict-Transport-Security when PublicURL is https (the
+	// default; hsts: false turns it off).
+	HSTS bool
 	// ClientIPHeader is the header in which a trusted reverse proxy passes
 	// the client's address (e.g. X-Forwarded-For), for per-client rate
 	// limits; empty means the TCP peer is the client.
@@ -74,6 +77,7 @@ type file struct {
 	PublicURL      string         `yaml:"public_url"`
 	SessionKeys    []string       `yaml:"session_keys"`
 	AllowedOrigins []string       `yaml:"allowed_origins"`
+	HSTS           string         `yaml:"hsts"` // a string, so that it may come from the environment
 	ClientIPHeader string         `yaml:"client_ip_header"`
 	Providers      []providerFile `yaml:"providers"`
 }
@@ -155,6 +159,16 @@ func Parse(doc []byte, lookup func(string) (string, bool)) (*Config, error) {
 		add(field, err)
 		if u != nil {
 			c.AllowedOrigins = append(c.AllowedOrigins, u.String())
+		}
+	}
+
+	c.HSTS = true
+	if v := x.expand("hsts", f.HSTS); v != "" {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			add("hsts", fmt.Errorf("%q is not true or false", v))
+		} else {
+			c.HSTS = b
 		}
 	}
 

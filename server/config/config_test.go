@@ -83,6 +83,22 @@ providers: [{id: a, kind: usos, name: A, base_url: "http://127.0.0.1:1/x//", con
 	if got := c.Providers[0].BaseURL.String(); got != "http://127.0.0.1:1/x/" {
 		t.Errorf("base URL %q", got)
 	}
+	if !c.HSTS {
+		t.Error("HSTS is off by default")
+	}
+}
+
+func TestParseHSTS(t *testing.T) {
+	for v, want := range map[string]bool{"false": false, "true": true, `"${HSTS}"`: false} {
+		doc := "hsts: " + v + "\n" + valid
+		c, err := Parse([]byte(doc), env(map[string]string{"SESSION_KEY": key32, "UW_KEY": "k", "UW_SECRET": "s", "HSTS": "false"}))
+		if err != nil {
+			t.Fatalf("hsts: %s: %v", v, err)
+		}
+		if c.HSTS != want {
+			t.Errorf("hsts: %s gave %v", v, c.HSTS)
+		}
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -110,6 +126,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad origin", "allowed_origins: [\"https://a.example/path\"]\n" + usos(""), "allowed_origins[0]:"},
 		{"http public url", "public_url: http://tt.example.edu\n" + usos(""), "public_url:"},
 		{"bad listen", "listen: nope\n" + usos(""), "listen: want host:port"},
+		{"bad hsts", "hsts: sometimes\n" + usos(""), `hsts: "sometimes" is not true or false`},
 		{"bad client ip header", "client_ip_header: \"X Forwarded\"\n" + usos(""), "client_ip_header:"},
 		{"bad scope", usos(", scopes: [\"a b\"]"), "providers[0].scopes[0]: invalid scope"},
 		{"not yaml", "{{{", "invalid YAML"},
