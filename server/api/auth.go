@@ -32,10 +32,6 @@ func (s *Server) lookupProvider(r *http.Request) (provider.Provider, *apiError) 
 	return p, nil
 }
 
-// pinCapable is implemented by providers that support the out-of-band (PIN)
-// flow.
-type pinCapable interface{ SupportsPIN() bool }
-
 func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	p, aerr := s.lookupProvider(r)
 	if aerr != nil {
@@ -54,7 +50,7 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	switch req.Mode {
 	case shared.ModeRedirect:
 	case shared.ModePIN:
-		if pc, ok := p.(pinCapable); !ok || !pc.SupportsPIN() {
+		if !p.Info().Capabilities.PIN {
 			s.writeError(w, r, badRequest("This university does not support signing in with a PIN."))
 			return
 		}
@@ -176,10 +172,10 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	st, p, _, err := s.readSession(r)
 	s.clearCookie(w, s.cookies.session)
-	if err == nil {
+	if err == nil && p.Info().Capabilities.Revoke {
 		// Signing out must work even when the university is down: the
 		// cookie is gone either way; the token dies at its expiry.
-		if err := p.Revoke(r.Context(), &st.Creds); err != nil {
+		if err := provider.Revoke(r.Context(), p, &st.Creds); err != nil {
 			s.log.WarnContext(r.Context(), "revoking token failed", "provider", st.Provider, "err", err)
 		}
 	}

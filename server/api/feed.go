@@ -40,17 +40,19 @@ const (
 	feedWeeks     = 16
 )
 
-// longLived reports whether credentials keep working without the student:
-// no expiry, or a refresh token.
-func longLived(c provider.Credentials) bool {
-	return c.Expiry.IsZero() || c.Refresh != ""
+// longLived reports whether creds at p keep working without the student,
+// as a subscription needs: p's system grants long-lived access, and this
+// grant has it (an OAuth 2 installation may issue no refresh token).
+func longLived(p provider.Provider, creds provider.Credentials) bool {
+	return p.Info().Capabilities.LongLivedAccess && creds.LongLived()
 }
 
-// errFeedNeedsLongLivedAccess explains why p cannot have a subscription.
+// errFeedNeedsLongLivedAccess explains why p cannot have a subscription,
+// with p's reason.
 func errFeedNeedsLongLivedAccess(p provider.Provider) *apiError {
 	return newError(http.StatusConflict, shared.CodeUnsupported,
-		p.Info().Name+" gives CampusWeek access for a few hours only, so a calendar subscription would stop working soon. "+
-			"Download the calendar file instead, or ask the people running CampusWeek to enable long-lived access (USOS: the offline_access scope).")
+		p.ShortLivedReason()+" A calendar subscription would stop working soon: download the calendar file instead, "+
+			"or ask the people running CampusWeek to enable long-lived access.")
 }
 
 // checkFeedStart decides, before sending the student to the university,
@@ -65,7 +67,7 @@ func (s *Server) checkFeedStart(r *http.Request, p provider.Provider) (sessionSt
 	if st.Provider != p.Info().ID {
 		return sessionState{}, badRequest("A calendar subscription is made at the university you are signed in with.")
 	}
-	if !longLived(st.Creds) {
+	if !longLived(p, st.Creds) {
 		return sessionState{}, errFeedNeedsLongLivedAccess(p)
 	}
 	return st, nil
@@ -82,13 +84,15 @@ func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider
 		// started it.
 		reject = badRequest("You approved at " + p.Info().Name + " as someone else than the student who asked for this calendar address. " +
 			"Approve as yourself to make your calendar address.")
-	case !longLived(st.Creds):
+	case !longLived(p, st.Creds):
 		reject = errFeedNeedsLongLivedAccess(p)
 	}
 	if reject != nil {
 		// Nobody will use this access: end it where the university allows.
-		if err := p.Revoke(r.Context(), &st.Creds); err != nil {
-			s.log.WarnContext(r.Context(), "revoking an unused feed access failed", "provider", st.Provider, "err", err)
+		if p.Info().Capabilities.Revoke {
+			if err := provider.Revoke(r.Context(), p, &st.Creds); err != nil {
+				s.log.WarnContext(r.Context(), "revoking an unused feed access failed", "provider", st.Provider, "err", err)
+			}
 		}
 		return reject
 	}
@@ -112,11 +116,10 @@ func (s *Server) newFeed(p provider.Provider, st sessionState) (shared.Feed, err
 	if err != nil {
 		return shared.Feed{}, internalError(fmt.Errorf("sealing a feed: %w", err))
 	}
-	rv, ok := p.(provider.Revocable)
 	feed := shared.Feed{
 		URL:       s.publicOrigin() + feedPathPrefix + sealed + feedFile,
 		ExpiresAt: expiry.UTC().Truncate(time.Second),
-		Revocable: ok && rv.CanRevoke(),
+		Revocable: p.Info().Capabilities.Revoke,
 	}
 	name := p.Info().Name
 	if feed.Revocable {
@@ -158,7 +161,7 @@ func (s *Server) handleFeedRevoke(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent) // the university is gone, and its access with it
 		return
 	}
-	if rv, ok := p.(provider.Revocable); !ok || !rv.CanRevoke() {
+	if !p.Info().Capabilities.Revoke {
 		if expired {
 			w.WriteHeader(http.StatusNoContent) // dead here, and nothing more can be done
 			return
@@ -167,7 +170,7 @@ func (s *Server) handleFeedRevoke(w http.ResponseWriter, r *http.Request) {
 			p.Info().Name+" offers no way to end access early. Keep the address private; it stops working when the access expires."))
 		return
 	}
-	if err := p.Revoke(r.Context(), &st.Creds); err != nil && !errors.Is(err, provider.ErrSignedOut) {
+	if err := provider.Revoke(r.Context(), p, &st.Creds); err != nil && !errors.Is(err, provider.ErrSignedOut) {
 		s.writeError(w, r, err)
 		return
 	}
@@ -184,13 +187,10 @@ func (s *Server) endExpiredFeed(r *http.Request) {
 		return
 	}
 	p, ok := s.providers[st.Provider]
-	if !ok {
+	if !ok || !p.Info().Capabilities.Revoke {
 		return
 	}
-	if rv, ok := p.(provider.Revocable); !ok || !rv.CanRevoke() {
-		return
-	}
-	if err := p.Revoke(r.Context(), &st.Creds); err != nil && !errors.Is(err, provider.ErrSignedOut) {
+	if err := provider.Revoke(r.Context(), p, &st.Creds); err != nil && !errors.Is(err, provider.ErrSignedOut) {
 		s.log.WarnContext(r.Context(), "revoking an expired feed's access failed", "provider", st.Provider, "err", err)
 		return
 	}

@@ -19,8 +19,10 @@ func TestProvidersListsNoSecrets(t *testing.T) {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 	ps := decode[[]shared.Provider](t, r)
-	if len(ps) != 2 || ps[0] != (shared.Provider{ID: "uni", Kind: shared.KindUSOS, Name: "Test University"}) ||
-		ps[1] != (shared.Provider{ID: "mtt", Kind: shared.KindMyTimetable, Name: "Test Hogeschool"}) {
+	if len(ps) != 2 || ps[0] != (shared.Provider{ID: "uni", Kind: shared.KindUSOS, Name: "Test University",
+		Capabilities: shared.Capabilities{PIN: true, Revoke: true}}) ||
+		ps[1] != (shared.Provider{ID: "mtt", Kind: shared.KindMyTimetable, Name: "Test Hogeschool",
+			Capabilities: shared.Capabilities{LongLivedAccess: true}}) {
 		t.Fatalf("providers: %+v", ps)
 	}
 	if bytes.Contains(r.body, []byte(consumerSecret)) || bytes.Contains(r.body, []byte(consumerKey)) ||
@@ -29,6 +31,28 @@ func TestProvidersListsNoSecrets(t *testing.T) {
 	}
 	if r.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("Cache-Control %q", r.header.Get("Cache-Control"))
+	}
+}
+
+// GET /api/providers publishes what each university's system supports,
+// as configured: USOS offers long-lived access only with offline_access.
+func TestProvidersPublishCapabilities(t *testing.T) {
+	for _, tc := range []struct {
+		scopes []string
+		want   string
+	}{
+		{nil, `"capabilities":{"pin":true,"revoke":true,"long_lived_access":false}`},
+		{[]string{"studies", "offline_access"}, `"capabilities":{"pin":true,"revoke":true,"long_lived_access":true}`},
+	} {
+		e := newEnv(t, envOptions{scopes: tc.scopes})
+		r := e.get("/api/providers")
+		ps := decode[[]shared.Provider](t, r)
+		if len(ps) != 2 || ps[0].ID != "uni" || !bytes.Contains(r.body, []byte(tc.want)) {
+			t.Errorf("scopes %v: %s, want %s", tc.scopes, r.body, tc.want)
+		}
+		if !bytes.Contains(r.body, []byte(`"id":"mtt","kind":"mytimetable","name":"Test Hogeschool","capabilities":{"pin":false,"revoke":false,"long_lived_access":true}`)) {
+			t.Errorf("mytimetable: %s", r.body)
+		}
 	}
 }
 

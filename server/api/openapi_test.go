@@ -39,6 +39,7 @@ import (
 // JSON encoding they describe.
 var openAPIObjects = map[string]any{
 	"Provider":          shared.Provider{},
+	"Capabilities":      shared.Capabilities{},
 	"StartRequest":      shared.StartRequest{},
 	"StartResponse":     shared.StartResponse{},
 	"CompleteRequest":   shared.CompleteRequest{},
@@ -500,7 +501,9 @@ type openAPIFake struct {
 }
 
 func (f *openAPIFake) Info() shared.Provider {
-	return shared.Provider{ID: f.id, Kind: shared.KindMyTimetable, Name: "Fake " + f.id}
+	// Its access never expires (Complete sets no Expiry).
+	return shared.Provider{ID: f.id, Kind: shared.KindMyTimetable, Name: "Fake " + f.id,
+		Capabilities: shared.Capabilities{LongLivedAccess: true}}
 }
 
 func (f *openAPIFake) Start(context.Context, string) (string, provider.Flow, error) {
@@ -523,7 +526,9 @@ func (f *openAPIFake) Timetable(_ context.Context, _ *provider.Credentials, from
 	return []shared.Event{{ID: "e1", Start: start, End: start.Add(time.Hour), Title: "Lecture", Category: shared.CategoryClass}}, nil
 }
 
-func (f *openAPIFake) Revoke(context.Context, *provider.Credentials) error { return nil }
+func (f *openAPIFake) ShortLivedReason() string {
+	return "Fake " + f.id + " gives short-lived access only."
+}
 
 // Real requests answer with statuses, codes and media types the spec
 // documents for their operation, and each code with the status the spec's

@@ -21,12 +21,15 @@ import (
 // everything a flow or a session needs is returned to the caller, which
 // seals it into a cookie.
 type Provider interface {
-	// Info describes the provider for GET /api/providers.
+	// Info describes the provider for GET /api/providers. Its
+	// Capabilities state what the university's system supports; callers
+	// offer features by them, never by Kind.
 	Info() shared.Provider
 
 	// Start begins a sign-in. callbackURL is where the provider should send
-	// the browser back, or "" for the PIN (out-of-band) flow. The returned
-	// Flow must be handed back to Complete unchanged.
+	// the browser back, or "" for the PIN (out-of-band) flow, which only
+	// providers with Capabilities.PIN support. The returned Flow must be
+	// handed back to Complete unchanged.
 	Start(ctx context.Context, callbackURL string) (authorizeURL string, flow Flow, err error)
 
 	// Complete finishes a sign-in with what the provider sent back.
@@ -40,8 +43,31 @@ type Provider interface {
 	// the credentials in place; callers re-seal them when they changed.
 	Timetable(ctx context.Context, creds *Credentials, from, to shared.Date) ([]shared.Event, error)
 
-	// Revoke invalidates the credentials at the provider, where it can.
+	// ShortLivedReason says, in a sentence for the student, why access at
+	// this university does not outlive the session, for when it does not
+	// (Capabilities.LongLivedAccess is false, or a grant came without
+	// long-lived access): what the system or its configuration lacks.
+	ShortLivedReason() string
+}
+
+// Revoker is implemented by the providers whose system can end access
+// before it expires: exactly those whose Info().Capabilities.Revoke is
+// true.
+type Revoker interface {
+	// Revoke invalidates the credentials at the university. Credentials
+	// the university already rejects count as revoked.
 	Revoke(ctx context.Context, creds *Credentials) error
+}
+
+// Revoke ends creds at p's university. It fails with an error wrapping
+// errors.ErrUnsupported when p's system cannot (p is no Revoker); callers
+// decide by Info().Capabilities.Revoke beforehand.
+func Revoke(ctx context.Context, p Provider, creds *Credentials) error {
+	r, ok := p.(Revoker)
+	if !ok {
+		return fmt.Errorf("%s: revoking access: %w", p.Info().ID, errors.ErrUnsupported)
+	}
+	return r.Revoke(ctx, creds)
 }
 
 // Flow is the provider-specific state of a sign-in in progress. It is sealed
@@ -72,6 +98,12 @@ type Credentials struct {
 	Refresh string    `json:"r,omitempty"`  // OAuth 2 refresh token
 	Expiry  time.Time `json:"e,omitzero"`   // when Token stops working, if known
 	Scopes  []string  `json:"sc,omitempty"` // scopes granted, if known
+}
+
+// LongLived reports whether c keeps working without the student, as a
+// calendar subscription needs: it never expires, or it can be refreshed.
+func (c Credentials) LongLived() bool {
+	return c.Expiry.IsZero() || c.Refresh != ""
 }
 
 // Errors that providers return, wrapped with context. The HTTP layer maps
@@ -122,21 +154,15 @@ func Languages(ctx context.Context) []string {
 	return []string{"en"}
 }
 
-// Revocable is implemented by providers that report whether Revoke really
-// ends access at the university. Some (MyTimetable) have no revocation
-// endpoint: their Revoke does nothing, and access ends only when it
-// expires.
-type Revocable interface {
-	CanRevoke() bool
-}
-
 // InRange keeps the events that start on a local date in [from, to], drops
-// repeats of an ID (ranges read in windows overlap at their edges), and
-// sorts them by start, then title. Providers finish Timetable with it.
+// repeats of an ID (ranges read in windows overlap at their edges), cleans
+// their text (see CleanText), and sorts them by start, then title.
+// Providers finish Timetable with it.
 func InRange(events []shared.Event, from, to shared.Date) []shared.Event {
 	seen := make(map[string]bool, len(events))
 	out := events[:0]
 	for _, ev := range events {
+		cleanEvent(&ev)
 		d := shared.DateOf(ev.Start)
 		if d.Before(from) || d.After(to) || seen[ev.ID] {
 			continue
@@ -151,4 +177,34 @@ func InRange(events []shared.Event, from, to shared.Date) []shared.Event {
 		return strings.Compare(a.Title, b.Title)
 	})
 	return out
+}
+
+// CleanText drops the control characters a university's text may carry
+// other than newline and tab: the rest of C0 (U+0000 to U+001F) and DEL.
+// None has a meaning in a timetable, and some (a bare carriage return)
+// would end a line in the files made from it, such as iCalendar.
+func CleanText(s string) string {
+	if !strings.ContainsFunc(s, isStrayControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isStrayControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isStrayControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f
+}
+
+// cleanEvent applies CleanText to every text of ev.
+func cleanEvent(ev *shared.Event) {
+	for _, s := range []*string{&ev.ID, &ev.Title, &ev.Course, &ev.Kind, (*string)(&ev.Category), &ev.Building, &ev.Room, &ev.Group, &ev.URL, &ev.Notes} {
+		*s = CleanText(*s)
+	}
+	for i, l := range ev.Lecturers {
+		ev.Lecturers[i] = CleanText(l)
+	}
 }

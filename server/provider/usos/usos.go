@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/dghubble/oauth1"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
@@ -34,45 +35,69 @@ import (
 const (
 	// maxDaysPerCall is the most services/tt/user returns in one call.
 	maxDaysPerCall = 7
+	// parallelCalls bounds concurrent upstream calls of one timetable read,
+	// so a term sync costs a few round trips without hammering the
+	// installation.
+	parallelCalls = 4
 	// usersPerCall is the most user ids asked of services/users/users at once.
 	usersPerCall = 50
 )
 
 // Options tune a Provider. The zero value is usable.
-type Options = upstream.Options
+type Options struct {
+	// HTTPClient makes the upstream calls. Its Transport is used; redirects
+	// are never followed. Nil means a client with sensible timeouts.
+	HTTPClient *http.Client
+	// CallTimeout bounds each upstream call (default 15 s).
+	CallTimeout time.Duration
+	// Demo marks the provider as the built-in sandbox.
+	Demo   bool
+	Logger *slog.Logger
+}
 
 // Provider is one USOS installation.
 type Provider struct {
-	cfg    config.Provider
-	base   *url.URL
-	oauth  oauth1.Config
-	scopes string
-	api    *upstream.API
-	// signBase is the client under OAuth 1.0a's signing transport.
-	signBase *http.Client
-	demo     bool
-	log      *slog.Logger
+	cfg     config.Provider
+	base    *url.URL
+	oauth   oauth1.Config
+	scopes  string
+	rt      http.RoundTripper
+	timeout time.Duration
+	demo    bool
+	log     *slog.Logger
 }
 
-var _ provider.Provider = (*Provider)(nil)
+var (
+	_ provider.Provider = (*Provider)(nil)
+	_ provider.Revoker  = (*Provider)(nil)
+)
 
 // New returns a Provider for the configured installation.
 func New(cfg config.Provider, opts Options) *Provider {
+	rt := upstream.Transport
+	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
+		rt = opts.HTTPClient.Transport
+	}
 	// One bound on the calls in flight at this installation, shared by
 	// every student's requests.
-	api := upstream.NewAPI(upstream.Installation{System: "usos", Provider: cfg.ID,
-		MaxConcurrent: cfg.MaxConcurrentRequests, ErrorDetail: errorMessage}, opts)
+	rt = upstream.Limit(rt, cfg.MaxConcurrentRequests)
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 15 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	base := *cfg.BaseURL
 	p := &Provider{
-		cfg:      cfg,
-		base:     &base,
-		scopes:   strings.Join(cfg.Scopes, "|"),
-		api:      api,
-		signBase: &http.Client{Transport: noReplay{api.Transport()}},
-		demo:     opts.Demo,
-		log:      api.Logger(),
+		cfg:     cfg,
+		base:    &base,
+		scopes:  strings.Join(cfg.Scopes, "|"),
+		rt:      rt,
+		timeout: opts.CallTimeout,
+		demo:    opts.Demo,
+		log:     opts.Logger.With("provider", cfg.ID),
 	}
-	requestTokenURL := p.methodURL("services/oauth/request_token", nil)
+	requestTokenURL := p.methodURL("services/oauth/request_token")
 	if p.scopes != "" {
 		// USOS takes scopes on the request token call; query parameters
 		// are part of the OAuth signature.
@@ -83,8 +108,8 @@ func New(cfg config.Provider, opts Options) *Provider {
 		ConsumerSecret: cfg.ConsumerSecret,
 		Endpoint: oauth1.Endpoint{
 			RequestTokenURL: requestTokenURL,
-			AuthorizeURL:    p.methodURL("services/oauth/authorize", nil),
-			AccessTokenURL:  p.methodURL("services/oauth/access_token", nil),
+			AuthorizeURL:    p.methodURL("services/oauth/authorize"),
+			AccessTokenURL:  p.methodURL("services/oauth/access_token"),
 		},
 		// Set here, once: oauth1 fills in a missing Noncer on every
 		// Client call, a data race between concurrent calls.
@@ -93,33 +118,37 @@ func New(cfg config.Provider, opts Options) *Provider {
 	return p
 }
 
-// methodURL is the address of a USOS API method, with its query.
-func (p *Provider) methodURL(method string, q url.Values) string {
-	u := p.base.String() + method
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	return u
+func (p *Provider) methodURL(method string) string {
+	return p.base.String() + method
 }
 
-// Info implements provider.Provider.
+// Info implements provider.Provider. USOS offers the PIN flow and
+// revocation (services/oauth/revoke_token ends an access token at once);
+// its access outlives the 2-hour token lifetime only with the
+// offline_access scope.
 func (p *Provider) Info() shared.Provider {
-	return shared.Provider{ID: p.cfg.ID, Kind: shared.KindUSOS, Name: p.cfg.Name, Demo: p.demo}
+	return shared.Provider{ID: p.cfg.ID, Kind: shared.KindUSOS, Name: p.cfg.Name, Demo: p.demo,
+		Capabilities: shared.Capabilities{PIN: true, Revoke: true, LongLivedAccess: p.offlineAccess()}}
 }
 
-// OfflineAccess reports whether sessions outlive the 2-hour token lifetime.
-func (p *Provider) OfflineAccess() bool { return slices.Contains(p.cfg.Scopes, "offline_access") }
+// offlineAccess reports whether access outlives the 2-hour token lifetime.
+func (p *Provider) offlineAccess() bool { return slices.Contains(p.cfg.Scopes, "offline_access") }
+
+// ShortLivedReason implements provider.Provider.
+func (p *Provider) ShortLivedReason() string {
+	return p.cfg.Name + " gives CampusWeek access for two hours only: CampusWeek is not set up with its offline_access scope."
+}
 
 // Start implements provider.Provider: it obtains a request token.
 func (p *Provider) Start(ctx context.Context, callbackURL string) (string, provider.Flow, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.api.Timeout())
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	cfg := p.oauth
 	cfg.CallbackURL = callbackURL
 	if callbackURL == "" {
 		cfg.CallbackURL = "oob"
 	}
-	rec := &recorder{ctx: ctx, base: p.api.Transport()}
+	rec := &recorder{ctx: ctx, base: p.rt}
 	cfg.HTTPClient = rec.client()
 	token, secret, err := cfg.RequestToken()
 	if err != nil {
@@ -154,17 +183,17 @@ func (p *Provider) Complete(ctx context.Context, flow provider.Flow, in provider
 			return provider.Credentials{}, fmt.Errorf("usos: %w: callback without oauth_verifier", provider.ErrFlow)
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.api.Timeout())
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	cfg := p.oauth
-	rec := &recorder{ctx: ctx, base: p.api.Transport()}
+	rec := &recorder{ctx: ctx, base: p.rt}
 	cfg.HTTPClient = rec.client()
 	token, secret, err := cfg.AccessToken(flow.Token, flow.Secret, verifier)
 	if err != nil {
 		return provider.Credentials{}, p.flowError(ctx, "exchange verifier", rec, err)
 	}
 	creds := provider.Credentials{Token: token, Secret: secret, Scopes: p.cfg.Scopes}
-	if !p.OfflineAccess() {
+	if !p.offlineAccess() {
 		creds.Expiry = time.Now().Add(2 * time.Hour)
 	}
 	return creds, nil
@@ -180,9 +209,9 @@ func (p *Provider) flowError(ctx context.Context, op string, rec *recorder, err 
 	case s == http.StatusUnauthorized || s == http.StatusBadRequest:
 		return fmt.Errorf("usos: %s: %w (status %d)", op, provider.ErrFlow, s)
 	case s == 0:
-		return p.api.Error(op, 0, "no response: "+upstream.Scrub(err))
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
 	default:
-		return p.api.Error(op, s, "token endpoint refused the request")
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: s, Detail: "token endpoint refused the request"}
 	}
 }
 
@@ -198,7 +227,7 @@ func (p *Provider) User(ctx context.Context, creds *provider.Credentials) (share
 	return shared.User{ID: string(u.ID), Name: u.fullName(false)}, nil
 }
 
-// Revoke implements provider.Provider.
+// Revoke implements provider.Revoker.
 func (p *Provider) Revoke(ctx context.Context, creds *provider.Credentials) error {
 	var out json.RawMessage
 	err := p.call(ctx, creds, "revoke token", "services/oauth/revoke_token", nil, &out)
@@ -215,41 +244,51 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 	if to.Before(from) {
 		return nil, fmt.Errorf("usos: range %s..%s is empty", from, to)
 	}
-	activities, err := upstream.FetchWindows(ctx, from, to, maxDaysPerCall, func(ctx context.Context, w upstream.Window) ([]activity, error) {
-		var out []activity
-		q := url.Values{"start": {w.Start.String()}, "days": {itoa(w.Days)}, "fields": {ttFields}}
-		err := p.call(ctx, creds, "read timetable", "services/tt/user", q, &out)
-		return out, err
-	})
-	if err != nil {
+	days := from.DaysUntil(to) + 1
+	chunks := make([][]activity, (days+maxDaysPerCall-1)/maxDaysPerCall)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelCalls)
+	for i := range chunks {
+		start := from.AddDays(i * maxDaysPerCall)
+		n := min(maxDaysPerCall, days-i*maxDaysPerCall)
+		g.Go(func() error {
+			q := url.Values{"start": {start.String()}, "days": {itoa(n)}, "fields": {ttFields}}
+			return p.call(gctx, creds, "read timetable", "services/tt/user", q, &chunks[i])
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 
 	langs := provider.Languages(ctx)
-	lecturers := p.lecturerNames(ctx, creds, activities, langs)
+	lecturers := p.lecturerNames(ctx, creds, chunks, langs)
 	var events []shared.Event
-	for _, a := range activities {
-		ev, err := normalize(a, langs, lecturers)
-		if err != nil {
-			// One malformed activity must not hide the rest of the week.
-			p.log.WarnContext(ctx, "skipping malformed activity", "err", err)
-			continue
+	for _, chunk := range chunks {
+		for _, a := range chunk {
+			ev, err := normalize(a, langs, lecturers)
+			if err != nil {
+				// One malformed activity must not hide the rest of the week.
+				p.log.WarnContext(ctx, "skipping malformed activity", "err", err)
+				continue
+			}
+			events = append(events, ev)
 		}
-		events = append(events, ev)
 	}
 	return provider.InRange(events, from, to), nil
 }
 
 // lecturerNames resolves lecturer ids through services/users/users. Names
 // are a nicety: on failure the timetable is still returned, without them.
-func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credentials, activities []activity, langs []string) map[string]string {
+func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credentials, chunks [][]activity, langs []string) map[string]string {
 	var ids []string
 	seen := map[string]bool{}
-	for _, a := range activities {
-		for _, id := range a.LecturerIDs {
-			if id != "" && !seen[string(id)] {
-				seen[string(id)] = true
-				ids = append(ids, string(id))
+	for _, c := range chunks {
+		for _, a := range c {
+			for _, id := range a.LecturerIDs {
+				if id != "" && !seen[string(id)] {
+					seen[string(id)] = true
+					ids = append(ids, string(id))
+				}
 			}
 		}
 	}
@@ -258,23 +297,26 @@ func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credential
 		return names
 	}
 	var mu sync.Mutex
-	batches := slices.Collect(slices.Chunk(ids, usersPerCall))
-	err := upstream.Each(ctx, batches, func(ctx context.Context, _ int, batch []string) error {
-		var out map[string]*user
-		q := url.Values{"user_ids": {strings.Join(batch, "|")}, "fields": {"id|first_name|last_name|titles"}}
-		if err := p.call(ctx, creds, "read lecturers", "services/users/users", q, &out); err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for id, u := range out {
-			if u != nil {
-				names[id] = u.fullName(true)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelCalls)
+	for batch := range slices.Chunk(ids, usersPerCall) {
+		g.Go(func() error {
+			var out map[string]*user
+			q := url.Values{"user_ids": {strings.Join(batch, "|")}, "fields": {"id|first_name|last_name|titles"}}
+			if err := p.call(gctx, creds, "read lecturers", "services/users/users", q, &out); err != nil {
+				return err
 			}
-		}
-		return nil
-	})
-	if err != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			for id, u := range out {
+				if u != nil {
+					names[id] = u.fullName(true)
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
 		p.log.WarnContext(ctx, "lecturer names unavailable", "err", err)
 	}
 	return names
@@ -355,15 +397,55 @@ func pickFixed(langs []string, en, pl string) string {
 }
 
 // call makes a signed GET of a USOS method and decodes the JSON reply,
-// retrying once after a transient failure. dghubble/oauth1 signs each
-// attempt as it is sent, so a retry carries a fresh nonce and signature.
+// retrying once after a transient failure (freshly signed).
 func (p *Provider) call(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
-	signer := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, p.signBase), oauth1.NewToken(creds.Token, creds.Secret))
-	return p.api.Get(ctx, upstream.Call{Op: op, URL: p.methodURL(method, q), Transport: signer.Transport}, out)
+	return upstream.Retry(ctx, func() error { return p.callOnce(ctx, creds, op, method, q, out) })
+}
+
+func (p *Provider) callOnce(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	u := p.methodURL(method)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("usos: %s: %w", op, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	client := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, &http.Client{Transport: noReplay{p.rt}}),
+		oauth1.NewToken(creds.Token, creds.Secret))
+	client.CheckRedirect = upstream.NoRedirects
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
+		}
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
+	}
+	defer resp.Body.Close()
+	body, err := upstream.ReadBody(resp)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
+		}
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "reading response: " + err.Error()}
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("usos: %s: %w", op, provider.ErrSignedOut)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: errorMessage(body)}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "malformed JSON: " + err.Error()}
+	}
+	return nil
 }
 
 // errorMessage extracts USOS's {"message": ...} from an error body, or
-// returns "" for a body that is not one (e.g. a gateway's HTML page).
+// describes a body that is not one (e.g. a gateway's HTML page).
 func errorMessage(body []byte) string {
 	var e struct {
 		Message string `json:"message"`
@@ -376,7 +458,7 @@ func errorMessage(body []byte) string {
 		}
 		return msg
 	}
-	return ""
+	return "unexpected non-JSON error body"
 }
 
 // recorder lets dghubble/oauth1's token calls (which take no context) run
@@ -408,13 +490,6 @@ func (r *recorder) status() int {
 	defer r.mu.Unlock()
 	return r.code
 }
-
-// SupportsPIN reports that USOS offers the out-of-band (PIN) flow.
-func (p *Provider) SupportsPIN() bool { return true }
-
-// CanRevoke implements provider.Revocable: services/oauth/revoke_token
-// ends the access token at once.
-func (p *Provider) CanRevoke() bool { return true }
 
 // noReplay keeps net/http from resending a signed request by itself when a
 // reused keep-alive connection dies: the copy would carry the same nonce,
