@@ -32,15 +32,18 @@ type Options struct {
 	Refresh time.Duration
 }
 
-// Write renders tt as iCalendar to w.
+// Write renders tt as iCalendar to w. Control characters that RFC 5545
+// forbids in values are left out of every text (newlines are escaped, and
+// tabs kept, as TEXT allows; addresses keep neither), so that no value can
+// end a line or open a component of its own.
 func Write(w io.Writer, tt shared.Timetable, o Options) error {
 	cal := ics.NewCalendarFor("CampusWeek")
 	cal.SetProductId("-//CampusWeek//Timetable//EN")
 	cal.SetCalscale("GREGORIAN")
 	cal.SetMethod(ics.MethodPublish)
-	if o.Name != "" {
-		cal.SetName(o.Name)
-		cal.SetXWRCalName(o.Name)
+	if name := text(o.Name); name != "" {
+		cal.SetName(name)
+		cal.SetXWRCalName(name)
 	}
 	if o.Refresh > 0 {
 		d := icsDuration(o.Refresh)
@@ -81,7 +84,7 @@ func Write(w io.Writer, tt shared.Timetable, o Options) error {
 }
 
 func addEvent(cal *ics.Calendar, ev shared.Event, domain string, stamp time.Time) {
-	e := cal.AddEvent(uid(ev.ID, domain))
+	e := cal.AddEvent(text(uid(ev.ID, domain)))
 	e.SetDtStampTime(stamp)
 	if ev.AllDay {
 		e.SetAllDayStartAt(ev.Start)
@@ -91,18 +94,33 @@ func addEvent(cal *ics.Calendar, ev shared.Event, domain string, stamp time.Time
 		setLocal(&e.ComponentBase, ics.ComponentPropertyDtStart, ev.Start)
 		setLocal(&e.ComponentBase, ics.ComponentPropertyDtEnd, ev.End)
 	}
-	e.SetSummary(ev.Title)
-	if loc := location(ev); loc != "" {
+	e.SetSummary(text(ev.Title))
+	if loc := text(location(ev)); loc != "" {
 		e.SetLocation(loc)
 	}
-	if d := description(ev); d != "" {
+	if d := text(description(ev)); d != "" {
 		e.SetDescription(d)
 	}
-	if ev.URL != "" {
-		e.SetURL(ev.URL)
+	if u := strings.Map(noControl(false), ev.URL); u != "" {
+		e.SetURL(u)
 	}
-	if ev.Kind != "" {
-		e.AddProperty(ics.ComponentPropertyCategories, ev.Kind)
+	if k := text(ev.Kind); k != "" {
+		e.AddProperty(ics.ComponentPropertyCategories, k)
+	}
+}
+
+// text is s as an RFC 5545 TEXT value may hold it: without control
+// characters other than newline (which the library escapes) and tab.
+func text(s string) string { return strings.Map(noControl(true), s) }
+
+// noControl is a strings.Map function dropping control characters (CTL:
+// U+0000 to U+001F and DEL), except newline and tab when text.
+func noControl(text bool) func(rune) rune {
+	return func(r rune) rune {
+		if (r < 0x20 || r == 0x7f) && !(text && (r == '\n' || r == '\t')) {
+			return -1
+		}
+		return r
 	}
 }
 

@@ -261,3 +261,63 @@ func TestEmptyTimetable(t *testing.T) {
 		t.Errorf("empty calendar:\n%s", text)
 	}
 }
+
+// Text from a university may hold control characters, which RFC 5545
+// forbids in TEXT: a bare carriage return would end the line, so that a
+// title could close the event and open others. The file holds no control
+// character but the CRLF ending each line, and every value reads back as
+// the text without its control characters.
+func TestHostileText(t *testing.T) {
+	const inject = "\rEND:VEVENT\rBEGIN:VEVENT\rUID:forged\r\nSUMMARY:forged\x00\x1b\x7f"
+	at := time.Date(2026, 10, 23, 10, 15, 0, 0, warsaw)
+	tt := shared.Timetable{
+		From: shared.Date{Year: 2026, Month: 10, Day: 19}, To: shared.Date{Year: 2026, Month: 10, Day: 25},
+		FetchedAt: time.Date(2026, 10, 20, 6, 0, 0, 0, time.UTC),
+		Events: []shared.Event{{
+			ID: "usos-1" + inject, Start: at, End: at.Add(90 * time.Minute), Title: "Lecture" + inject,
+			Kind: "Wykład" + inject, Room: "3180" + inject, Building: "MIM",
+			Lecturers: []string{"dr X" + inject}, Notes: "Bring\ta laptop" + inject,
+			URL: "https://usosweb.example/x" + inject,
+		}},
+	}
+	var b bytes.Buffer
+	if err := Write(&b, tt, Options{Name: "CampusWeek: UW" + inject, Domain: "tt.example.edu"}); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\r\n"), "\r\n") {
+		if i := strings.IndexFunc(line, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }); i >= 0 {
+			t.Errorf("control character %q in line %q", line[i], line)
+		}
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(cal.Events()); n != 1 {
+		t.Fatalf("%d events, want 1:\n%s", n, text)
+	}
+	const clean = "END:VEVENTBEGIN:VEVENTUID:forged\nSUMMARY:forged"
+	ev := cal.Events()[0]
+	for p, want := range map[ics.ComponentProperty]string{
+		ics.ComponentPropertyUniqueId:    "usos-1" + clean + "@tt.example.edu",
+		ics.ComponentPropertySummary:     "Lecture" + clean,
+		ics.ComponentPropertyCategories:  "Wykład" + clean,
+		ics.ComponentPropertyLocation:    "3180" + clean + ", MIM",
+		ics.ComponentPropertyDescription: "Type: Wykład" + clean + "\nLecturers: dr X" + clean + "\nBring\ta laptop" + clean,
+		// An address holds no line breaks at all.
+		ics.ComponentPropertyUrl: "https://usosweb.example/xEND:VEVENTBEGIN:VEVENTUID:forgedSUMMARY:forged",
+	} {
+		if got := ev.GetProperty(p); got == nil || got.Value != want {
+			t.Errorf("%s = %+v, want %q", p, got, want)
+		}
+	}
+	if got := cal.CalendarProperties; len(got) == 0 {
+		t.Fatal("no calendar properties")
+	}
+	for _, p := range cal.CalendarProperties {
+		if p.IANAToken == string(ics.PropertyXWRCalName) && p.Value != "CampusWeek: UW"+clean {
+			t.Errorf("X-WR-CALNAME = %q", p.Value)
+		}
+	}
+}
