@@ -9,8 +9,7 @@ import (
 	"net/url"
 
 	"github.com/campusweek/campusweek/server/config"
-	mttsandbox "github.com/campusweek/campusweek/server/sandbox/mytimetable"
-	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
+	"github.com/campusweek/campusweek/server/sandbox"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -48,16 +47,16 @@ func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 	// Fresh secrets every start: nothing to leak, nothing to configure.
 	consumerSecret, clientSecret := rand.Text(), rand.Text()
 	const usosID, mttID = "demo-usos", "demo-mytimetable"
-	usosSandbox := usossandbox.New(usossandbox.Config{
+	usosSandbox := sandbox.NewUSOS(sandbox.USOSConfig{
 		Prefix:    demoUSOSPrefix,
 		Name:      "Sandbox University (USOS)",
 		Consumers: map[string]string{"campusweek-demo": consumerSecret},
 		Logger:    log.With("component", "sandbox-usos"),
 	})
-	mttSandbox := mttsandbox.New(mttsandbox.Config{
+	mttSandbox := sandbox.NewMyTimetable(sandbox.MyTimetableConfig{
 		Prefix: demoMTTPrefix,
 		Name:   "Sandbox Hogeschool (MyTimetable)",
-		Clients: map[string]mttsandbox.Client{"campusweek-demo": {
+		Clients: map[string]sandbox.MyTimetableClient{"campusweek-demo": {
 			Secret:       clientSecret,
 			RedirectURIs: []string{public + "/auth/callback/" + mttID},
 		}},

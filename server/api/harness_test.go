@@ -22,8 +22,7 @@ import (
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/mytimetable"
 	"github.com/campusweek/campusweek/server/provider/usos"
-	mttsandbox "github.com/campusweek/campusweek/server/sandbox/mytimetable"
-	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
+	"github.com/campusweek/campusweek/server/sandbox"
 	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
 )
@@ -58,9 +57,9 @@ func (s *syncBuffer) String() string {
 // loopback HTTP servers, and a browser-like client with a cookie jar.
 type env struct {
 	t       testing.TB
-	sandbox *usossandbox.Server
+	sandbox *sandbox.USOS
 	sbURL   string
-	mtt     *mttsandbox.Server
+	mtt     *sandbox.MyTimetable
 	mttURL  string
 	api     *httptest.Server
 	server  *api.Server
@@ -124,7 +123,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		log = slog.New(api.LogHandler(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	}
 
-	e.sandbox = usossandbox.New(usossandbox.Config{
+	e.sandbox = sandbox.NewUSOS(sandbox.USOSConfig{
 		Consumers: map[string]string{consumerKey: consumerSecret},
 		Logger:    log,
 	})
@@ -154,8 +153,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 		ConsumerKey: consumerKey, ConsumerSecret: consumerSecret, Scopes: o.scopes,
 	}, usos.Options{Logger: log, CallTimeout: o.callTimeout})
 
-	e.mtt = mttsandbox.New(mttsandbox.Config{
-		Clients: map[string]mttsandbox.Client{clientID: {
+	e.mtt = sandbox.NewMyTimetable(sandbox.MyTimetableConfig{
+		Clients: map[string]sandbox.MyTimetableClient{clientID: {
 			Secret:       clientSecret,
 			RedirectURIs: []string{public.String() + "/auth/callback/mtt"},
 			NoRefresh:    o.noRefresh,

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -109,11 +110,13 @@ func (s *Sealer) OpenPastExpiry(purpose, sealed string, v any) (time.Time, error
 }
 
 func (s *Sealer) open(purpose, sealed string, v any, checkExpiry bool) (time.Time, error) {
-	if len(sealed) > MaxSealedLen {
+	// One sealed value has exactly one spelling, so that it cannot be
+	// varied to look like another: the decoding is strict (the last
+	// character's unused bits must be zero), and line breaks, which
+	// encoding/base64 skips, are refused.
+	if len(sealed) > MaxSealedLen || strings.ContainsAny(sealed, "\r\n") {
 		return time.Time{}, ErrInvalid
 	}
-	// Strict: one sealed value has exactly one spelling, so it cannot be
-	// varied (in its last character's unused bits) to look like another.
 	raw, err := strictEncoding.DecodeString(sealed)
 	if err != nil {
 		return time.Time{}, ErrInvalid

@@ -91,6 +91,10 @@ func TestRejects(t *testing.T) {
 		{"expired", "session", expired, s, ErrExpired},
 		{"expires exactly now", "session", atNow, s, ErrExpired},
 		{"respelled", "session", respelled, s, ErrInvalid},
+		{"newline inside", "session", good[:10] + "\n" + good[10:], s, ErrInvalid},
+		{"carriage return inside", "session", good[:1] + "\r" + good[1:], s, ErrInvalid},
+		{"CRLF at the end", "session", good + "\r\n", s, ErrInvalid},
+		{"newline first", "session", "\n" + good, s, ErrInvalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
