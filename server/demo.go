@@ -9,7 +9,8 @@ import (
 	"net/url"
 
 	"github.com/campusweek/campusweek/server/config"
-	"github.com/campusweek/campusweek/server/sandbox"
+	mttsandbox "github.com/campusweek/campusweek/server/sandbox/mytimetable"
+	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -47,16 +48,16 @@ func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 	// Fresh secrets every start: nothing to leak, nothing to configure.
 	consumerSecret, clientSecret := rand.Text(), rand.Text()
 	const usosID, mttID = "demo-usos", "demo-mytimetable"
-	usosSandbox := sandbox.NewUSOS(sandbox.USOSConfig{
+	usosSandbox := usossandbox.New(usossandbox.Config{
 		Prefix:    demoUSOSPrefix,
 		Name:      "Sandbox University (USOS)",
 		Consumers: map[string]string{"campusweek-demo": consumerSecret},
 		Logger:    log.With("component", "sandbox-usos"),
 	})
-	mttSandbox := sandbox.NewMyTimetable(sandbox.MyTimetableConfig{
+	mttSandbox := mttsandbox.New(mttsandbox.Config{
 		Prefix: demoMTTPrefix,
 		Name:   "Sandbox Hogeschool (MyTimetable)",
-		Clients: map[string]sandbox.MyTimetableClient{"campusweek-demo": {
+		Clients: map[string]mttsandbox.Client{"campusweek-demo": {
 			Secret:       clientSecret,
 			RedirectURIs: []string{public + "/auth/callback/" + mttID},
 		}},

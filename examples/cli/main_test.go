@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/internal/testbackend"
-	"github.com/campusweek/campusweek/server/sandbox"
+	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
 )
 
 // TestPINSignInPrintsTheWeek runs the example against a real backend and
@@ -44,7 +44,7 @@ func TestPINSignInPrintsTheWeek(t *testing.T) {
 	if authURL == "" {
 		t.Fatalf("no sign-in address printed:\n%s", out.String())
 	}
-	pin, err := sandbox.ApprovePIN(nil, authURL, "123456")
+	pin, err := usossandbox.ApprovePIN(nil, authURL, "123456")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/usos"
-	"github.com/campusweek/campusweek/server/sandbox"
+	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
 	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
 )
@@ -26,7 +26,7 @@ const ProviderID = "uw"
 // Both stop when the test ends.
 func Start(t testing.TB, scopes ...string) string {
 	t.Helper()
-	sb := httptest.NewServer(sandbox.NewUSOS(sandbox.USOSConfig{Consumers: map[string]string{"k": "s"}}))
+	sb := httptest.NewServer(usossandbox.New(usossandbox.Config{Consumers: map[string]string{"k": "s"}}))
 	t.Cleanup(sb.Close)
 	base, err := config.ParseBaseURL(sb.URL + "/")
 	if err != nil {

@@ -22,7 +22,8 @@ import (
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/mytimetable"
 	"github.com/campusweek/campusweek/server/provider/usos"
-	"github.com/campusweek/campusweek/server/sandbox"
+	mttsandbox "github.com/campusweek/campusweek/server/sandbox/mytimetable"
+	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
 	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
 )
@@ -57,9 +58,9 @@ func (s *syncBuffer) String() string {
 // loopback HTTP servers, and a browser-like client with a cookie jar.
 type env struct {
 	t       testing.TB
-	sandbox *sandbox.USOS
+	sandbox *usossandbox.Server
 	sbURL   string
-	mtt     *sandbox.MyTimetable
+	mtt     *mttsandbox.Server
 	mttURL  string
 	api     *httptest.Server
 	server  *api.Server
@@ -123,7 +124,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		log = slog.New(api.LogHandler(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	}
 
-	e.sandbox = sandbox.NewUSOS(sandbox.USOSConfig{
+	e.sandbox = usossandbox.New(usossandbox.Config{
 		Consumers: map[string]string{consumerKey: consumerSecret},
 		Logger:    log,
 	})
@@ -153,8 +154,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 		ConsumerKey: consumerKey, ConsumerSecret: consumerSecret, Scopes: o.scopes,
 	}, usos.Options{Logger: log, CallTimeout: o.callTimeout})
 
-	e.mtt = sandbox.NewMyTimetable(sandbox.MyTimetableConfig{
-		Clients: map[string]sandbox.MyTimetableClient{clientID: {
+	e.mtt = mttsandbox.New(mttsandbox.Config{
+		Clients: map[string]mttsandbox.Client{clientID: {
 			Secret:       clientSecret,
 			RedirectURIs: []string{public.String() + "/auth/callback/mtt"},
 			NoRefresh:    o.noRefresh,

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/internal/testbackend"
-	"github.com/campusweek/campusweek/server/sandbox"
+	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/client"
 )
@@ -32,7 +32,7 @@ func TestAgainstTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pin, err := sandbox.ApprovePIN(nil, start.AuthorizeURL, "123456")
+	pin, err := usossandbox.ApprovePIN(nil, start.AuthorizeURL, "123456")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestAgainstTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pin, err = sandbox.ApprovePIN(nil, start.AuthorizeURL, "123456"); err != nil {
+	if pin, err = usossandbox.ApprovePIN(nil, start.AuthorizeURL, "123456"); err != nil {
 		t.Fatal(err)
 	}
 	done, err = c.Complete(ctx, "uw", shared.CompleteRequest{PIN: pin})

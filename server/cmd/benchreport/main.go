@@ -51,7 +51,7 @@ import (
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/usos"
-	"github.com/campusweek/campusweek/server/sandbox"
+	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
 	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
 )
@@ -272,7 +272,7 @@ const (
 
 func newLab() (*lab, error) {
 	l := &lab{}
-	sb := sandbox.NewUSOS(sandbox.USOSConfig{Consumers: map[string]string{consumerKey: consumerSecret}})
+	sb := usossandbox.New(usossandbox.Config{Consumers: map[string]string{consumerKey: consumerSecret}})
 	l.sandbox = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d := time.Duration(l.delay.Load()); d > 0 {
 			time.Sleep(d)
@@ -345,7 +345,7 @@ func (l *lab) signInBackend() error {
 	if err := decodeJSON(resp, &start); err != nil {
 		return err
 	}
-	pin, err := sandbox.ApprovePIN(nil, start.AuthorizeURL, "123456")
+	pin, err := usossandbox.ApprovePIN(nil, start.AuthorizeURL, "123456")
 	if err != nil {
 		return err
 	}
@@ -373,7 +373,7 @@ func (l *lab) signInDirect(transport http.RoundTripper) error {
 	if err != nil {
 		return err
 	}
-	pin, err := sandbox.ApprovePIN(nil, authURL.String(), "123456")
+	pin, err := usossandbox.ApprovePIN(nil, authURL.String(), "123456")
 	if err != nil {
 		return err
 	}
