@@ -25,12 +25,10 @@ import (
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/metrics"
 	"github.com/campusweek/campusweek/server/provider"
-	"github.com/campusweek/campusweek/server/provider/mytimetable"
+	"github.com/campusweek/campusweek/server/provider/registry"
 	"github.com/campusweek/campusweek/server/provider/upstream"
-	"github.com/campusweek/campusweek/server/provider/usos"
 	"github.com/campusweek/campusweek/server/pwa"
 	"github.com/campusweek/campusweek/server/seal"
-	"github.com/campusweek/campusweek/shared"
 )
 
 func main() {
@@ -63,7 +61,7 @@ func newLogger(format string) *slog.Logger {
 func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, drainDelay time.Duration) error {
 	var cfg *config.Config
 	if configPath != "" {
-		c, err := config.Load(configPath)
+		c, err := config.Load(configPath, registry.Kinds())
 		if err != nil {
 			return err
 		}
@@ -82,7 +80,11 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	mounts := map[string]http.Handler{}
 	var providers []provider.Provider
 	for _, pc := range cfg.Providers {
-		providers = append(providers, newProvider(pc, false, log, m))
+		p, err := newProvider(pc, false, log, m)
+		if err != nil {
+			return err
+		}
+		providers = append(providers, p)
 	}
 	if demo {
 		d, err := newDemo(cfg, log)
@@ -91,7 +93,11 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		}
 		maps.Copy(mounts, d.mounts)
 		for _, pc := range d.providers {
-			providers = append(providers, newProvider(pc, true, log, m))
+			p, err := newProvider(pc, true, log, m)
+			if err != nil {
+				return err
+			}
+			providers = append(providers, p)
 		}
 		log.Warn("DEMO MODE: signing in uses the built-in sandbox universities with made-up students and classes; sessions end when the server restarts",
 			"usos", cfg.PublicURL.String()+demoUSOSPrefix+"/", "mytimetable", cfg.PublicURL.String()+demoMTTPrefix+"/")
@@ -133,18 +139,11 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	return serve(ctx, log, ln, newHTTPServer(srv, log, t), srv.Drain, drainDelay, t.shutdown)
 }
 
-func newProvider(pc config.Provider, demo bool, log *slog.Logger, m *metrics.Metrics) provider.Provider {
-	// Every outbound call is counted under the provider's id.
+// newProvider makes pc's provider, whose outbound calls are counted under
+// its id.
+func newProvider(pc config.Provider, demo bool, log *slog.Logger, m *metrics.Metrics) (provider.Provider, error) {
 	client := &http.Client{Transport: m.Transport(pc.ID, upstream.Transport)}
-	switch pc.Kind {
-	case shared.KindUSOS:
-		return usos.New(pc, usos.Options{Demo: demo, Logger: log, HTTPClient: client})
-	case shared.KindMyTimetable:
-		return mytimetable.New(pc, mytimetable.Options{Demo: demo, Logger: log, HTTPClient: client})
-	default:
-		// config.Parse rejects unknown kinds; reaching here is a bug.
-		panic(fmt.Sprintf("provider %s: kind %q is not implemented", pc.ID, pc.Kind))
-	}
+	return registry.New(pc, registry.Options{HTTPClient: client, Demo: demo, Logger: log})
 }
 
 // timeouts bound what a connection may take, so that slow or stalled

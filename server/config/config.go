@@ -10,11 +10,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,14 +98,36 @@ type providerFile struct {
 	MaxConcurrentRequests string `yaml:"max_concurrent_requests"`
 }
 
+// Kinds are the provider kinds a server implements, each with the check
+// of the fields only that kind uses (registry.Kinds). A check returns nil,
+// or the problems joined (errors.Join), each naming its field as Required
+// and Unused do.
+type Kinds map[shared.ProviderKind]func(Provider) error
+
+// Required reports a kind's required field that has no value.
+func Required(field, value string) error {
+	if value == "" {
+		return fmt.Errorf("%s: required", field)
+	}
+	return nil
+}
+
+// Unused reports a value in a field that kind does not use.
+func Unused(kind shared.ProviderKind, field, value string) error {
+	if value != "" {
+		return fmt.Errorf("%s: not used by kind %s", field, kind)
+	}
+	return nil
+}
+
 // Load reads and validates the file at path, expanding ${NAME} from the
-// process environment.
-func Load(path string) (*Config, error) {
+// process environment. Providers must be of one of kinds.
+func Load(path string, kinds Kinds) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	c, err := Parse(b, os.LookupEnv)
+	c, err := Parse(b, os.LookupEnv, kinds)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -111,7 +135,8 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse validates a YAML document. lookup resolves ${NAME} references.
-func Parse(doc []byte, lookup func(string) (string, bool)) (*Config, error) {
+// Providers must be of one of kinds, and pass its check.
+func Parse(doc []byte, lookup func(string) (string, bool), kinds Kinds) (*Config, error) {
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true) // a typo in a key must not silently drop a setting
@@ -183,7 +208,7 @@ func Parse(doc []byte, lookup func(string) (string, bool)) (*Config, error) {
 	seen := map[string]bool{}
 	for i, pf := range f.Providers {
 		field := fmt.Sprintf("providers[%d]", i)
-		p, perrs := x.provider(field, pf)
+		p, perrs := x.provider(field, pf, kinds)
 		errs = append(errs, perrs...)
 		if p.ID != "" && seen[p.ID] {
 			add(field+".id", fmt.Errorf("duplicate id %q", p.ID))
@@ -204,7 +229,7 @@ var (
 	headerName   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 )
 
-func (x *expander) provider(field string, pf providerFile) (Provider, []error) {
+func (x *expander) provider(field string, pf providerFile, kinds Kinds) (Provider, []error) {
 	var errs []error
 	add := func(f string, err error) {
 		if err != nil {
@@ -247,31 +272,30 @@ func (x *expander) provider(field string, pf providerFile) (Provider, []error) {
 			p.MaxConcurrentRequests = n
 		}
 	}
-	required := func(name, v string) {
-		if v == "" {
-			add(name, errors.New("required"))
+	check, ok := kinds[p.Kind]
+	if !ok {
+		var want []string
+		for _, k := range slices.Sorted(maps.Keys(kinds)) {
+			want = append(want, string(k))
 		}
+		add("kind", fmt.Errorf("unknown kind %q (want %s)", p.Kind, strings.Join(want, " or ")))
+		return p, errs
 	}
-	forbidden := func(name, v string) {
-		if v != "" {
-			add(name, fmt.Errorf("not used by kind %s", p.Kind))
+	if err := check(p); err != nil {
+		// Each problem names its field within the provider's section.
+		for _, e := range unjoin(err) {
+			errs = append(errs, fmt.Errorf("%s.%w", field, e))
 		}
-	}
-	switch p.Kind {
-	case shared.KindUSOS:
-		required("consumer_key", p.ConsumerKey)
-		required("consumer_secret", p.ConsumerSecret)
-		forbidden("client_id", p.ClientID)
-		forbidden("client_secret", p.ClientSecret)
-	case shared.KindMyTimetable:
-		required("client_id", p.ClientID)
-		required("client_secret", p.ClientSecret)
-		forbidden("consumer_key", p.ConsumerKey)
-		forbidden("consumer_secret", p.ConsumerSecret)
-	default:
-		add("kind", fmt.Errorf("unknown kind %q (want %s or %s)", p.Kind, shared.KindUSOS, shared.KindMyTimetable))
 	}
 	return p, errs
+}
+
+// unjoin returns the errors err joins, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // ParseBaseURL validates a provider base URL: absolute https (http only on

@@ -1,10 +1,13 @@
-package config
+package config_test
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/campusweek/campusweek/server/config"
+	"github.com/campusweek/campusweek/server/provider/registry"
 )
 
 const key32 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // "0123456789abcdef0123456789abcdef"
@@ -37,7 +40,7 @@ providers:
 `
 
 func TestParseValid(t *testing.T) {
-	c, err := Parse([]byte(valid), env(map[string]string{"SESSION_KEY": key32, "UW_KEY": "k", "UW_SECRET": "s3cret"}))
+	c, err := config.Parse([]byte(valid), env(map[string]string{"SESSION_KEY": key32, "UW_KEY": "k", "UW_SECRET": "s3cret"}), registry.Kinds())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +76,11 @@ func TestParseDefaults(t *testing.T) {
 session_keys: ["` + key32 + `"]
 providers: [{id: a, kind: usos, name: A, base_url: "http://127.0.0.1:1/x//", consumer_key: k, consumer_secret: s}]
 `
-	c, err := Parse([]byte(doc), env(nil))
+	c, err := config.Parse([]byte(doc), env(nil), registry.Kinds())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != DefaultListen || c.PublicURL.String() != "http://"+DefaultListen {
+	if c.Listen != config.DefaultListen || c.PublicURL.String() != "http://"+config.DefaultListen {
 		t.Errorf("defaults: %q %q", c.Listen, c.PublicURL)
 	}
 	if got := c.Providers[0].BaseURL.String(); got != "http://127.0.0.1:1/x/" {
@@ -91,7 +94,7 @@ providers: [{id: a, kind: usos, name: A, base_url: "http://127.0.0.1:1/x//", con
 func TestParseHSTS(t *testing.T) {
 	for v, want := range map[string]bool{"false": false, "true": true, `"${HSTS}"`: false} {
 		doc := "hsts: " + v + "\n" + valid
-		c, err := Parse([]byte(doc), env(map[string]string{"SESSION_KEY": key32, "UW_KEY": "k", "UW_SECRET": "s", "HSTS": "false"}))
+		c, err := config.Parse([]byte(doc), env(map[string]string{"SESSION_KEY": key32, "UW_KEY": "k", "UW_SECRET": "s", "HSTS": "false"}), registry.Kinds())
 		if err != nil {
 			t.Fatalf("hsts: %s: %v", v, err)
 		}
@@ -138,7 +141,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Parse([]byte(c.doc), env(nil))
+			_, err := config.Parse([]byte(c.doc), env(nil), registry.Kinds())
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -157,10 +160,10 @@ func TestLoad(t *testing.T) {
 	t.Setenv("SESSION_KEY", key32)
 	t.Setenv("UW_KEY", "k")
 	t.Setenv("UW_SECRET", "s")
-	if _, err := Load(p); err != nil {
+	if _, err := config.Load(p, registry.Kinds()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+	if _, err := config.Load(filepath.Join(t.TempDir(), "missing.yaml"), registry.Kinds()); err == nil {
 		t.Fatal("missing file accepted")
 	}
 }
@@ -169,7 +172,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(valid))
 	f.Add([]byte("providers: [{id: a}]"))
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		c, err := Parse(doc, env(map[string]string{"SESSION_KEY": key32}))
+		c, err := config.Parse(doc, env(map[string]string{"SESSION_KEY": key32}), registry.Kinds())
 		if err == nil && (len(c.Providers) == 0 || len(c.SessionKeys) == 0) {
 			t.Fatal("accepted a config without providers or keys")
 		}
@@ -181,7 +184,7 @@ func TestMaxConcurrentRequestsFromEnvironment(t *testing.T) {
 session_keys: ["` + key32 + `"]
 providers: [{id: a, kind: usos, name: A, base_url: "https://a.example/", consumer_key: k, consumer_secret: s, max_concurrent_requests: "${UW_MAX}"}]
 `
-	c, err := Parse([]byte(doc), env(map[string]string{"UW_MAX": "8"}))
+	c, err := config.Parse([]byte(doc), env(map[string]string{"UW_MAX": "8"}), registry.Kinds())
 	if err != nil {
 		t.Fatal(err)
 	}
