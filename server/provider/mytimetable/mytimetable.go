@@ -33,7 +33,6 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
@@ -45,8 +44,6 @@ const (
 	// daysPerCall keeps each timetable request to a small window, as
 	// MyTimetable asks of its clients.
 	daysPerCall = 28
-	// parallelCalls bounds concurrent upstream calls of one timetable read.
-	parallelCalls = 4
 	// refreshMargin refreshes a token slightly before it expires, so a
 	// request does not race the expiry at the server.
 	refreshMargin = 30 * time.Second
@@ -61,24 +58,14 @@ const (
 )
 
 // Options tune a Provider. The zero value is usable.
-type Options struct {
-	// HTTPClient makes the upstream calls. Its Transport is used; redirects
-	// are never followed. Nil means a client with sensible timeouts.
-	HTTPClient *http.Client
-	// CallTimeout bounds each upstream call (default 15 s).
-	CallTimeout time.Duration
-	// Demo marks the provider as the built-in sandbox.
-	Demo   bool
-	Logger *slog.Logger
-}
+type Options = upstream.Options
 
 // Provider is one MyTimetable installation.
 type Provider struct {
 	cfg     config.Provider
 	apiBase string
 	oauth   oauth2.Config
-	client  *http.Client
-	timeout time.Duration
+	api     *upstream.API
 	tokens  *refresher
 	demo    bool
 	log     *slog.Logger
@@ -90,16 +77,8 @@ var _ provider.Provider = (*Provider)(nil)
 // cfg.MaxConcurrentRequests calls (default upstream.DefaultMaxConcurrent)
 // are in flight there at once.
 func New(cfg config.Provider, opts Options) *Provider {
-	var rt http.RoundTripper
-	if opts.HTTPClient != nil {
-		rt = opts.HTTPClient.Transport
-	}
-	if opts.CallTimeout <= 0 {
-		opts.CallTimeout = 15 * time.Second
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	api := upstream.NewAPI(upstream.Installation{System: "mytimetable", Provider: cfg.ID,
+		MaxConcurrent: cfg.MaxConcurrentRequests, ErrorDetail: errorMessage}, opts)
 	base := cfg.BaseURL.String() // always ends in "/"
 	p := &Provider{
 		cfg:     cfg,
@@ -117,12 +96,11 @@ func New(cfg config.Provider, opts Options) *Provider {
 				AuthStyle: oauth2.AuthStyleInParams,
 			},
 		},
-		client:  upstream.Client(upstream.Limit(rt, cfg.MaxConcurrentRequests)),
-		timeout: opts.CallTimeout,
-		demo:    opts.Demo,
-		log:     opts.Logger.With("provider", cfg.ID),
+		api:  api,
+		demo: opts.Demo,
+		log:  api.Logger(),
 	}
-	p.tokens = newRefresher(p.timeout, p.refreshToken)
+	p.tokens = newRefresher(api.Timeout(), p.refreshToken)
 	return p
 }
 
@@ -168,14 +146,13 @@ func (p *Provider) Complete(ctx context.Context, flow provider.Flow, in provider
 		// invalid_scope, unauthorized_client, server_error...: the
 		// operator's registration or the server is at fault, not the
 		// student.
-		return provider.Credentials{}, &provider.UpstreamError{Provider: p.cfg.ID, Op: "authorize",
-			Detail: "the authorization server refused: " + upstream.Clip(oauthErrorCode(e), 64)}
+		return provider.Credentials{}, p.api.Error("authorize", 0, "the authorization server refused: "+upstream.Clip(oauthErrorCode(e), 64))
 	}
 	code := in.Params["code"]
 	if code == "" {
 		return provider.Credentials{}, fmt.Errorf("mytimetable: %w: callback without code", provider.ErrFlow)
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	ctx, cancel := context.WithTimeout(ctx, p.api.Timeout())
 	defer cancel()
 	cfg := p.oauth
 	cfg.RedirectURL = flow.Callback // must equal the authorize request's
@@ -205,7 +182,7 @@ func (p *Provider) tokenError(ctx context.Context, op string, err error) error {
 	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no usable response: " + upstream.Scrub(err)}
+		return p.api.Error(op, 0, "no usable response: "+upstream.Scrub(err))
 	}
 	status := 0
 	if re.Response != nil {
@@ -218,7 +195,7 @@ func (p *Provider) tokenError(ctx context.Context, op string, err error) error {
 	if re.ErrorCode != "" {
 		detail += ": " + oauthErrorCode(re.ErrorCode)
 	}
-	return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: status, Detail: detail}
+	return p.api.Error(op, status, detail)
 }
 
 // oauthErrorCode keeps an OAuth error code printable and short: it comes
@@ -235,7 +212,7 @@ func oauthErrorCode(s string) string {
 // clientContext hands x/oauth2 the outbound client (no redirects, capped
 // transport) for its token calls.
 func (p *Provider) clientContext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, oauth2.HTTPClient, p.client)
+	return context.WithValue(ctx, oauth2.HTTPClient, p.api.Client())
 }
 
 // User implements provider.Provider. MyTimetable knows only a username.
@@ -248,7 +225,7 @@ func (p *Provider) User(ctx context.Context, creds *provider.Credentials) (share
 	}
 	name := strings.TrimSpace(u.Username)
 	if name == "" {
-		return shared.User{}, &provider.UpstreamError{Provider: p.cfg.ID, Op: "read user", Status: 200, Detail: "user without username"}
+		return shared.User{}, p.api.Error("read user", http.StatusOK, "user without username")
 	}
 	return shared.User{ID: name, Name: name}, nil
 }
@@ -265,35 +242,27 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 	if err := c.ensureFresh(ctx); err != nil {
 		return nil, err
 	}
-	days := from.DaysUntil(to) + 1
-	windows := make([][]event, (days+daysPerCall-1)/daysPerCall)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelCalls)
-	for i := range windows {
-		start := from.AddDays(i * daysPerCall)
-		end := start.AddDays(min(daysPerCall, days-i*daysPerCall)) // exclusive
-		g.Go(func() error {
-			q := url.Values{
-				"startDate": {millis(localMidnight(start))},
-				"endDate":   {millis(localMidnight(end))},
-			}
-			return c.get(gctx, "read timetable", "timetable", q, &windows[i])
-		})
-	}
-	if err := g.Wait(); err != nil {
+	read, err := upstream.FetchWindows(ctx, from, to, daysPerCall, func(ctx context.Context, w upstream.Window) ([]event, error) {
+		var out []event
+		q := url.Values{
+			"startDate": {millis(localMidnight(w.Start))},
+			"endDate":   {millis(localMidnight(w.End()))},
+		}
+		err := c.get(ctx, "read timetable", "timetable", q, &out)
+		return out, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	var events []shared.Event
-	for _, w := range windows {
-		for _, e := range w {
-			ev, err := e.normalize()
-			if err != nil {
-				// One malformed event must not hide the rest of the week.
-				p.log.WarnContext(ctx, "skipping malformed event", "err", err)
-				continue
-			}
-			events = append(events, ev)
+	for _, e := range read {
+		ev, err := e.normalize()
+		if err != nil {
+			// One malformed event must not hide the rest of the week.
+			p.log.WarnContext(ctx, "skipping malformed event", "err", err)
+			continue
 		}
+		events = append(events, ev)
 	}
 	return provider.InRange(events, from, to), nil
 }
@@ -374,8 +343,7 @@ func (c *caller) renewLocked(ctx context.Context) error {
 // the university's fault (or a race it keeps losing), not a reason to
 // sign the student out.
 func (c *caller) refused() error {
-	return &provider.UpstreamError{Provider: c.p.cfg.ID, Op: "refresh token", Status: http.StatusUnauthorized,
-		Detail: "freshly refreshed access tokens were refused"}
+	return c.p.api.Error("refresh token", http.StatusUnauthorized, "freshly refreshed access tokens were refused")
 }
 
 // refreshToken asks the token endpoint for a new access token.
@@ -397,14 +365,18 @@ func (p *Provider) refreshToken(ctx context.Context, refresh string) (provider.C
 // answered with a new access token and another try (as often as the
 // caller's bounds on renewals allow); a transient failure with one retry.
 func (c *caller) get(ctx context.Context, op, method string, q url.Values, out any) error {
+	u := c.p.apiBase + method
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
 	for {
 		tok := c.token()
-		var status int
-		err := upstream.Retry(ctx, func() (err error) {
-			status, err = c.p.do(ctx, op, method, q, tok, out)
-			return err
-		})
-		if status != http.StatusUnauthorized {
+		// Get asks for JSON; without that, MyTimetable answers XML.
+		err := c.p.api.Get(ctx, upstream.Call{Op: op, URL: u, Header: http.Header{
+			"Authorization":   {"Bearer " + tok},
+			"Accept-Language": {strings.Join(provider.Languages(ctx), ", ")},
+		}}, out)
+		if !errors.Is(err, provider.ErrSignedOut) {
 			return err
 		}
 		// Each success of renew is a counted change of token, so this
@@ -415,55 +387,8 @@ func (c *caller) get(ctx context.Context, op, method string, q url.Values, out a
 	}
 }
 
-// do makes one authorized GET. It returns the HTTP status (0 without a
-// response) along with the outcome.
-func (p *Provider) do(ctx context.Context, op, method string, q url.Values, token string, out any) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	defer cancel()
-	u := p.apiBase + method
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, fmt.Errorf("mytimetable: %s: %w", op, err)
-	}
-	// Without Accept, MyTimetable answers XML.
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	if langs := provider.Languages(ctx); len(langs) > 0 {
-		req.Header.Set("Accept-Language", strings.Join(langs, ", "))
-	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return 0, fmt.Errorf("mytimetable: %s: %w", op, provider.ErrTimeout)
-		}
-		return 0, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
-	}
-	defer resp.Body.Close()
-	body, err := upstream.ReadBody(resp)
-	if err != nil {
-		if ctx.Err() != nil {
-			return resp.StatusCode, fmt.Errorf("mytimetable: %s: %w", op, provider.ErrTimeout)
-		}
-		return resp.StatusCode, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "reading response: " + err.Error()}
-	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-	case http.StatusUnauthorized:
-		return resp.StatusCode, fmt.Errorf("mytimetable: %s: %w", op, provider.ErrSignedOut)
-	default:
-		return resp.StatusCode, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: errorMessage(body)}
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return resp.StatusCode, &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "malformed JSON: " + err.Error()}
-	}
-	return resp.StatusCode, nil
-}
-
 // errorMessage extracts MyTimetable's {"errorType","errorMessage"} from an
-// error body, or describes a body that is not one (e.g. an HTML page).
+// error body, or returns "" for a body that is not one (e.g. an HTML page).
 func errorMessage(body []byte) string {
 	var e struct {
 		Type    string `json:"errorType"`
@@ -472,5 +397,5 @@ func errorMessage(body []byte) string {
 	if json.Unmarshal(body, &e) == nil && (e.Type != "" || e.Message != "") {
 		return strings.Trim(upstream.Clip(e.Type, 64)+": "+upstream.Clip(e.Message, 200), ": ")
 	}
-	return "unexpected non-JSON error body"
+	return ""
 }

@@ -1,6 +1,9 @@
 // Package upstream holds the HTTP plumbing every provider shares: the
 // outbound transport, response size caps, redirect refusal and the scrubbing
-// of errors and links that come from a university's servers.
+// of errors and links that come from a university's servers; one call path
+// (API.Get) from a request to decoded JSON or a provider error; and reading
+// a date range in concurrent windows (FetchWindows). A provider package
+// keeps only its OAuth flavour, its endpoints and its decoding.
 package upstream
 
 import (

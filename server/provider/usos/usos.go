@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/dghubble/oauth1"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
@@ -35,36 +34,24 @@ import (
 const (
 	// maxDaysPerCall is the most services/tt/user returns in one call.
 	maxDaysPerCall = 7
-	// parallelCalls bounds concurrent upstream calls of one timetable read,
-	// so a term sync costs a few round trips without hammering the
-	// installation.
-	parallelCalls = 4
 	// usersPerCall is the most user ids asked of services/users/users at once.
 	usersPerCall = 50
 )
 
 // Options tune a Provider. The zero value is usable.
-type Options struct {
-	// HTTPClient makes the upstream calls. Its Transport is used; redirects
-	// are never followed. Nil means a client with sensible timeouts.
-	HTTPClient *http.Client
-	// CallTimeout bounds each upstream call (default 15 s).
-	CallTimeout time.Duration
-	// Demo marks the provider as the built-in sandbox.
-	Demo   bool
-	Logger *slog.Logger
-}
+type Options = upstream.Options
 
 // Provider is one USOS installation.
 type Provider struct {
-	cfg     config.Provider
-	base    *url.URL
-	oauth   oauth1.Config
-	scopes  string
-	rt      http.RoundTripper
-	timeout time.Duration
-	demo    bool
-	log     *slog.Logger
+	cfg    config.Provider
+	base   *url.URL
+	oauth  oauth1.Config
+	scopes string
+	api    *upstream.API
+	// signBase is the client under OAuth 1.0a's signing transport.
+	signBase *http.Client
+	demo     bool
+	log      *slog.Logger
 }
 
 var (
@@ -74,30 +61,21 @@ var (
 
 // New returns a Provider for the configured installation.
 func New(cfg config.Provider, opts Options) *Provider {
-	rt := upstream.Transport
-	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
-		rt = opts.HTTPClient.Transport
-	}
 	// One bound on the calls in flight at this installation, shared by
 	// every student's requests.
-	rt = upstream.Limit(rt, cfg.MaxConcurrentRequests)
-	if opts.CallTimeout <= 0 {
-		opts.CallTimeout = 15 * time.Second
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	api := upstream.NewAPI(upstream.Installation{System: "usos", Provider: cfg.ID,
+		MaxConcurrent: cfg.MaxConcurrentRequests, ErrorDetail: errorMessage}, opts)
 	base := *cfg.BaseURL
 	p := &Provider{
-		cfg:     cfg,
-		base:    &base,
-		scopes:  strings.Join(cfg.Scopes, "|"),
-		rt:      rt,
-		timeout: opts.CallTimeout,
-		demo:    opts.Demo,
-		log:     opts.Logger.With("provider", cfg.ID),
+		cfg:      cfg,
+		base:     &base,
+		scopes:   strings.Join(cfg.Scopes, "|"),
+		api:      api,
+		signBase: &http.Client{Transport: noReplay{api.Transport()}},
+		demo:     opts.Demo,
+		log:      api.Logger(),
 	}
-	requestTokenURL := p.methodURL("services/oauth/request_token")
+	requestTokenURL := p.methodURL("services/oauth/request_token", nil)
 	if p.scopes != "" {
 		// USOS takes scopes on the request token call; query parameters
 		// are part of the OAuth signature.
@@ -108,8 +86,8 @@ func New(cfg config.Provider, opts Options) *Provider {
 		ConsumerSecret: cfg.ConsumerSecret,
 		Endpoint: oauth1.Endpoint{
 			RequestTokenURL: requestTokenURL,
-			AuthorizeURL:    p.methodURL("services/oauth/authorize"),
-			AccessTokenURL:  p.methodURL("services/oauth/access_token"),
+			AuthorizeURL:    p.methodURL("services/oauth/authorize", nil),
+			AccessTokenURL:  p.methodURL("services/oauth/access_token", nil),
 		},
 		// Set here, once: oauth1 fills in a missing Noncer on every
 		// Client call, a data race between concurrent calls.
@@ -118,8 +96,13 @@ func New(cfg config.Provider, opts Options) *Provider {
 	return p
 }
 
-func (p *Provider) methodURL(method string) string {
-	return p.base.String() + method
+// methodURL is the address of a USOS API method, with its query.
+func (p *Provider) methodURL(method string, q url.Values) string {
+	u := p.base.String() + method
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
 }
 
 // Info implements provider.Provider. USOS offers the PIN flow and
@@ -141,14 +124,14 @@ func (p *Provider) ShortLivedReason() string {
 
 // Start implements provider.Provider: it obtains a request token.
 func (p *Provider) Start(ctx context.Context, callbackURL string) (string, provider.Flow, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	ctx, cancel := context.WithTimeout(ctx, p.api.Timeout())
 	defer cancel()
 	cfg := p.oauth
 	cfg.CallbackURL = callbackURL
 	if callbackURL == "" {
 		cfg.CallbackURL = "oob"
 	}
-	rec := &recorder{ctx: ctx, base: p.rt}
+	rec := &recorder{ctx: ctx, base: p.api.Transport()}
 	cfg.HTTPClient = rec.client()
 	token, secret, err := cfg.RequestToken()
 	if err != nil {
@@ -183,10 +166,10 @@ func (p *Provider) Complete(ctx context.Context, flow provider.Flow, in provider
 			return provider.Credentials{}, fmt.Errorf("usos: %w: callback without oauth_verifier", provider.ErrFlow)
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	ctx, cancel := context.WithTimeout(ctx, p.api.Timeout())
 	defer cancel()
 	cfg := p.oauth
-	rec := &recorder{ctx: ctx, base: p.rt}
+	rec := &recorder{ctx: ctx, base: p.api.Transport()}
 	cfg.HTTPClient = rec.client()
 	token, secret, err := cfg.AccessToken(flow.Token, flow.Secret, verifier)
 	if err != nil {
@@ -209,9 +192,9 @@ func (p *Provider) flowError(ctx context.Context, op string, rec *recorder, err 
 	case s == http.StatusUnauthorized || s == http.StatusBadRequest:
 		return fmt.Errorf("usos: %s: %w (status %d)", op, provider.ErrFlow, s)
 	case s == 0:
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
+		return p.api.Error(op, 0, "no response: "+upstream.Scrub(err))
 	default:
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: s, Detail: "token endpoint refused the request"}
+		return p.api.Error(op, s, "token endpoint refused the request")
 	}
 }
 
@@ -222,7 +205,7 @@ func (p *Provider) User(ctx context.Context, creds *provider.Credentials) (share
 		return shared.User{}, err
 	}
 	if u.ID == "" {
-		return shared.User{}, &provider.UpstreamError{Provider: p.cfg.ID, Op: "read user", Status: 200, Detail: "user without id"}
+		return shared.User{}, p.api.Error("read user", http.StatusOK, "user without id")
 	}
 	return shared.User{ID: string(u.ID), Name: u.fullName(false)}, nil
 }
@@ -244,51 +227,41 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 	if to.Before(from) {
 		return nil, fmt.Errorf("usos: range %s..%s is empty", from, to)
 	}
-	days := from.DaysUntil(to) + 1
-	chunks := make([][]activity, (days+maxDaysPerCall-1)/maxDaysPerCall)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelCalls)
-	for i := range chunks {
-		start := from.AddDays(i * maxDaysPerCall)
-		n := min(maxDaysPerCall, days-i*maxDaysPerCall)
-		g.Go(func() error {
-			q := url.Values{"start": {start.String()}, "days": {itoa(n)}, "fields": {ttFields}}
-			return p.call(gctx, creds, "read timetable", "services/tt/user", q, &chunks[i])
-		})
-	}
-	if err := g.Wait(); err != nil {
+	activities, err := upstream.FetchWindows(ctx, from, to, maxDaysPerCall, func(ctx context.Context, w upstream.Window) ([]activity, error) {
+		var out []activity
+		q := url.Values{"start": {w.Start.String()}, "days": {itoa(w.Days)}, "fields": {ttFields}}
+		err := p.call(ctx, creds, "read timetable", "services/tt/user", q, &out)
+		return out, err
+	})
+	if err != nil {
 		return nil, err
 	}
 
 	langs := provider.Languages(ctx)
-	lecturers := p.lecturerNames(ctx, creds, chunks, langs)
+	lecturers := p.lecturerNames(ctx, creds, activities, langs)
 	var events []shared.Event
-	for _, chunk := range chunks {
-		for _, a := range chunk {
-			ev, err := normalize(a, langs, lecturers)
-			if err != nil {
-				// One malformed activity must not hide the rest of the week.
-				p.log.WarnContext(ctx, "skipping malformed activity", "err", err)
-				continue
-			}
-			events = append(events, ev)
+	for _, a := range activities {
+		ev, err := normalize(a, langs, lecturers)
+		if err != nil {
+			// One malformed activity must not hide the rest of the week.
+			p.log.WarnContext(ctx, "skipping malformed activity", "err", err)
+			continue
 		}
+		events = append(events, ev)
 	}
 	return provider.InRange(events, from, to), nil
 }
 
 // lecturerNames resolves lecturer ids through services/users/users. Names
 // are a nicety: on failure the timetable is still returned, without them.
-func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credentials, chunks [][]activity, langs []string) map[string]string {
+func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credentials, activities []activity, langs []string) map[string]string {
 	var ids []string
 	seen := map[string]bool{}
-	for _, c := range chunks {
-		for _, a := range c {
-			for _, id := range a.LecturerIDs {
-				if id != "" && !seen[string(id)] {
-					seen[string(id)] = true
-					ids = append(ids, string(id))
-				}
+	for _, a := range activities {
+		for _, id := range a.LecturerIDs {
+			if id != "" && !seen[string(id)] {
+				seen[string(id)] = true
+				ids = append(ids, string(id))
 			}
 		}
 	}
@@ -297,26 +270,23 @@ func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credential
 		return names
 	}
 	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelCalls)
-	for batch := range slices.Chunk(ids, usersPerCall) {
-		g.Go(func() error {
-			var out map[string]*user
-			q := url.Values{"user_ids": {strings.Join(batch, "|")}, "fields": {"id|first_name|last_name|titles"}}
-			if err := p.call(gctx, creds, "read lecturers", "services/users/users", q, &out); err != nil {
-				return err
+	batches := slices.Collect(slices.Chunk(ids, usersPerCall))
+	err := upstream.Each(ctx, batches, func(ctx context.Context, _ int, batch []string) error {
+		var out map[string]*user
+		q := url.Values{"user_ids": {strings.Join(batch, "|")}, "fields": {"id|first_name|last_name|titles"}}
+		if err := p.call(ctx, creds, "read lecturers", "services/users/users", q, &out); err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for id, u := range out {
+			if u != nil {
+				names[id] = u.fullName(true)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			for id, u := range out {
-				if u != nil {
-					names[id] = u.fullName(true)
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+		}
+		return nil
+	})
+	if err != nil {
 		p.log.WarnContext(ctx, "lecturer names unavailable", "err", err)
 	}
 	return names
@@ -397,55 +367,15 @@ func pickFixed(langs []string, en, pl string) string {
 }
 
 // call makes a signed GET of a USOS method and decodes the JSON reply,
-// retrying once after a transient failure (freshly signed).
+// retrying once after a transient failure. dghubble/oauth1 signs each
+// attempt as it is sent, so a retry carries a fresh nonce and signature.
 func (p *Provider) call(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
-	return upstream.Retry(ctx, func() error { return p.callOnce(ctx, creds, op, method, q, out) })
-}
-
-func (p *Provider) callOnce(ctx context.Context, creds *provider.Credentials, op, method string, q url.Values, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	defer cancel()
-	u := p.methodURL(method)
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return fmt.Errorf("usos: %s: %w", op, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	client := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, &http.Client{Transport: noReplay{p.rt}}),
-		oauth1.NewToken(creds.Token, creds.Secret))
-	client.CheckRedirect = upstream.NoRedirects
-	resp, err := client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
-		}
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Detail: "no response: " + upstream.Scrub(err)}
-	}
-	defer resp.Body.Close()
-	body, err := upstream.ReadBody(resp)
-	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("usos: %s: %w", op, provider.ErrTimeout)
-		}
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "reading response: " + err.Error()}
-	}
-	if resp.StatusCode == http.StatusUnauthorized {
-		return fmt.Errorf("usos: %s: %w", op, provider.ErrSignedOut)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: errorMessage(body)}
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return &provider.UpstreamError{Provider: p.cfg.ID, Op: op, Status: resp.StatusCode, Detail: "malformed JSON: " + err.Error()}
-	}
-	return nil
+	signer := p.oauth.Client(context.WithValue(ctx, oauth1.HTTPClient, p.signBase), oauth1.NewToken(creds.Token, creds.Secret))
+	return p.api.Get(ctx, upstream.Call{Op: op, URL: p.methodURL(method, q), Transport: signer.Transport}, out)
 }
 
 // errorMessage extracts USOS's {"message": ...} from an error body, or
-// describes a body that is not one (e.g. a gateway's HTML page).
+// returns "" for a body that is not one (e.g. a gateway's HTML page).
 func errorMessage(body []byte) string {
 	var e struct {
 		Message string `json:"message"`
@@ -458,7 +388,7 @@ func errorMessage(body []byte) string {
 		}
 		return msg
 	}
-	return "unexpected non-JSON error body"
+	return ""
 }
 
 // recorder lets dghubble/oauth1's token calls (which take no context) run
