@@ -79,12 +79,20 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.chargeUniversity(w, p, "start"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	authURL, flow, err := p.Start(r.Context(), callback)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.writeFlow(w, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Purpose: req.Purpose, Owner: owner, Flow: flow}); err != nil {
+	// Other sign-ins in progress in this browser (other tabs) stay.
+	flows, _ := s.readFlows(r)
+	flows = append(flows, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Purpose: req.Purpose, Owner: owner, Flow: flow,
+		Expires: s.now().Add(flowTTL).Unix()})
+	if err := s.writeFlows(w, flows); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -116,22 +124,29 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Pro
 	if len(req.Params) > 20 {
 		return badRequest("Too many callback parameters.")
 	}
-	flow, aerr := s.readFlow(r)
+	flows, aerr := s.readFlows(r)
 	if aerr != nil {
 		return aerr
 	}
-	*purpose = string(cmp.Or(flow.Purpose, shared.PurposeSession))
-	if flow.Provider != p.Info().ID {
-		// A callback for another provider than the one this browser
-		// started with: a mix-up, accidental or not.
+	// Only a flow started at this university matches: a callback for
+	// another is a mix-up, accidental or not.
+	i := s.findFlow(flows, p.Info().ID, req.Params)
+	if i < 0 {
 		return errFlowExpired
 	}
+	flow := flows[i]
+	*purpose = string(cmp.Or(flow.Purpose, shared.PurposeSession))
 	if flow.Mode == shared.ModePIN && strings.TrimSpace(req.PIN) == "" {
 		return badRequest("Type the PIN your university showed you.")
 	}
-	// The flow is single use: whatever happens next, this browser has to
-	// start again for another attempt.
-	s.clearCookie(w, s.cookies.flow)
+	// The flow is single use: whatever happens next, another attempt
+	// needs another start. The browser's other flows stay.
+	if err := s.spendFlow(w, p, flow); err != nil {
+		return err
+	}
+	if err := s.writeFlows(w, slices.Delete(flows, i, i+1)); err != nil {
+		return err
+	}
 
 	creds, err := p.Complete(r.Context(), flow.Flow, provider.CompleteInput{Params: req.Params, PIN: req.PIN})
 	if err != nil {

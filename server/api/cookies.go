@@ -27,14 +27,11 @@ func newCookieNames(secure bool) cookieNames {
 	return cookieNames{session: "cw_session", flow: "cw_flow"}
 }
 
-const (
-	// flowTTL matches the lifetime of a USOS request token.
-	flowTTL = 30 * time.Minute
-	// sessionTTL bounds sessions whose token has no known expiry.
-	sessionTTL = 30 * 24 * time.Hour
-)
+// sessionTTL bounds sessions whose token has no known expiry.
+const sessionTTL = 30 * 24 * time.Hour
 
-// flowState is sealed into the flow cookie between start and complete.
+// flowState is one sign-in in progress, sealed into the flow cookie (see
+// flowJar) between start and complete.
 type flowState struct {
 	Provider string            `json:"p"`
 	Mode     shared.SignInMode `json:"m"`
@@ -45,6 +42,8 @@ type flowState struct {
 	// only they may approve it.
 	Owner string        `json:"o,omitempty"`
 	Flow  provider.Flow `json:"f"`
+	// Expires is when this flow ends, in Unix seconds.
+	Expires int64 `json:"x"`
 }
 
 // sessionState is sealed into the session cookie.
@@ -79,30 +78,6 @@ func (s *Server) sealer() *seal.Sealer {
 	sl := *s.opts.Sealer
 	sl.Now = s.now
 	return &sl
-}
-
-func (s *Server) writeFlow(w http.ResponseWriter, f flowState) error {
-	expiry := s.now().Add(flowTTL)
-	v, err := s.sealer().Seal(s.cookies.flow, f, expiry)
-	if err != nil {
-		return internalError(fmt.Errorf("sealing the flow cookie: %w", err))
-	}
-	s.setCookie(w, s.cookies.flow, v, expiry)
-	return nil
-}
-
-// readFlow opens the flow cookie. Any failure means the student must start
-// again.
-func (s *Server) readFlow(r *http.Request) (flowState, *apiError) {
-	c, err := r.Cookie(s.cookies.flow)
-	if err != nil || c.Value == "" {
-		return flowState{}, errNoFlow
-	}
-	var f flowState
-	if err := s.sealer().Open(s.cookies.flow, c.Value, &f); err != nil {
-		return flowState{}, errFlowExpired
-	}
-	return f, nil
 }
 
 func (s *Server) writeSession(w http.ResponseWriter, st sessionState) (time.Time, error) {

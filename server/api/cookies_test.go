@@ -35,7 +35,7 @@ func TestCookiesOnHTTPS(t *testing.T) {
 	if _, err := s.writeSession(rec, sessionState{Provider: "uw", Creds: provider.Credentials{Token: "t"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.writeFlow(rec, flowState{Provider: "uw", Mode: shared.ModeRedirect}); err != nil {
+	if err := s.writeFlows(rec, []flowState{{Provider: "uw", Mode: shared.ModeRedirect, Expires: s.now().Add(flowTTL).Unix()}}); err != nil {
 		t.Fatal(err)
 	}
 	cookies := rec.Result().Cookies()

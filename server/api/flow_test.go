@@ -81,7 +81,7 @@ func TestRedirectFlowEndToEnd(t *testing.T) {
 		t.Error("flow cookie survives completion")
 	}
 	checkCookieFlags(t, r.header, "cw_session")
-	if exp := done.Session.ExpiresAt; exp == nil || exp.Sub(time.Now()) > 2*time.Hour+time.Minute {
+	if exp := done.Session.ExpiresAt; exp == nil || time.Until(*exp) > 2*time.Hour+time.Minute {
 		t.Errorf("session without offline_access must end with the 2 h token: %v", exp)
 	}
 
@@ -210,11 +210,10 @@ func TestForgedCallbackToken(t *testing.T) {
 func TestReplayedVerifier(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.start(shared.ModeRedirect, "")
-	flow := e.cookie("cw_flow")
 	// The replay resends the callback from another request, with the flow
 	// cookie an attacker may have copied.
 	authURL := e.start(shared.ModeRedirect, "")
-	flow = e.cookie("cw_flow")
+	flow := e.cookie("cw_flow")
 	params := e.callbackParams(authURL, "allow")
 	if r := e.post("/api/auth/uni/complete", shared.CompleteRequest{Params: params}); r.status != 200 {
 		t.Fatalf("first completion: %d %s", r.status, r.body)
@@ -283,7 +282,7 @@ func TestSessionExpiresInsideTheSeal(t *testing.T) {
 func TestOfflineAccessSessionOutlivesTwoHours(t *testing.T) {
 	e := newEnv(t, envOptions{scopes: []string{"studies", "offline_access"}})
 	done := e.signIn()
-	if done.Session.ExpiresAt.Sub(time.Now()) < 24*time.Hour {
+	if time.Until(*done.Session.ExpiresAt) < 24*time.Hour {
 		t.Fatalf("offline_access session expires at %v", done.Session.ExpiresAt)
 	}
 }

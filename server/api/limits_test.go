@@ -281,8 +281,9 @@ func from(addr string) map[string]string { return map[string]string{"X-Forwarded
 // Each sign-in step calls the university under the operator's key, so
 // besides the per-address limit each university has one bucket for all
 // clients together: many addresses do not add up to unbounded calls.
-// Completions that cannot reach the university (no flow cookie) take none
-// of its tokens; replaying a flow cookie does.
+// Requests refused before they reach the university (a completion without
+// a flow cookie, a start with a bad return_to, a replayed flow) take none
+// of its tokens.
 func TestSignInLimitPerUniversity(t *testing.T) {
 	e := newEnv(t, envOptions{
 		universitySignInRateLimit: api.RateLimit{PerSecond: 0.001, Burst: 4},
@@ -294,6 +295,13 @@ func TestSignInLimitPerUniversity(t *testing.T) {
 			shared.CompleteRequest{Params: map[string]string{"oauth_token": "x", "oauth_verifier": "y"}}, from(addr(100+i)))
 		if r.status != http.StatusBadRequest || r.apiError().Code != shared.CodeFlowExpired {
 			t.Fatalf("a completion without a flow: %d %.200s", r.status, r.body)
+		}
+	}
+
+	for i := range 10 {
+		r := e.do(newBrowser(t), "POST", "/api/auth/uni/start", shared.StartRequest{ReturnTo: "//evil.example/"}, from(addr(100+i)))
+		if r.status != http.StatusBadRequest {
+			t.Fatalf("a refused start: %d %.200s", r.status, r.body)
 		}
 	}
 
@@ -322,20 +330,29 @@ func TestSignInLimitPerUniversity(t *testing.T) {
 
 	u, _ := url.Parse(e.api.URL)
 	replay := started[0].browser.Jar.Cookies(u)
-	for i, s := range started {
-		r := e.do(s.browser, "POST", "/api/auth/uni/complete", shared.CompleteRequest{Params: s.params}, from(addr(i)))
+	complete := func(i int) {
+		t.Helper()
+		r := e.do(started[i].browser, "POST", "/api/auth/uni/complete", shared.CompleteRequest{Params: started[i].params}, from(addr(i)))
 		if r.status != http.StatusOK {
 			t.Fatalf("complete %d: %d %.200s", i, r.status, r.body)
 		}
+	}
+	for i := range 3 {
+		complete(i)
 	}
 	var cookies []string
 	for _, c := range replay {
 		cookies = append(cookies, c.Name+"="+c.Value)
 	}
-	hdr := from(addr(200))
-	hdr["Cookie"] = strings.Join(cookies, "; ")
-	wantRateLimited(t, e.do(newBrowser(t), "POST", "/api/auth/uni/complete",
-		shared.CompleteRequest{Params: started[0].params}, hdr), false)
+	for i := range 10 {
+		hdr := from(addr(200 + i))
+		hdr["Cookie"] = strings.Join(cookies, "; ")
+		r := e.do(newBrowser(t), "POST", "/api/auth/uni/complete", shared.CompleteRequest{Params: started[0].params}, hdr)
+		if r.status != http.StatusBadRequest || r.apiError().Code != shared.CodeFlowExpired {
+			t.Fatalf("a replayed flow: %d %.200s", r.status, r.body)
+		}
+	}
+	complete(3) // the university's last token
 }
 
 // The default per-university limit lets a lecture hall sign in at once:

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -187,61 +188,33 @@ func retryAfter(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 }
 
-// universityKeyFunc names the per-university bucket a sign-in step is
-// charged to, besides the client's; false means the handler refuses the
-// request before calling the university, so only the client is charged.
-type universityKeyFunc func(*http.Request) (string, bool)
-
-// rateLimited charges each request to its client address and, for the
-// sign-in steps (university non-nil), to the university's bucket too: the
-// tokens of both or of neither.
-func (s *Server) rateLimited(university universityKeyFunc, next http.Handler) http.Handler {
+// rateLimited charges each request to its client address.
+func (s *Server) rateLimited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		charges := []charge{{s.limiter, s.clientKey(r)}}
-		if university != nil {
-			if key, ok := university(r); ok {
-				charges = append(charges, charge{s.signIns, key})
-			}
-		}
-		if wait, by := take(s.now(), 1, charges...); wait > 0 {
+		if wait, _ := take(s.now(), 1, charge{s.limiter, s.clientKey(r)}); wait > 0 {
 			retryAfter(w, wait)
-			msg := "Too many requests from your network. Wait a moment and try again."
-			if by > 0 {
-				msg = "Many students are signing in at " + s.providers[r.PathValue("id")].Info().Name +
-					" right now. Wait a moment and try again."
-			}
-			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited, msg))
+			s.writeError(w, r, newError(http.StatusTooManyRequests, shared.CodeRateLimited,
+				"Too many requests from your network. Wait a moment and try again."))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// startKey is the university bucket of POST /api/auth/{id}/start: every
-// start at a configured university may call it (USOS issues a request
-// token), and nobody is signed in yet, so there is nothing else to check.
-func (s *Server) startKey(r *http.Request) (string, bool) {
-	id := r.PathValue("id")
-	if _, ok := s.providers[id]; !ok {
-		return "", false
+// chargeUniversity charges one call of a sign-in step ("start" or
+// "complete") to p's bucket, all clients together. Handlers call it right
+// before the step calls the university, once everything that can be
+// checked locally has passed, so requests refused here (a made-up or
+// replayed completion, an invalid start) take nothing from it. A refusal
+// sets Retry-After.
+func (s *Server) chargeUniversity(w http.ResponseWriter, p provider.Provider, step string) error {
+	wait, _ := take(s.now(), 1, charge{s.signIns, step + "\x00" + p.Info().ID})
+	if wait == 0 {
+		return nil
 	}
-	return "start\x00" + id, true
-}
-
-// completeKey is the university bucket of POST /api/auth/{id}/complete.
-// Only a flow cookie this server sealed for that university (at a start
-// that was charged) reaches the university, so a request without one
-// costs nobody's sign-in a token.
-func (s *Server) completeKey(r *http.Request) (string, bool) {
-	id := r.PathValue("id")
-	if _, ok := s.providers[id]; !ok {
-		return "", false
-	}
-	f, err := s.readFlow(r)
-	if err != nil || f.Provider != id {
-		return "", false
-	}
-	return "complete\x00" + id, true
+	retryAfter(w, wait)
+	return newError(http.StatusTooManyRequests, shared.CodeRateLimited,
+		"Many students are signing in at "+p.Info().Name+" right now. Wait a moment and try again.")
 }
 
 // weeksFunc is what a request costs the university, in weeks read (one
@@ -323,8 +296,8 @@ func (s *Server) feedLimited(next http.Handler) http.Handler {
 // feedKey names the bucket of a feed's sealed part, if the server sealed
 // it: a hash of what is sealed in it, the student, the access the
 // university granted that feed alone and the expiry the server set. So
-// only the server can make a bucket, and every spelling of one sealed
-// value (base64 ignores line breaks) has the same one. It opens expired
+// only the server can make a bucket (and a sealed value opens in one
+// spelling only, so none gets another bucket). It opens expired
 // feeds too, as they are still charged; the value names a bucket and
 // grants nothing.
 func (s *Server) feedKey(token string) (string, bool) {

@@ -11,10 +11,6 @@ type route struct {
 	// limited routes cost the university a token request each, so they
 	// are rate-limited per client.
 	limited bool
-	// university, for the sign-in steps, names the university bucket a
-	// request is charged to as well: they call the university for
-	// someone not signed in yet, so all clients together are bounded.
-	university universityKeyFunc
 	// weeks, for timetable reads, is what a request costs the university
 	// in weeks read; they are rate-limited by that, per client and per
 	// student.
@@ -33,8 +29,8 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/timetable", handler: s.handleTimetable, weeks: s.rangeWeeks(1)},
 		{pattern: "GET /api/timetable.ics", handler: s.handleTimetableICS, weeks: s.rangeWeeks(exportWeeks)},
 		{pattern: "GET /api/openapi.yaml", handler: s.handleOpenAPI},
-		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true, university: s.startKey},
-		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true, university: s.completeKey},
+		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
+		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
 		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true, object: true},
 		{pattern: "POST /api/feed/revoke", handler: s.handleFeedRevoke, limited: true},
 	}
@@ -54,7 +50,7 @@ func (s *Server) routes() (http.Handler, error) {
 			h = s.readLimited(r.weeks, h)
 		}
 		if r.limited {
-			h = s.rateLimited(r.university, h)
+			h = s.rateLimited(h)
 		}
 		api.Handle(r.pattern, labeled(r.pattern, h))
 	}

@@ -21,7 +21,7 @@ import (
 // timetable methods, and replies in JSON or, for clients that do not ask
 // for JSON, XML.
 
-// mttAPIError is an API error reply (fixture error.json).
+// mttAPIError is an API error reply (testdata/error.json).
 type mttAPIError struct {
 	status  int
 	typ     string // errorType
@@ -32,7 +32,6 @@ var (
 	errMTTNotFound     = &mttAPIError{http.StatusNotFound, "not_found", "The requested resource was not found."}
 	errMTTNoToken      = &mttAPIError{http.StatusUnauthorized, "unauthorized", "Full authentication is required to access this resource."}
 	errMTTInvalidToken = &mttAPIError{http.StatusUnauthorized, "unauthorized", "Invalid access token. It may have expired or been revoked."}
-	errMTTBusy         = &mttAPIError{http.StatusServiceUnavailable, "server_busy", "The sandbox is busy; try again later."}
 )
 
 func mttBadParam(name, why string) *mttAPIError {
@@ -119,7 +118,7 @@ func writeXML(b *bytes.Buffer, name string, v any) {
 	b.WriteString("</" + name + ">")
 }
 
-// apiFail writes an API error (fixture error.json, key order and spacing
+// apiFail writes an API error (testdata/error.json, key order and spacing
 // included).
 func (m *Server) apiFail(w http.ResponseWriter, r *http.Request, e *mttAPIError) {
 	m.log.Info("mytimetable sandbox: api call refused", "path", r.URL.Path, "status", e.status, "error", e.typ)
@@ -265,7 +264,7 @@ func (m *Server) timetableMethod(w http.ResponseWriter, r *http.Request, t mttTo
 		}
 		d, err := parseMTTDate(v, now)
 		if err != nil {
-			m.apiFail(w, r, mttBadParam(name, err.Error()))
+			m.apiFail(w, r, mttBadParam(name, err.Error()+"."))
 			return
 		}
 		dates[i] = d
@@ -301,11 +300,11 @@ func (m *Server) timetableMethod(w http.ResponseWriter, r *http.Request, t mttTo
 
 // parseMTTDate parses a startDate or endDate: epoch milliseconds, RFC
 // 3339 with an offset, a date (midnight in Amsterdam), "today" or
-// "tomorrow".
+// "tomorrow". An error's text says what is wrong, for the reply.
 func parseMTTDate(s string, now time.Time) (time.Time, error) {
 	switch {
 	case s == "":
-		return time.Time{}, errors.New("it is empty.")
+		return time.Time{}, errors.New("it is empty")
 	case s == "today" || s == "tomorrow":
 		d := amsterdamDate(now)
 		if s == "tomorrow" {
@@ -315,13 +314,13 @@ func parseMTTDate(s string, now time.Time) (time.Time, error) {
 	case len(s) <= 16 && strings.Trim(s, "0123456789") == "":
 		ms, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return time.Time{}, errors.New("not a number of milliseconds.")
+			return time.Time{}, errors.New("not a number of milliseconds")
 		}
 		return time.UnixMilli(ms), nil
 	case len(s) == len("2006-01-02"):
 		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return time.Time{}, errors.New("not a valid date (want YYYY-MM-DD).")
+			return time.Time{}, errors.New("not a valid date (want YYYY-MM-DD)")
 		}
 		return localMidnight(d), nil
 	}
@@ -331,11 +330,11 @@ func parseMTTDate(s string, now time.Time) (time.Time, error) {
 	}
 	switch {
 	case strings.Contains(s, " "):
-		return time.Time{}, errors.New("not ISO 8601. A '+' in the offset must be sent as %2B; unescaped it reads as a space.")
+		return time.Time{}, errors.New("not ISO 8601. A '+' in the offset must be sent as %2B; unescaped it reads as a space")
 	case strings.Contains(s, "T"):
 		if _, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
-			return time.Time{}, errors.New("an ISO 8601 time needs an offset or Z.")
+			return time.Time{}, errors.New("an ISO 8601 time needs an offset or Z")
 		}
 	}
-	return time.Time{}, errors.New("want epoch milliseconds, ISO 8601 (2026-10-05T00:00:00+02:00), a date, 'today' or 'tomorrow'.")
+	return time.Time{}, errors.New("want epoch milliseconds, ISO 8601 (2026-10-05T00:00:00+02:00), a date, 'today' or 'tomorrow'")
 }

@@ -451,7 +451,7 @@ func mttTimetable(userID string, now, from, to time.Time) []mttEvent {
 	return out
 }
 
-// render returns the event in the v0.5 shape (fixture timetable_v05.json),
+// render returns the event in the v0.5 shape (testdata/timetable_v05.json),
 // unknown-to-clients fields included.
 func (e mttEvent) render() web.Object {
 	db := strconv.Itoa(e.start.In(amsterdam).Year())

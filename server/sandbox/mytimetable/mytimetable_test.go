@@ -423,7 +423,7 @@ func TestMyTimetableAPIAuth(t *testing.T) {
 	}
 	wantMTTError(t, e.call(tok.AccessToken, "user", url.Values{"access_token": {tok.AccessToken}}), 400, "invalid_request")
 
-	// The error shape is the fixture's, key order and spacing included.
+	// The error shape is testdata/error.json's, key order and spacing included.
 	p := e.call("", "user", nil)
 	if !regexp.MustCompile(`^\{"errorType": "unauthorized", "errorMessage": "[^"]+", "status": "error"\}$`).MatchString(p.Body) {
 		t.Errorf("error body %s", p.Body)

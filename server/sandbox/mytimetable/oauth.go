@@ -352,24 +352,20 @@ func readTokenForm(w http.ResponseWriter, r *http.Request) (map[string]string, *
 		}
 		return nil, invalidRequest("Could not read the request body")
 	}
-	form, err := parseTokenForm(string(raw))
-	if err != nil {
-		return nil, invalidRequest(err.Error())
-	}
-	return form, nil
+	return parseTokenForm(string(raw))
 }
 
 // parseTokenForm parses a token request body. Every parameter may appear
 // once (RFC 6749 3.2); an empty value counts as absent (RFC 6749 3.1).
-func parseTokenForm(body string) (map[string]string, error) {
+func parseTokenForm(body string) (map[string]string, *oauthError) {
 	ps, err := web.ParseForm(body)
 	if err != nil {
-		return nil, fmt.Errorf("Malformed form body: %v", err)
+		return nil, invalidRequest("Malformed form body: " + err.Error())
 	}
 	out := make(map[string]string, len(ps))
 	for _, p := range ps {
 		if _, dup := out[p.Name]; dup {
-			return nil, fmt.Errorf("Parameter %s is given more than once", web.Clip(p.Name))
+			return nil, invalidRequest("Parameter " + web.Clip(p.Name) + " is given more than once")
 		}
 		out[p.Name] = p.Value
 	}

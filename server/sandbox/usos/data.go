@@ -14,12 +14,13 @@ import (
 // Everything is a pure function of (student, current week, date), so the
 // same request always gets the same reply, and nothing is stored.
 //
-// The data copies the quirks of real installations on purpose (see
-// /work/shared/fixtures/usos/tt_user.json): ids that are numbers in one
-// activity and strings in the next, LangDicts whose "en" is "" or null,
-// online classes with null building fields, fields that some activity
-// types simply do not have, and a night class on a Sunday, which crosses
-// the DST change twice a year.
+// The data copies the quirks of real installations on purpose: the public
+// USOS API documentation (https://usosapps.uw.edu.pl/developers/api/) says
+// ids are strings "where possible", yet replies mix numbers and strings,
+// sometimes within one reply; a LangDict's "en" may be "" or null; online
+// classes have null building fields; each activity type has only its own
+// fields; and a class at night on a Sunday crosses the DST change twice a
+// year.
 
 type building struct {
 	id   string
@@ -35,7 +36,7 @@ type room struct {
 type course struct {
 	id     string
 	name   langDict
-	unitID any // number or string, as in the fixture
+	unitID any // number or string: real replies have both
 }
 
 type classType struct {
@@ -201,8 +202,8 @@ var plans = map[string]plan{
 			{cWF, ctCW, time.Tuesday, b5, "7", []any{56789}, rHalaA, weekly, false},
 			{cAO, ctWYK, time.Wednesday, b4, 1, []any{23456}, rFUW014, weekly, true},
 			{cANG, ctLEK, time.Thursday, b2, "14", []any{45678}, r215, weekly, false},
-			// Night observations (the fixture's 01:30-03:30 on a Sunday):
-			// on the DST Sundays this block lasts 1 or 3 hours.
+			// Night observations, 01:30-03:30 on a Sunday: on the DST
+			// Sundays this block lasts 1 or 3 hours.
 			{cAO, ctLAB, time.Sunday, [2]clock{{1, 30}, {3, 30}}, "3", []any{"23456", "34567"}, nil, weekly, false},
 		},
 		meetings: []meeting{{[]int{4, 10}, time.Friday, [2]clock{{10, 0}, {10, 45}}, 89012}},
@@ -254,9 +255,11 @@ var ttFields = []string{"type", "start_time", "end_time", "name", "url", "course
 	"classtype_id", "classtype_name", "group_number", "lecturer_ids", "building_id", "building_name",
 	"room_number", "room_id", "unit_id", "cgwm_id", "frequency", "sm_id", "related_user_ids", "slot_number"}
 
-// typeFields says which fields each activity type has. A field the type
-// lacks is left out of the reply, not sent as null: the fixture's exam has
-// no building_id and its meeting no course fields.
+// typeFields says which fields each activity type has, as the tt module's
+// documentation lists them (frequency for classgroup, sm_id for
+// classgroup2, related_user_ids for meeting, slot_number for exam). A
+// field the type lacks is left out of the reply, not sent as null: an exam
+// has no building_id, a meeting no course fields.
 var typeFields = map[string][]string{
 	"classgroup": {"type", "start_time", "end_time", "name", "url", "course_id", "course_name",
 		"classtype_id", "classtype_name", "group_number", "lecturer_ids", "building_id", "building_name",

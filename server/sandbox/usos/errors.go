@@ -10,7 +10,8 @@ import (
 
 // apiError is a USOS API error reply: an HTTP status and a JSON object that
 // always has "message" and usually "error", sometimes "param_name" or
-// "field_name" (see /work/shared/fixtures/usos/error_*.json).
+// "field_name", as the errors page of the public USOS API documentation
+// (https://usosapps.uw.edu.pl/developers/api/) describes.
 type apiError struct {
 	status    int
 	code      string // the "error" key
@@ -46,12 +47,13 @@ func errUnauthorized(code, message string) *apiError {
 }
 
 // errInvalidToken is the reply real installations give for an unknown,
-// expired or revoked token (fixture error_401.json).
+// expired or revoked token (testdata/error_401.json).
 var errInvalidToken = errUnauthorized("invalid_token", "Invalid access token. It may have expired or been revoked.")
 
-// writeError writes e in the key order and spacing of the USOS fixtures,
-// e.g. {"message": "...", "error": "param_invalid", "param_name": "days"}, so
-// that clients comparing bodies byte for byte see what production sends.
+// writeError writes e in the key order and spacing real installations use,
+// e.g. {"message": "...", "error": "param_invalid", "param_name": "days"}
+// (testdata/error_days.json), so that clients comparing bodies byte for
+// byte see what production sends.
 func writeError(w http.ResponseWriter, e *apiError) {
 	var b bytes.Buffer
 	b.WriteByte('{')

@@ -288,7 +288,7 @@ func TestExpiredRequestToken(t *testing.T) {
 	wantClientError(t, err, "401", "invalid_token")
 
 	// An expired token's consent page is an error page.
-	rt, _, err = cfg.RequestToken()
+	_, _, err = cfg.RequestToken()
 	if err == nil {
 		// The client's timestamp is 30 minutes off now; the sandbox says so.
 		t.Fatal("request token with a stale timestamp was accepted")

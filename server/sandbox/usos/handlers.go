@@ -92,7 +92,7 @@ func (u *Server) ttUserMethod(w http.ResponseWriter, r *http.Request, in *incomi
 	if v, ok := in.get("days"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 7 || len(v) > 1 {
-			// Exactly the reply in fixture error_days.json.
+			// Exactly the reply in testdata/error_days.json.
 			u.fail(w, "tt/user", errParamInvalid("days", "Must be between 1 and 7."))
 			return
 		}

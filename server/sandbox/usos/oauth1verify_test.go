@@ -9,10 +9,10 @@ import (
 	"github.com/campusweek/campusweek/server/sandbox/internal/web"
 )
 
-// The published OAuth 1.0 HMAC-SHA1 vectors (/work/shared/notes/
-// oauth1-test-vectors.md), fed through the same path a live request takes:
-// an http.Request is parsed by readIncoming, then the base string and the
-// signature are computed.
+// The published OAuth 1.0 HMAC-SHA1 vectors (OAuth Core 1.0 Appendix A,
+// RFC 5849 sections 1.2 and 3.4.1), fed through the same path a live
+// request takes: an http.Request is parsed by readIncoming, then the base
+// string and the signature are computed.
 func TestSignatureVectors(t *testing.T) {
 	tests := []struct {
 		name           string

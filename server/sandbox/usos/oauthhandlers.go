@@ -10,7 +10,8 @@ import (
 	"github.com/campusweek/campusweek/server/sandbox/internal/web"
 )
 
-// knownScopes are the scopes real installations accept (usos-api.md).
+// knownScopes are the scopes real installations accept, as listed in the
+// public USOS API documentation (https://usosapps.uw.edu.pl/developers/api/).
 var knownScopes = []string{
 	"adm_documents", "cards", "change_all_preferences", "crstests", "dorm_admin",
 	"edit_user_attrs", "email", "events", "grades", "grades_write", "mailclient",
@@ -54,7 +55,7 @@ func checkCallback(cb string) *apiError {
 // writeTokenReply writes a form-encoded token reply ("oauth_token=..&...").
 // Real installations send it as text/plain, which dghubble/oauth1 and
 // others accept. The body is built by hand because url.Values would sort
-// the keys, unlike the fixture request_token.txt.
+// the keys, and real installations send oauth_token first.
 func writeTokenReply(w http.ResponseWriter, body string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")

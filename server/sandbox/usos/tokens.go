@@ -13,10 +13,13 @@ import (
 	"github.com/campusweek/campusweek/server/sandbox/internal/web"
 )
 
-// Lifetimes and bounds. The lifetimes are those of real installations
-// (usos-api.md); the bounds keep a sandbox that is reachable in demo mode
-// from growing without limit. When a table is full after pruning, new
-// tokens are refused (503) instead of evicting live ones.
+// Lifetimes and bounds. The lifetimes are those of real installations, as
+// the public USOS API documentation
+// (https://usosapps.uw.edu.pl/developers/api/) states them: about 30
+// minutes for a request token, 2 hours for an access token unless
+// offline_access was granted. The bounds keep a sandbox that is reachable
+// in demo mode from growing without limit. When a table is full after
+// pruning, new tokens are refused (503) instead of evicting live ones.
 const (
 	requestTokenTTL = 30 * time.Minute
 	accessTokenTTL  = 2 * time.Hour

@@ -224,8 +224,8 @@ func renderAll(acts []activity) []web.Object {
 	return out
 }
 
-// TestTimetableQuirks checks that the fixture's quirks are reproduced:
-// clients must cope with all of them.
+// TestTimetableQuirks checks that the quirks of real replies are
+// reproduced: clients must cope with all of them.
 func TestTimetableQuirks(t *testing.T) {
 	u := fixedUSOS(t, "2026-03-25 12:00:00")
 	acts := week(t, u, "123456", "2026-03-23", "7")

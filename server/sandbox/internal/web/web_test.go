@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -17,5 +18,31 @@ func TestParseForm(t *testing.T) {
 	}
 	if _, err := ParseForm(strings.Repeat("a=1&", MaxParams+1)); err == nil {
 		t.Error("ParseForm accepted too many parameters")
+	}
+}
+
+func TestRandomString(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		s := RandomString(20)
+		if len(s) != 20 || seen[s] || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
+			t.Fatalf("RandomString: %q", s)
+		}
+		seen[s] = true
+	}
+}
+
+func TestWithQuery(t *testing.T) {
+	v := url.Values{"code": {"a b"}}
+	for _, tt := range []struct{ callback, want string }{
+		{"https://app.example/cb", "https://app.example/cb?code=a+b"},
+		{"https://app.example/cb?", "https://app.example/cb?code=a+b"},
+		{"https://app.example/cb?src=x%2Fy", "https://app.example/cb?src=x%2Fy&code=a+b"},
+		{"https://app.example/cb?src=1&", "https://app.example/cb?src=1&code=a+b"},
+		{"https://app.example/cb?src=1#top", "https://app.example/cb?src=1&code=a+b#top"},
+	} {
+		if got := WithQuery(tt.callback, v); got != tt.want {
+			t.Errorf("WithQuery(%q) = %q, want %q", tt.callback, got, tt.want)
+		}
 	}
 }
