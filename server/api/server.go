@@ -71,7 +71,10 @@ type Options struct {
 }
 
 // Server holds no per-user state: everything about a student lives in
-// sealed cookies, so any number of replicas can serve the same users.
+// sealed cookies, so any number of replicas can serve the same users. It
+// only remembers, for their 30 minutes, which sign-in flows reached the
+// university, so that each gets one attempt there (with replicas, one per
+// replica; the university refuses a used request token or code anyway).
 type Server struct {
 	opts      Options
 	providers map[string]provider.Provider
@@ -82,8 +85,10 @@ type Server struct {
 	// timetable reads, in weeks, per client, per student and per feed.
 	limiter, signIns                     *limiter
 	clientReads, studentReads, feedReads *limiter
-	draining                             atomic.Bool
-	handler                              http.Handler
+	// spent remembers the sign-in flows that reached the university.
+	spent    *spentFlows
+	draining atomic.Bool
+	handler  http.Handler
 }
 
 // New validates opts and returns a Server.
@@ -120,6 +125,7 @@ func New(opts Options) (*Server, error) {
 		clientReads:  newLimiter(opts.ClientReadRateLimit, DefaultClientReadRateLimit, opts.Now),
 		studentReads: newLimiter(opts.ReadRateLimit, DefaultReadRateLimit, opts.Now),
 		feedReads:    newLimiter(opts.FeedRateLimit, DefaultFeedRateLimit, opts.Now),
+		spent:        newSpentFlows(spentFlowsSize(opts.UniversitySignInRateLimit, len(opts.Providers))),
 	}
 	for _, p := range opts.Providers {
 		id := p.Info().ID

@@ -19,8 +19,8 @@ import (
 
 // fakeServer is a minimal MyTimetable: one valid access token at a time,
 // a refresh endpoint, and an empty timetable. The strict sandbox in
-// server/sandbox covers the whole flow; this checks the client's own
-// bookkeeping.
+// server/sandbox/mytimetable covers the whole flow; this checks the
+// client's own bookkeeping.
 type fakeServer struct {
 	*httptest.Server
 	mu        sync.Mutex
