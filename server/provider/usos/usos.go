@@ -205,7 +205,7 @@ func (p *Provider) User(ctx context.Context, creds *provider.Credentials) (share
 		return shared.User{}, err
 	}
 	if u.ID == "" {
-		return shared.User{}, &provider.UpstreamError{Provider: p.cfg.ID, Op: "read user", Status: 200, Detail: "user without id"}
+		return shared.User{}, p.api.Error("read user", http.StatusOK, "user without id")
 	}
 	return shared.User{ID: string(u.ID), Name: u.fullName(false)}, nil
 }
