@@ -251,7 +251,7 @@ var (
 	lecEnglish  = mttClass{modEnglish, typInstruction, time.Thursday, slot4, nil, []*mttStaff{stPeeters}, []string{"English B2 group 3"}, weekly, ""}
 )
 
-// mttPlans maps student ids (the USOS sandbox's students) to their week.
+// mttPlans maps the demo students' ids to their week.
 var mttPlans = map[string]mttPlan{
 	"123456": { // Anna Kowalska, Applied Mathematics
 		programme: "BSc-AM-1",

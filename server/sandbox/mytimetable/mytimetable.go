@@ -177,7 +177,7 @@ func (m *Server) RevokeRefreshTokens() {
 }
 
 // Students returns the demo students a tester can pick on the consent
-// page, the first one preselected. They are the USOS sandbox's students.
+// page, the first one preselected: sandbox.Students.
 func (m *Server) Students() []sandbox.Student { return sandbox.Students() }
 
 // ServeHTTP serves the endpoints listed in the type's documentation.
@@ -198,7 +198,7 @@ func (m *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // baseURL is the installation's base URL as a client would configure it.
-// Like USOS it trusts r.TLS only, never X-Forwarded-Proto.
+// It trusts r.TLS only, never X-Forwarded-Proto.
 func (m *Server) baseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {

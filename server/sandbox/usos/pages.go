@@ -13,9 +13,8 @@ import (
 
 // This file is the browser side of the OAuth dance: the consent page of
 // services/oauth/authorize, and what follows the student's decision (a
-// redirect to the callback, or a PIN page for oob clients). Pages are
-// plain HTML with an inline style sheet and no JavaScript, so that a
-// headless test can drive them with nothing but net/http (the templates are shared with MyTimetable).
+// redirect to the callback, or a PIN page for oob clients). The pages
+// themselves are package web's.
 
 // scopeText is what the consent page says for a scope.
 var scopeText = map[string]string{

@@ -143,7 +143,7 @@ func (u *Server) ExpireAccessTokens() {
 }
 
 // Students returns the demo students a tester can pick on the consent page,
-// the first one being preselected.
+// the first one being preselected: sandbox.Students.
 func (u *Server) Students() []sandbox.Student { return sandbox.Students() }
 
 // ServeHTTP handles Prefix+"/services/..." paths. Everything else gets a
