@@ -3,21 +3,14 @@ package ui
 import (
 	"context"
 	"sync"
-	"time"
 
+	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared/client"
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// EnvAPIURL is the go-app environment variable (app.Handler.Env, public)
-// naming the API's base URL when it is not on the PWA's own origin. Empty
-// means the same origin.
-const EnvAPIURL = "CAMPUSWEEK_API_URL"
-
-// apiTimeout bounds one API call made by the UI, so a request that hangs
-// ends in a message instead of an endless spinner. The backend answers
-// sooner (upstream_timeout) when a university is slow.
-const apiTimeout = 45 * time.Second
+// apiTimeout bounds one API call made by the UI, as it does the week
+// screen's.
+const apiTimeout = timetable.CallTimeout
 
 var (
 	apiOnce   sync.Once
@@ -26,9 +19,12 @@ var (
 
 // api returns the API client. Its methods block: call them inside
 // ctx.Async, never on the UI goroutine.
+//
+// The backend serves the PWA and the API on one origin, so the client
+// calls the page's own origin, with the session cookie it holds.
 func api() *client.Client {
 	apiOnce.Do(func() {
-		apiClient = client.New(app.Getenv(EnvAPIURL))
+		apiClient = client.New("")
 	})
 	return apiClient
 }

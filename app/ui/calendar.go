@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,8 +16,9 @@ import (
 // A subscription is an authorization of its own at the university
 // (shared.PurposeFeed): the student approves there, comes back through
 // the callback page, and finds the address here. The address is a secret:
-// it is shown only to be copied, kept in memory only (newFeed), never in
-// browser storage or the address bar.
+// it is shown only to be copied, kept in memory only (go-app's state
+// stateNewFeed, never persisted), never in browser storage or the address
+// bar.
 type calendarPanel struct {
 	app.Compo
 
@@ -43,19 +45,16 @@ type calendarPanel struct {
 	owner
 }
 
-// exportWeeks is the range of a download: the current week and the rest
-// of a term.
-const exportWeeks = 16
-
 const (
 	msgFeedRevoked  = "The subscription address no longer works. Calendar apps that used it stop updating."
 	msgCopyManually = "Select the address and copy it."
 	msgNotAFeed     = "That is not a CampusWeek calendar address. Copy it from your calendar app's subscription settings."
 )
 
-// newFeed hands a subscription address from the callback page to the
-// panel, in memory. Only the UI goroutine touches it.
-var newFeed *shared.Feed
+// stateNewFeed is the go-app state (a shared.Feed, in memory only) that
+// hands a subscription address from the callback page to the panel. It is
+// deleted when taken, and whenever a student signs in or out.
+const stateNewFeed = "campusweek/new-feed"
 
 // feedFlowKey is the sessionStorage key that tells the callback page an
 // authorization is for a subscription, before the backend says so.
@@ -63,9 +62,11 @@ const feedFlowKey = "campusweek/feed-flow"
 
 func (c *calendarPanel) OnMount(ctx app.Context) {
 	c.own(ctx)
-	if newFeed != nil {
-		c.feed, c.open = newFeed, true
-		newFeed = nil
+	var f shared.Feed
+	ctx.GetState(stateNewFeed, &f)
+	if f.URL != "" {
+		c.feed, c.open = &f, true
+		ctx.DelState(stateNewFeed)
 	}
 }
 
@@ -159,7 +160,7 @@ func (c *calendarPanel) download(ctx app.Context, e app.Event) {
 	}
 	c.busy, c.err = true, nil
 	monday := shared.DateOf(time.Now()).Monday()
-	u := api().CalendarURL(monday, monday.AddDays(7*exportWeeks-1))
+	u := api().CalendarURL(monday, monday.AddDays(7*shared.ExportWeeks-1))
 	ctx.Async(func() {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
@@ -210,7 +211,7 @@ func (c *calendarPanel) Render() app.UI {
 			return app.Div().Class("calendar-options").Body(
 				app.P().Body(
 					disable(button("button", "Download for your calendar", c.download).ID("download-ics"), c.busy || offline),
-					app.Span().Class("hint").Text(" the next 16 weeks, once."),
+					app.Span().Class("hint").Text(" the next "+strconv.Itoa(shared.ExportWeeks)+" weeks, once."),
 				),
 				c.renderFeed(offline),
 				app.If(c.err != nil, func() app.UI { return errorBox(errorMessage(c.err)) }),

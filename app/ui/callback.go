@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -72,13 +73,25 @@ func (c *authCallback) OnNav(ctx app.Context) {
 			}
 			if resp.Feed != nil {
 				// Shown by the week's calendar panel, kept in memory only.
-				newFeed = resp.Feed
+				ctx.SetState(stateNewFeed, *resp.Feed)
 			} else {
 				signedIn(ctx, resp.Session)
 			}
 			ctx.Navigate(safeReturnTo(resp.ReturnTo))
 		})
 	})
+}
+
+// signedIn records the account of a new session on this device (see
+// timetable.RecordSignIn) before the week shows anything, and drops any
+// subscription address still waiting to be shown: it was another
+// student's, or this one's from a session now replaced.
+func signedIn(ctx app.Context, s shared.Session) {
+	if err := timetable.RecordSignIn(ctx.LocalStorage(), s); err != nil {
+		// Storage full or disabled: the app works online only.
+		app.Log("campusweek:", err)
+	}
+	ctx.DelState(stateNewFeed)
 }
 
 // callbackParams keeps the first value of every query parameter.

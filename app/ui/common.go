@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/campusweek/campusweek/shared"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -64,16 +63,6 @@ func errorBox(message string, actions ...app.UI) app.UI {
 // button is a type="button" button (no form submission) with a class.
 func button(class, label string, onClick app.EventHandler) app.HTMLButton {
 	return app.Button().Type("button").Class(class).Text(label).OnClick(onClick)
-}
-
-// isDemo reports whether the provider with id is the demo sandbox.
-func isDemo(id string, ps []shared.Provider) bool {
-	for _, p := range ps {
-		if p.ID == id {
-			return p.Demo
-		}
-	}
-	return false
 }
 
 // listenWindow adds a listener for a window event and returns its remover.

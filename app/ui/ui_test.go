@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	htmlpkg "html"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/client"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -259,27 +261,30 @@ func contains(h, s string) bool {
 func render(c app.UI) string { return app.HTMLString(c) }
 
 // cachedWeek returns a cache holding the week of monday with events.
-func cachedWeek(a account, monday shared.Date, at time.Time, events ...shared.Event) *cachedTimetable {
-	c := newCache(a)
-	c.merge(monday, monday.AddDays(6), at, events)
+func cachedWeek(a timetable.Account, monday shared.Date, at time.Time, events ...shared.Event) *timetable.Cache {
+	c := timetable.NewCache(a)
+	c.Merge(monday, monday.AddDays(6), at, events)
 	return c
 }
 
+// week returns the week screen showing v.
+func week(v timetable.View) *weekView { return &weekView{view: v} }
+
 func TestWeekViewRendersEvents(t *testing.T) {
 	monday := date(2026, 11, 23)
-	ada := account{Provider: "demo", UserID: "1", Name: "Ada <Lovelace>"}
-	c := &weekView{
-		today:   date(2026, 11, 25),
-		week:    monday,
-		acct:    &ada,
-		session: &shared.Session{SignedIn: true, Provider: "demo", User: &shared.User{ID: "1", Name: "Ada <Lovelace>"}},
-		demo:    true,
-		cache: cachedWeek(ada, monday, time.Now().Add(-5*time.Minute), shared.Event{
+	ada := timetable.Account{Provider: "demo", UserID: "1", Name: "Ada <Lovelace>"}
+	c := week(timetable.View{
+		Today:   date(2026, 11, 25),
+		Week:    monday,
+		Account: &ada,
+		Status:  timetable.SignedIn,
+		Demo:    true,
+		Cache: cachedWeek(ada, monday, time.Now().Add(-5*time.Minute), shared.Event{
 			ID: "ev-1", Title: "Linear Algebra", Kind: "Lecture", Category: shared.CategoryExam,
 			Room: "101", Building: "Main", Group: "3", Lecturers: []string{"Dr Smith", "Prof Jones"},
 			Start: mustTime(t, "2026-11-25T09:15:00+01:00"), End: mustTime(t, "2026-11-25T10:45:00+01:00"),
 		}),
-	}
+	})
 	html := render(c)
 	for _, want := range []string{
 		`id="user-name"`, `Ada &lt;Lovelace&gt;`, `id="signout"`, `id="demo-banner"`,
@@ -303,72 +308,81 @@ func TestWeekViewRendersEvents(t *testing.T) {
 			t.Errorf("%s shown for a synced week, online", unwanted)
 		}
 	}
-	if strings.Contains(html, "style=") || strings.Contains(html, `="false"`) && !strings.Contains(html, `aria-`) {
+	if strings.Contains(html, "style=") {
 		t.Error("inline style attribute (CSP)")
+	}
+	// HTML reads any boolean attribute present as true: only ARIA
+	// attributes, whose values are words, may say "false".
+	for _, m := range regexp.MustCompile(`([a-zA-Z-]+)="false"`).FindAllStringSubmatch(html, -1) {
+		if !strings.HasPrefix(m[1], "aria-") {
+			t.Errorf(`%s="false" reads as true in HTML`, m[1])
+		}
 	}
 }
 
 func TestWeekViewStates(t *testing.T) {
 	monday := date(2026, 11, 23)
-	ada := account{Provider: "demo", UserID: "1", Name: "Ada"}
-	signedIn := &shared.Session{SignedIn: true, Provider: "demo", User: &shared.User{ID: "1", Name: "Ada"}}
-	synced := func() *cachedTimetable { return cachedWeek(ada, monday, time.Now()) }
+	ada := timetable.Account{Provider: "demo", UserID: "1", Name: "Ada"}
+	signedIn := timetable.SignedIn
+	synced := func() *timetable.Cache { return cachedWeek(ada, monday, time.Now()) }
 
 	// Before anything is known: a loading shell (also the prerendered page).
-	html := render(&weekView{week: monday})
+	html := render(week(timetable.View{Week: monday}))
 	if !strings.Contains(html, "Loading your timetable") || strings.Contains(html, `id="week-title"`) {
 		t.Errorf("loading shell:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: synced()})
+	html = render(week(timetable.View{Week: monday, Account: &ada, Status: signedIn, Cache: synced()}))
 	if !strings.Contains(html, `class="empty-state"`) || !strings.Contains(html, "No classes this week.") {
 		t.Errorf("empty week:\n%s", html)
 	}
 
 	// Offline with the week cached: the week, and the indicator.
-	html = render(&weekView{week: monday, acct: &ada, cache: synced(), offline: true})
+	html = render(week(timetable.View{Week: monday, Account: &ada, Cache: synced(), Offline: true}))
 	if !strings.Contains(html, `id="offline-indicator"`) || !strings.Contains(html, `data-date="2026-11-23"`) ||
 		!strings.Contains(html, `id="user-name"`) || !strings.Contains(html, `id="last-synced"`) {
 		t.Errorf("offline, cached:\n%s", html)
 	}
 
 	// Offline on a week never synced: says so, no empty week.
-	html = render(&weekView{week: monday.AddDays(70), acct: &ada, cache: synced(), offline: true})
+	html = render(week(timetable.View{Week: monday.AddDays(70), Account: &ada, Cache: synced(), Offline: true}))
 	if !strings.Contains(html, `class="not-synced"`) || strings.Contains(html, "empty-state") ||
 		strings.Contains(html, `data-date=`) || strings.Contains(html, `id="last-synced"`) {
 		t.Errorf("offline, not synced:\n%s", html)
 	}
 
 	// The session is gone: ask to sign in again, keep the cached week.
-	html = render(&weekView{week: monday, acct: &ada, cache: synced(), signedOut: true})
+	html = render(week(timetable.View{Week: monday, Account: &ada, Cache: synced(), Status: timetable.SignedOut}))
 	if !strings.Contains(html, `id="signin-again"`) || !strings.Contains(html, `href="/signin"`) ||
 		!strings.Contains(html, `data-date="2026-11-23"`) {
 		t.Errorf("signed out, cached:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday.AddDays(7), acct: &ada, session: signedIn, cache: synced(), ttErr: &shared.Error{Code: shared.CodeUpstreamTimeout}})
+	html = render(week(timetable.View{Week: monday.AddDays(7), Account: &ada, Status: signedIn, Cache: synced(), WeekErr: &shared.Error{Code: shared.CodeUpstreamTimeout}}))
 	if !contains(html, msgUpstream) || !strings.Contains(html, `id="retry"`) {
 		t.Errorf("upstream:\n%s", html)
 	}
 
 	// A failed refresh keeps the cached week and offers to try again.
-	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: synced(), refreshErr: &shared.Error{Code: shared.CodeUpstream}})
+	html = render(week(timetable.View{Week: monday, Account: &ada, Status: signedIn, Cache: synced(), RefreshErr: &shared.Error{Code: shared.CodeUpstream}}))
 	if !contains(html, msgNotUpdated) || !strings.Contains(html, `id="retry"`) || !strings.Contains(html, `data-date="2026-11-23"`) {
 		t.Errorf("refresh failed:\n%s", html)
 	}
 
 	// Offline at the first start, nothing cached.
-	html = render(&weekView{week: monday, sessionErr: fmt.Errorf("%w: x", client.ErrUnreachable)})
+	html = render(week(timetable.View{Week: monday, SessionErr: fmt.Errorf("%w: x", client.ErrUnreachable)}))
 	if !strings.Contains(html, `id="error"`) || !contains(html, msgOffline) {
 		t.Errorf("offline:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: newCache(ada), syncing: true, syncDone: 2, syncTotal: 5})
+	html = render(week(timetable.View{Week: monday, Account: &ada, Status: signedIn, Cache: timetable.NewCache(ada), Syncing: true, SyncDone: 2, SyncTotal: 5}))
 	if !strings.Contains(html, "Loading classes") || !strings.Contains(html, `id="sync-status"`) || !strings.Contains(html, "Syncing… 2/5") {
 		t.Errorf("syncing:\n%s", html)
 	}
 
-	html = render(&weekView{week: monday, acct: &ada, session: signedIn, cache: synced(), updateAvailable: true})
+	c := week(timetable.View{Week: monday, Account: &ada, Status: signedIn, Cache: synced()})
+	c.updateAvailable = true
+	html = render(c)
 	if !strings.Contains(html, `id="update-app"`) {
 		t.Errorf("update:\n%s", html)
 	}
@@ -433,5 +447,30 @@ func TestCallbackAndPINRender(t *testing.T) {
 	html = render(&pinEntry{providerID: "uw", err: &shared.Error{Code: shared.CodeAccessDenied}})
 	if !contains(html, msgBadPIN) {
 		t.Errorf("bad PIN:\n%s", html)
+	}
+}
+
+func TestSyncedLabel(t *testing.T) {
+	loc := time.FixedZone("CET", 3600)
+	now := time.Date(2026, 11, 25, 14, 30, 0, 0, loc)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Time{}, "never"},
+		{now.Add(-20 * time.Second), "just now"},
+		{now.Add(-90 * time.Second), "1 minute ago"},
+		{now.Add(-42 * time.Minute), "42 minutes ago"},
+		{time.Date(2026, 11, 25, 8, 5, 0, 0, time.UTC), "today at 09:05"}, // shown in now's zone
+		{time.Date(2026, 11, 24, 18, 2, 0, 0, loc), "yesterday at 18:02"},
+		{time.Date(2026, 11, 2, 9, 14, 0, 0, loc), "on 2 Nov at 09:14"},
+		{time.Date(2025, 12, 30, 9, 14, 0, 0, loc), "on 30 Dec 2025"},
+	} {
+		if got := syncedLabel(tc.at, now); got != tc.want {
+			t.Errorf("syncedLabel(%v) = %q, want %q", tc.at, got, tc.want)
+		}
+	}
+	if got := syncProgress(2, 5); got != "Syncing… 2/5" {
+		t.Errorf("syncProgress = %q", got)
 	}
 }

@@ -161,3 +161,39 @@ func eventPlace(e shared.Event) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// syncedLabel says when data was synced, relative to now, in now's zone:
+// "just now", "5 minutes ago", "today at 09:14", "yesterday at 18:02",
+// "on 21 Nov at 09:14", "on 21 Nov 2025".
+func syncedLabel(at, now time.Time) string {
+	if at.IsZero() {
+		return "never"
+	}
+	at = at.In(now.Location())
+	d := now.Sub(at)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		if m := int(d / time.Minute); m > 1 {
+			return strconv.Itoa(m) + " minutes ago"
+		}
+		return "1 minute ago"
+	}
+	day, today := shared.DateOf(at), shared.DateOf(now)
+	hm := at.Format("15:04")
+	switch {
+	case day == today:
+		return "today at " + hm
+	case day == today.AddDays(-1):
+		return "yesterday at " + hm
+	case day.Year == today.Year:
+		return "on " + dayShortDate(day) + " at " + hm
+	}
+	return "on " + dayShortDate(day) + " " + strconv.Itoa(day.Year)
+}
+
+// syncProgress is "Syncing… 2/5".
+func syncProgress(done, total int) string {
+	return "Syncing… " + strconv.Itoa(done) + "/" + strconv.Itoa(total)
+}

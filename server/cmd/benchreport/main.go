@@ -56,8 +56,8 @@ import (
 	"github.com/campusweek/campusweek/shared"
 )
 
-// The PWA's term sync schedule, mirrored from app/ui/offline.go (and the
-// loop of weekView.sync in app/ui/weekview.go): the window from the Monday
+// The PWA's term sync schedule, mirrored from app/timetable/schedule.go
+// (and the loop of Model.sync in app/timetable/model.go): the window from the Monday
 // syncWeeksBack weeks ago to the Sunday syncWeeksAhead weeks after this
 // week, syncSliceWeeks weeks per request; the first slice is fetched alone
 // (so that a first refresh of credentials does not race), the rest
@@ -564,7 +564,7 @@ func (l *lab) reportOverhead(s settings, latency, round time.Duration) error {
 }
 
 // syncWindow is the PWA's term sync window around today, one range per
-// request, as syncSlices in app/ui/offline.go computes it.
+// request, as syncSlices in app/timetable/schedule.go computes it.
 func syncWindow(today shared.Date) [][2]shared.Date {
 	from := today.Monday().AddDays(-7 * syncWeeksBack)
 	last := today.Monday().AddDays(7*(syncWeeksAhead+1) - 1)

@@ -1,4 +1,4 @@
-package ui
+package timetable
 
 import (
 	"encoding/json"
@@ -10,21 +10,21 @@ import (
 )
 
 func TestTimetableKey(t *testing.T) {
-	a := account{Provider: "demo-usos", UserID: "123456"}
+	a := Account{Provider: "demo-usos", UserID: "123456"}
 	if got := timetableKey(a); got != "campusweek/v1/timetable/demo-usos/123456" {
 		t.Errorf("key = %q", got)
 	}
 	// IDs with a slash cannot make another pair's key.
-	x := timetableKey(account{Provider: "a/b", UserID: "c"})
-	y := timetableKey(account{Provider: "a", UserID: "b/c"})
+	x := timetableKey(Account{Provider: "a/b", UserID: "c"})
+	y := timetableKey(Account{Provider: "a", UserID: "b/c"})
 	if x == y || !strings.HasPrefix(x, timetableKeyPrefix) || !strings.HasPrefix(y, timetableKeyPrefix) {
 		t.Errorf("keys %q and %q", x, y)
 	}
 }
 
 func TestAccountOf(t *testing.T) {
-	a, ok := accountOf(shared.Session{SignedIn: true, Provider: "uw", User: &shared.User{ID: "7", Name: "Ada"}})
-	if !ok || a != (account{Provider: "uw", UserID: "7", Name: "Ada"}) {
+	a, ok := AccountOf(shared.Session{SignedIn: true, Provider: "uw", User: &shared.User{ID: "7", Name: "Ada"}})
+	if !ok || a != (Account{Provider: "uw", UserID: "7", Name: "Ada"}) {
 		t.Errorf("accountOf = %+v %v", a, ok)
 	}
 	for _, s := range []shared.Session{
@@ -33,11 +33,11 @@ func TestAccountOf(t *testing.T) {
 		{SignedIn: true, Provider: "uw", User: &shared.User{Name: "no id"}},
 		{SignedIn: false, Provider: "uw", User: &shared.User{ID: "7"}},
 	} {
-		if _, ok := accountOf(s); ok {
-			t.Errorf("accountOf(%+v) ok", s)
+		if _, ok := AccountOf(s); ok {
+			t.Errorf("AccountOf(%+v) ok", s)
 		}
 	}
-	if !a.same(account{Provider: "uw", UserID: "7", Name: "Other name"}) || a.same(account{Provider: "tud", UserID: "7"}) {
+	if !a.Same(Account{Provider: "uw", UserID: "7", Name: "Other name"}) || a.Same(Account{Provider: "tud", UserID: "7"}) {
 		t.Error("same")
 	}
 }
@@ -57,11 +57,11 @@ func ids(es []shared.Event) string {
 }
 
 func TestMergeReplacesTheSyncedRange(t *testing.T) {
-	a := account{Provider: "uw", UserID: "1"}
-	c := newCache(a)
+	a := Account{Provider: "uw", UserID: "1"}
+	c := NewCache(a)
 	t1 := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	mon := date(2026, 11, 23)
-	c.merge(mon, mon.AddDays(13), t1, []shared.Event{
+	c.Merge(mon, mon.AddDays(13), t1, []shared.Event{
 		ev(t, "w1-mon", "2026-11-23T10:00:00+01:00"),
 		ev(t, "w1-fri", "2026-11-27T10:00:00+01:00"),
 		ev(t, "w2-tue", "2026-12-01T10:00:00+01:00"),
@@ -69,7 +69,7 @@ func TestMergeReplacesTheSyncedRange(t *testing.T) {
 	// A later sync of the second week only: a class was cancelled, another
 	// added; the first week stays as it was.
 	t2 := t1.Add(time.Hour)
-	c.merge(mon.AddDays(7), mon.AddDays(13), t2, []shared.Event{
+	c.Merge(mon.AddDays(7), mon.AddDays(13), t2, []shared.Event{
 		ev(t, "w2-wed", "2026-12-02T10:00:00+01:00"),
 	})
 	if got := ids(c.Events); got != "w1-mon,w1-fri,w2-wed" {
@@ -79,7 +79,7 @@ func TestMergeReplacesTheSyncedRange(t *testing.T) {
 		t.Errorf("ranges = %+v", c.Ranges)
 	}
 	// The same event (by ID) moved to another range is not duplicated.
-	c.merge(mon.AddDays(14), mon.AddDays(20), t2, []shared.Event{ev(t, "w1-mon", "2026-12-07T10:00:00+01:00")})
+	c.Merge(mon.AddDays(14), mon.AddDays(20), t2, []shared.Event{ev(t, "w1-mon", "2026-12-07T10:00:00+01:00")})
 	if got := ids(c.Events); got != "w1-fri,w2-wed,w1-mon" {
 		t.Errorf("events after a move = %s", got)
 	}
@@ -109,70 +109,70 @@ func TestAddRange(t *testing.T) {
 }
 
 func TestWhichWeeksAreCovered(t *testing.T) {
-	a := account{Provider: "uw", UserID: "1"}
-	c := newCache(a)
+	a := Account{Provider: "uw", UserID: "1"}
+	c := NewCache(a)
 	mon := date(2026, 11, 23)
 	old := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	fresh := old.Add(24 * time.Hour)
-	c.merge(mon, mon.AddDays(6), fresh, nil)
-	c.merge(mon.AddDays(7), mon.AddDays(9), old, nil) // half of the next week
-	c.merge(mon.AddDays(10), mon.AddDays(13), fresh, nil)
-	c.merge(mon.AddDays(21), mon.AddDays(27), fresh, nil) // a gap of a week before
+	c.Merge(mon, mon.AddDays(6), fresh, nil)
+	c.Merge(mon.AddDays(7), mon.AddDays(9), old, nil) // half of the next week
+	c.Merge(mon.AddDays(10), mon.AddDays(13), fresh, nil)
+	c.Merge(mon.AddDays(21), mon.AddDays(27), fresh, nil) // a gap of a week before
 
-	if at, ok := c.weekSynced(mon); !ok || !at.Equal(fresh) {
+	if at, ok := c.WeekSynced(mon); !ok || !at.Equal(fresh) {
 		t.Errorf("this week: %v %v", at, ok)
 	}
 	// Covered by two ranges: the older time counts.
-	if at, ok := c.weekSynced(mon.AddDays(7)); !ok || !at.Equal(old) {
+	if at, ok := c.WeekSynced(mon.AddDays(7)); !ok || !at.Equal(old) {
 		t.Errorf("next week: %v %v", at, ok)
 	}
-	if _, ok := c.weekSynced(mon.AddDays(14)); ok {
+	if _, ok := c.WeekSynced(mon.AddDays(14)); ok {
 		t.Error("a never synced week is covered")
 	}
-	if _, ok := c.weekSynced(mon.AddDays(-7)); ok {
+	if _, ok := c.WeekSynced(mon.AddDays(-7)); ok {
 		t.Error("last week is covered")
 	}
-	if _, ok := c.weekSynced(mon.AddDays(21)); !ok {
+	if _, ok := c.WeekSynced(mon.AddDays(21)); !ok {
 		t.Error("the week after the gap is not covered")
 	}
-	if _, ok := (*cachedTimetable)(nil).weekSynced(mon); ok {
+	if _, ok := (*Cache)(nil).WeekSynced(mon); ok {
 		t.Error("nil cache covers")
 	}
-	if got := c.lastSynced(); !got.Equal(fresh) {
+	if got := c.LastSynced(); !got.Equal(fresh) {
 		t.Errorf("lastSynced = %v", got)
 	}
 	// An empty synced week is different from a week never synced.
-	if _, ok := c.weekSynced(mon); !ok || len(c.weekEvents(mon)) != 0 {
+	if _, ok := c.WeekSynced(mon); !ok || len(c.WeekEvents(mon)) != 0 {
 		t.Error("empty synced week")
 	}
 }
 
 func TestWeekEvents(t *testing.T) {
-	c := newCache(account{Provider: "uw", UserID: "1"})
+	c := NewCache(Account{Provider: "uw", UserID: "1"})
 	mon := date(2026, 11, 23)
 	long := shared.Event{ID: "fair", AllDay: true,
 		Start: mustTime(t, "2026-11-20T00:00:00+01:00"), End: mustTime(t, "2026-11-24T00:00:00+01:00")}
 	endsMonday := shared.Event{ID: "ends", AllDay: true,
 		Start: mustTime(t, "2026-11-21T00:00:00+01:00"), End: mustTime(t, "2026-11-23T00:00:00+01:00")}
-	c.merge(mon.AddDays(-7), mon.AddDays(13), time.Now(), []shared.Event{
+	c.Merge(mon.AddDays(-7), mon.AddDays(13), time.Now(), []shared.Event{
 		long, endsMonday,
 		ev(t, "prev", "2026-11-22T23:00:00+01:00"),
 		ev(t, "this", "2026-11-23T08:00:00+01:00"),
 		ev(t, "sun", "2026-11-29T23:30:00+01:00"),
 		ev(t, "next", "2026-11-30T08:00:00+01:00"),
 	})
-	if got := ids(c.weekEvents(mon)); got != "fair,this,sun" {
+	if got := ids(c.WeekEvents(mon)); got != "fair,this,sun" {
 		t.Errorf("week events = %s", got)
 	}
 }
 
 func TestPruned(t *testing.T) {
-	a := account{Provider: "uw", UserID: "1"}
-	c := newCache(a)
+	a := Account{Provider: "uw", UserID: "1"}
+	c := NewCache(a)
 	today := date(2026, 11, 25)
 	mon := today.Monday()
 	at := time.Now()
-	c.merge(mon.AddDays(-7*20), mon.AddDays(7*40), at, []shared.Event{
+	c.Merge(mon.AddDays(-7*20), mon.AddDays(7*40), at, []shared.Event{
 		ev(t, "ancient", "2026-05-04T10:00:00+02:00"),
 		ev(t, "now", "2026-11-25T10:00:00+01:00"),
 		ev(t, "far", "2027-08-02T10:00:00+02:00"),
@@ -226,51 +226,26 @@ func TestSyncSlices(t *testing.T) {
 func TestSlicesToSync(t *testing.T) {
 	today := date(2026, 11, 25)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	c := newCache(account{Provider: "uw", UserID: "1"})
+	c := NewCache(Account{Provider: "uw", UserID: "1"})
 	if got := slicesToSync(c, today, now); len(got) != 5 {
 		t.Errorf("first sync fetches %d slices, want all 5", len(got))
 	}
 	all := syncSlices(today)
 	for _, r := range all {
-		c.merge(r.From, r.To, now.Add(-time.Hour), nil)
+		c.Merge(r.From, r.To, now.Add(-time.Hour), nil)
 	}
 	// Synced an hour ago: only the first slice again.
 	if got := slicesToSync(c, today, now); len(got) != 1 || got[0] != all[0] {
 		t.Errorf("a recent sync refetches %+v", got)
 	}
 	// One slice went stale: it comes too.
-	c.merge(all[3].From, all[3].To, now.Add(-resyncAfter-time.Minute), nil)
+	c.Merge(all[3].From, all[3].To, now.Add(-resyncAfter-time.Minute), nil)
 	if got := slicesToSync(c, today, now); len(got) != 2 || got[1] != all[3] {
 		t.Errorf("stale slice: %+v", got)
 	}
 	// A new week entered the window (next Monday): its slice is fetched.
 	if got := slicesToSync(c, today.AddDays(7), now); len(got) < 2 {
 		t.Errorf("a week new in the window is not fetched: %+v", got)
-	}
-}
-
-func TestSyncedLabel(t *testing.T) {
-	loc := time.FixedZone("CET", 3600)
-	now := time.Date(2026, 11, 25, 14, 30, 0, 0, loc)
-	for _, tc := range []struct {
-		at   time.Time
-		want string
-	}{
-		{time.Time{}, "never"},
-		{now.Add(-20 * time.Second), "just now"},
-		{now.Add(-90 * time.Second), "1 minute ago"},
-		{now.Add(-42 * time.Minute), "42 minutes ago"},
-		{time.Date(2026, 11, 25, 8, 5, 0, 0, time.UTC), "today at 09:05"}, // shown in now's zone
-		{time.Date(2026, 11, 24, 18, 2, 0, 0, loc), "yesterday at 18:02"},
-		{time.Date(2026, 11, 2, 9, 14, 0, 0, loc), "on 2 Nov at 09:14"},
-		{time.Date(2025, 12, 30, 9, 14, 0, 0, loc), "on 30 Dec 2025"},
-	} {
-		if got := syncedLabel(tc.at, now); got != tc.want {
-			t.Errorf("syncedLabel(%v) = %q, want %q", tc.at, got, tc.want)
-		}
-	}
-	if got := syncProgress(2, 5); got != "Syncing… 2/5" {
-		t.Errorf("syncProgress = %q", got)
 	}
 }
 
@@ -305,8 +280,8 @@ func (m memStorage) ForEach(f func(k string)) {
 func TestStorageKeepsOneStudent(t *testing.T) {
 	st := memStorage{"unrelated": []byte(`1`)}
 	today := date(2026, 11, 25)
-	anna := account{Provider: "demo-usos", UserID: "123456", Name: "Anna"}
-	jan := account{Provider: "demo-usos", UserID: "234567", Name: "Jan"}
+	anna := Account{Provider: "demo-usos", UserID: "123456", Name: "Anna"}
+	jan := Account{Provider: "demo-usos", UserID: "234567", Name: "Jan"}
 
 	if _, ok := loadAccount(st); ok {
 		t.Fatal("an account in empty storage")
@@ -314,8 +289,8 @@ func TestStorageKeepsOneStudent(t *testing.T) {
 	if err := rememberAccount(st, anna); err != nil {
 		t.Fatal(err)
 	}
-	c := newCache(anna)
-	c.merge(today.Monday(), today.Monday().AddDays(6), time.Now(), []shared.Event{ev(t, "anna-1", "2026-11-25T10:00:00+01:00")})
+	c := NewCache(anna)
+	c.Merge(today.Monday(), today.Monday().AddDays(6), time.Now(), []shared.Event{ev(t, "anna-1", "2026-11-25T10:00:00+01:00")})
 	if err := saveTimetable(st, c, today); err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +324,7 @@ func TestStorageKeepsOneStudent(t *testing.T) {
 	}
 
 	// Signing out removes the account and every timetable, nothing else.
-	if err := saveTimetable(st, newCache(jan), today); err != nil {
+	if err := saveTimetable(st, NewCache(jan), today); err != nil {
 		t.Fatal(err)
 	}
 	forgetAll(st)
@@ -366,7 +341,7 @@ func TestStorageKeepsOneStudent(t *testing.T) {
 // Nothing but the timetable and a display name is stored.
 func TestStoredDataHasNoSecrets(t *testing.T) {
 	st := memStorage{}
-	a, _ := accountOf(shared.Session{SignedIn: true, Provider: "uw", User: &shared.User{ID: "1", Name: "Ada"}, ExpiresAt: new(time.Now())})
+	a, _ := AccountOf(shared.Session{SignedIn: true, Provider: "uw", User: &shared.User{ID: "1", Name: "Ada"}, ExpiresAt: new(time.Now())})
 	if err := rememberAccount(st, a); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,247 @@
+package timetable
+
+import (
+	"sort"
+	"time"
+
+	"github.com/campusweek/campusweek/shared"
+)
+
+// Account is who last signed in on this browser: enough to open their
+// cached timetable when the backend cannot be reached. No secrets.
+type Account struct {
+	Provider string `json:"provider"`
+	UserID   string `json:"user_id"`
+	Name     string `json:"name"`
+	// Demo marks the sandbox university, for the banner offline.
+	Demo bool `json:"demo,omitempty"`
+}
+
+// AccountOf returns the account of a signed-in session, or false.
+func AccountOf(s shared.Session) (Account, bool) {
+	if !s.SignedIn || s.Provider == "" || s.User == nil || s.User.ID == "" {
+		return Account{}, false
+	}
+	return Account{Provider: s.Provider, UserID: s.User.ID, Name: s.User.Name}, true
+}
+
+// Same reports whether a and b are the same student at the same university.
+func (a Account) Same(b Account) bool {
+	return a.Provider == b.Provider && a.UserID == b.UserID
+}
+
+// DateRange is an inclusive range of dates.
+type DateRange struct {
+	From shared.Date `json:"from"`
+	To   shared.Date `json:"to"`
+}
+
+// syncedRange is a range of dates whose events were fetched at At.
+type syncedRange struct {
+	From shared.Date `json:"from"`
+	To   shared.Date `json:"to"`
+	At   time.Time   `json:"at"`
+}
+
+// Cache is one student's timetable as kept on the device: the events, and
+// which dates they are complete for. A date outside Ranges was never
+// synced, which is not the same as a date without classes.
+//
+// Merge replaces the slices instead of changing them in place, so a copy
+// of a Cache is a snapshot that later merges leave as it is.
+type Cache struct {
+	Provider string `json:"provider"`
+	UserID   string `json:"user_id"`
+	// Ranges are sorted and do not overlap.
+	Ranges []syncedRange `json:"ranges"`
+	// Events are sorted by start, then title.
+	Events []shared.Event `json:"events"`
+}
+
+// NewCache returns an empty cache for a.
+func NewCache(a Account) *Cache {
+	return &Cache{Provider: a.Provider, UserID: a.UserID}
+}
+
+// belongsTo reports whether the cache is a's.
+func (c *Cache) belongsTo(a Account) bool {
+	return c != nil && c.Provider == a.Provider && c.UserID == a.UserID
+}
+
+// Merge replaces what the cache knows about [from, to] with events, all of
+// the provider's events in that range as fetched at at. Events starting in
+// the range that are not in events are gone (cancelled classes disappear);
+// an event that also starts outside the range (a long all-day event) is
+// updated by ID.
+func (c *Cache) Merge(from, to shared.Date, at time.Time, events []shared.Event) {
+	if to.Before(from) {
+		return
+	}
+	fresh := make(map[string]bool, len(events))
+	for _, e := range events {
+		fresh[e.ID] = true
+	}
+	kept := make([]shared.Event, 0, len(c.Events)+len(events))
+	for _, e := range c.Events {
+		d := shared.DateOf(e.Start)
+		if fresh[e.ID] || (!d.Before(from) && !d.After(to)) {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	kept = append(kept, events...)
+	sortEvents(kept)
+	c.Events = kept
+	c.Ranges = addRange(c.Ranges, syncedRange{From: from, To: to, At: at})
+}
+
+// sortEvents sorts by start, then title, then ID, like the API.
+func sortEvents(es []shared.Event) {
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		if a.Title != b.Title {
+			return a.Title < b.Title
+		}
+		return a.ID < b.ID
+	})
+}
+
+// addRange adds r to the sorted, non-overlapping rs: r replaces the parts
+// of older ranges it overlaps, and neighbours synced at the same moment
+// join up. It returns a new slice.
+func addRange(rs []syncedRange, r syncedRange) []syncedRange {
+	out := make([]syncedRange, 0, len(rs)+2)
+	for _, x := range rs {
+		if x.To.Before(r.From) || x.From.After(r.To) {
+			out = append(out, x)
+			continue
+		}
+		if x.From.Before(r.From) {
+			out = append(out, syncedRange{From: x.From, To: r.From.AddDays(-1), At: x.At})
+		}
+		if x.To.After(r.To) {
+			out = append(out, syncedRange{From: r.To.AddDays(1), To: x.To, At: x.At})
+		}
+	}
+	out = append(out, r)
+	sort.Slice(out, func(i, j int) bool { return out[i].From.Before(out[j].From) })
+	joined := out[:0]
+	for _, x := range out {
+		if n := len(joined); n > 0 && joined[n-1].At.Equal(x.At) && joined[n-1].To.AddDays(1) == x.From {
+			joined[n-1].To = x.To
+			continue
+		}
+		joined = append(joined, x)
+	}
+	return joined
+}
+
+// covered reports whether every date of [from, to] was synced, and when
+// the oldest part of it was.
+func (c *Cache) covered(from, to shared.Date) (time.Time, bool) {
+	if c == nil {
+		return time.Time{}, false
+	}
+	var oldest time.Time
+	next := from // the first date not yet known to be covered
+	for _, r := range c.Ranges {
+		if r.To.Before(next) {
+			continue
+		}
+		if r.From.After(next) {
+			break
+		}
+		if oldest.IsZero() || r.At.Before(oldest) {
+			oldest = r.At
+		}
+		next = r.To.AddDays(1)
+		if next.After(to) {
+			return oldest, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// WeekSynced reports whether the week of monday is in the cache, and when
+// it was synced.
+func (c *Cache) WeekSynced(monday shared.Date) (time.Time, bool) {
+	return c.covered(monday, monday.AddDays(6))
+}
+
+// LastSynced is when the most recent sync of any range finished.
+func (c *Cache) LastSynced() time.Time {
+	var t time.Time
+	if c == nil {
+		return t
+	}
+	for _, r := range c.Ranges {
+		if r.At.After(t) {
+			t = r.At
+		}
+	}
+	return t
+}
+
+// empty reports whether nothing was ever synced into the cache.
+func (c *Cache) empty() bool { return c == nil || len(c.Ranges) == 0 }
+
+// WeekEvents returns the cached events that show in the week of monday:
+// those starting in it, and all-day events running into it.
+func (c *Cache) WeekEvents(monday shared.Date) []shared.Event {
+	if c == nil {
+		return nil
+	}
+	sunday := monday.AddDays(6)
+	var out []shared.Event
+	for _, e := range c.Events {
+		start := shared.DateOf(e.Start)
+		end := start
+		if e.AllDay {
+			// End is exclusive for all-day events.
+			if last := shared.DateOf(e.End.In(e.Start.Location())).AddDays(-1); last.After(start) {
+				end = last
+			}
+		}
+		if start.After(sunday) || end.Before(monday) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// pruned returns a copy of the cache without the dates before
+// keepWeeksBack or after keepWeeksAhead weeks of today's week, to keep
+// the storage bounded whatever weeks the student browsed.
+func (c *Cache) pruned(today shared.Date) *Cache {
+	monday := today.Monday()
+	first := monday.AddDays(-7 * keepWeeksBack)
+	last := monday.AddDays(7*(keepWeeksAhead+1) - 1)
+	out := &Cache{Provider: c.Provider, UserID: c.UserID}
+	for _, r := range c.Ranges {
+		if r.To.Before(first) || r.From.After(last) {
+			continue
+		}
+		if r.From.Before(first) {
+			r.From = first
+		}
+		if r.To.After(last) {
+			r.To = last
+		}
+		out.Ranges = append(out.Ranges, r)
+	}
+	for _, e := range c.Events {
+		d := shared.DateOf(e.Start)
+		if d.After(last) {
+			continue
+		}
+		if d.Before(first) && !(e.AllDay && shared.DateOf(e.End.In(e.Start.Location())).After(first)) {
+			continue
+		}
+		out.Events = append(out.Events, e)
+	}
+	return out
+}
