@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 
@@ -113,27 +112,19 @@ func pinErrorMessage(err error) string {
 }
 
 // safeReturnTo returns s when it is a path on this origin the app may go to
-// after signing in, and "/" otherwise. It rejects absolute and
-// protocol-relative URLs ("//evil", "/\evil"), control characters and
-// whitespace (browsers drop tabs and newlines, turning "/\t/evil" into
-// "//evil"), backslashes, and the sign-in routes themselves.
+// after signing in, and "/" otherwise: s must pass shared.CleanReturnTo,
+// the rule the backend applies too, and must not lead back into signing
+// in (the sign-in page, the callback and PIN pages).
 func safeReturnTo(s string) string {
-	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
-		return "/"
+	clean, err := shared.CleanReturnTo(s)
+	if err != nil {
+		return routeWeek
 	}
-	for _, r := range s {
-		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
-			return "/"
-		}
+	u, err := url.Parse(clean)
+	if err != nil || u.Path == routeSignIn || strings.HasPrefix(u.Path, prefixAuth) {
+		return routeWeek
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
-		return "/"
-	}
-	if u.Path == routeSignIn || strings.HasPrefix(u.Path, "/auth/") {
-		return "/"
-	}
-	return s
+	return clean
 }
 
 // isWebURL reports whether s is an absolute http(s) URL, the only kind of
@@ -158,16 +149,15 @@ func feedErrorMessage(err error) string {
 }
 
 // isFeedURL reports whether s looks like a subscription address
-// ({public_url}/feed/{token}/campusweek.ics, also as calendar apps show it
-// with webcal://); the backend checks the rest.
+// ({public_url} and shared.FeedPath, also as calendar apps show it with
+// webcal://); the backend checks the rest.
 func isFeedURL(s string) bool {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || !slices.Contains([]string{"https", "http", "webcal", "webcals"}, u.Scheme) {
 		return false
 	}
-	token, ok := strings.CutPrefix(u.Path, "/feed/")
-	token, file := path.Split(token)
-	return ok && file == "campusweek.ics" && strings.Count(token, "/") == 1 && len(token) > 1
+	_, ok := shared.FeedToken(u.Path)
+	return ok
 }
 
 // errNotAFeed means the student pasted something that is no subscription

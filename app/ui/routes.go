@@ -6,6 +6,7 @@ package ui
 import (
 	"sync"
 
+	"github.com/campusweek/campusweek/shared"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -13,14 +14,16 @@ import (
 const (
 	routeWeek      = "/"
 	routeSignIn    = "/signin"
-	prefixCallback = "/auth/callback/"
+	prefixCallback = shared.CallbackPathPrefix
 	prefixPIN      = "/auth/pin/"
+	// prefixAuth starts every route of signing in.
+	prefixAuth = "/auth/"
 )
 
 // Patterns of the routes with a provider ID ([a-z0-9-]+, see shared.Provider).
 const (
-	CallbackRoutePattern = `^/auth/callback/[a-z0-9-]+$`
-	PINRoutePattern      = `^/auth/pin/[a-z0-9-]+$`
+	CallbackRoutePattern = `^` + prefixCallback + `[a-z0-9-]+$`
+	PINRoutePattern      = `^` + prefixPIN + `[a-z0-9-]+$`
 )
 
 // pages are the app's screens by route, as regular expressions in the

@@ -195,7 +195,7 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 				app.Span().Class("provider-name").Text(p.Name),
 				app.If(p.Demo, func() app.UI { return app.Span().Class("provider-tag").Text("Demo") }),
 			), busy),
-		app.If(p.Kind == shared.KindUSOS, func() app.UI {
+		app.If(p.Capabilities.PIN, func() app.UI {
 			return disable(app.Button().
 				Type("button").
 				Class("link-button", "pin-option").
