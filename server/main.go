@@ -34,7 +34,7 @@ import (
 func main() {
 	var (
 		configPath = flag.String("config", "", "YAML configuration file (see README); without it the server runs in demo mode")
-		demo       = flag.Bool("demo", false, "add the built-in sandbox universities (default when -config is not given)")
+		demo       = flag.Bool("demo", false, "run demo mode on the built-in sandbox universities (the default without -config; refused with it)")
 		listen     = flag.String("listen", "", "override the listen address, host:port")
 		webDir     = flag.String("web", "web", "directory with the built PWA assets (app.wasm, app.css, icons)")
 		logFormat  = flag.String("log", "text", "log format: text or json")
@@ -59,6 +59,9 @@ func newLogger(format string) *slog.Logger {
 }
 
 func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, drainDelay time.Duration) error {
+	if demo && configPath != "" {
+		return errDemoWithConfig
+	}
 	var cfg *config.Config
 	if configPath != "" {
 		c, err := config.Load(configPath, registry.Kinds())
@@ -122,6 +125,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		Logger:         log,
 		Metrics:        m,
 		ClientIPHeader: cfg.ClientIPHeader,
+		Hosts:          hosts(cfg, configPath != ""),
 	})
 	if err != nil {
 		return err
@@ -141,6 +145,21 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 
 // newProvider makes pc's provider, whose outbound calls are counted under
 // its id.
+// errDemoWithConfig refuses demo mode beside real universities: their
+// sandboxes would be offered to students next to the configured
+// universities, with sessions sealed under the production keys.
+var errDemoWithConfig = errors.New("-demo cannot be combined with -config: demo mode would offer sandbox universities beside the configured ones, under the production session keys; run demo mode without -config")
+
+// hosts are the host names the server answers for: with a configuration,
+// the public URL's and allowed_hosts; in demo mode without one, any (nil),
+// so that it works on whatever local name and port it is opened at.
+func hosts(cfg *config.Config, configured bool) []string {
+	if !configured {
+		return nil
+	}
+	return append([]string{cfg.PublicURL.Host}, cfg.AllowedHosts...)
+}
+
 func newProvider(pc config.Provider, demo bool, log *slog.Logger, m *metrics.Metrics) (provider.Provider, error) {
 	client := &http.Client{Transport: m.Transport(pc.ID, upstream.Transport)}
 	return registry.New(pc, registry.Options{HTTPClient: client, Demo: demo, Logger: log})

@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/campusweek/campusweek/server/api"
+	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/seal"
 )
 
@@ -289,5 +290,36 @@ func TestKubernetesGracePeriod(t *testing.T) {
 				grace, drain, need-drain, strconv.Itoa(int(need.Seconds())))
 		}
 		return
+	}
+}
+
+// -demo with -config would mount the sandboxes beside the configured
+// universities, under the production keys: refused at start, before
+// anything listens.
+func TestDemoWithConfigRefused(t *testing.T) {
+	path := t.TempDir() + "/config.yaml"
+	doc := `public_url: https://tt.example.edu
+session_keys: ["MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="]
+providers:
+  - {id: uw, kind: usos, name: UW, base_url: "https://usos.example.edu/", consumer_key: k, consumer_secret: s}
+`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(discard, path, true, "127.0.0.1:0", t.TempDir(), 0)
+	if !errors.Is(err, errDemoWithConfig) || !strings.Contains(err.Error(), "-demo cannot be combined with -config") {
+		t.Fatalf("run with -config and -demo: %v", err)
+	}
+}
+
+// With a configuration the server answers for the public URL's host and
+// allowed_hosts only; demo mode without one answers for any.
+func TestHosts(t *testing.T) {
+	cfg := &config.Config{PublicURL: &url.URL{Scheme: "https", Host: "tt.example.edu"}, AllowedHosts: []string{"tt.internal:8443"}}
+	if got := hosts(cfg, true); strings.Join(got, " ") != "tt.example.edu tt.internal:8443" {
+		t.Errorf("configured: %q", got)
+	}
+	if got := hosts(&config.Config{PublicURL: &url.URL{Scheme: "http", Host: "127.0.0.1:8080"}}, false); got != nil {
+		t.Errorf("demo mode: %q, want any host", got)
 	}
 }

@@ -152,6 +152,45 @@ func noStore(next http.Handler) http.Handler {
 	})
 }
 
+// checkHost refuses requests for a Host that is not one of Options.Hosts
+// (when there are any) with 421 Misdirected Request: a page of another
+// site that resolves its own name to this server's address (DNS
+// rebinding), or a loopback deployment reached through any name, is
+// same-origin with itself and would otherwise pass every origin check.
+// Probes and metrics answer whatever the Host, since orchestrators call
+// them by address.
+func (s *Server) checkHost(next http.Handler) http.Handler {
+	if len(s.opts.Hosts) == 0 {
+		return next
+	}
+	scheme := s.opts.PublicURL.Scheme
+	hosts := map[string]bool{}
+	for _, h := range s.opts.Hosts {
+		hosts[hostKey(h, scheme)] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+		default:
+			if !hosts[hostKey(r.Host, scheme)] {
+				http.Error(w, "This server does not answer for that host name.", http.StatusMisdirectedRequest)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hostKey is host (host or host:port) as compared by checkHost: in lower
+// case, without the scheme's default port.
+func hostKey(host, scheme string) string {
+	host = strings.ToLower(host)
+	if scheme == "https" {
+		return strings.TrimSuffix(host, ":443")
+	}
+	return strings.TrimSuffix(host, ":80")
+}
+
 // contentSecurityPolicy lets the PWA run its wasm ('wasm-unsafe-eval') and
 // load nothing from any other origin: no inline scripts or styles, no
 // framing, no plugins.

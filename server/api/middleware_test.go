@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/campusweek/campusweek/server/metrics"
 	"github.com/campusweek/campusweek/server/seal"
 )
 
@@ -147,6 +148,64 @@ func TestHSTS(t *testing.T) {
 			if got := rec.Header().Get("Strict-Transport-Security"); got != tc.want {
 				t.Errorf("%s%s (DisableHSTS %v): Strict-Transport-Security %q, want %q", tc.public, path, tc.off, got, tc.want)
 			}
+		}
+	}
+}
+
+// With Hosts, a request for another host name is refused with 421, so
+// that a page whose own name resolves to this server (DNS rebinding)
+// reaches nothing; probes and metrics answer whatever the Host. Without
+// Hosts (demo mode), any Host is served.
+func TestHosts(t *testing.T) {
+	sl, err := seal.New(bytes.Repeat([]byte{9}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newServer := func(public string, hosts ...string) *Server {
+		u, _ := url.Parse(public)
+		s, err := New(Options{PublicURL: u, Sealer: sl, Hosts: hosts, Metrics: metrics.New()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	status := func(s *Server, host, path string) int {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	https := newServer("https://tt.example.edu", "tt.example.edu", "campusweek.example.edu:8443")
+	loopback := newServer("http://127.0.0.1:8080", "127.0.0.1:8080")
+	demo := newServer("http://127.0.0.1:8080")
+	for _, tc := range []struct {
+		s          *Server
+		host, path string
+		want       int
+	}{
+		{https, "tt.example.edu", "/api/session", http.StatusOK},
+		{https, "TT.Example.EDU", "/api/providers", http.StatusOK},
+		{https, "tt.example.edu:443", "/api/session", http.StatusOK},
+		{https, "campusweek.example.edu:8443", "/api/session", http.StatusOK},
+		{https, "campusweek.example.edu", "/api/session", http.StatusMisdirectedRequest},
+		{https, "tt.example.edu:8443", "/api/session", http.StatusMisdirectedRequest},
+		{https, "evil.example", "/api/session", http.StatusMisdirectedRequest},
+		{https, "evil.example", "/", http.StatusMisdirectedRequest},
+		{https, "evil.example", "/feed/x/campusweek.ics", http.StatusMisdirectedRequest},
+		{https, "", "/api/session", http.StatusMisdirectedRequest},
+		{https, "10.1.2.3:8080", "/healthz", http.StatusOK},
+		{https, "10.1.2.3:8080", "/readyz", http.StatusOK},
+		{https, "10.1.2.3:8080", "/metrics", http.StatusOK},
+		{loopback, "127.0.0.1:8080", "/api/session", http.StatusOK},
+		{loopback, "rebound.evil.example:8080", "/api/session", http.StatusMisdirectedRequest},
+		{loopback, "localhost:8080", "/api/session", http.StatusMisdirectedRequest},
+		{demo, "localhost:8080", "/api/session", http.StatusOK},
+		{demo, "localhost:9999", "/api/session", http.StatusOK},
+		{demo, "127.0.0.1:8080", "/api/session", http.StatusOK},
+	} {
+		if got := status(tc.s, tc.host, tc.path); got != tc.want {
+			t.Errorf("%s (public %s) with Host %q: %d, want %d", tc.path, tc.s.opts.PublicURL, tc.host, got, tc.want)
 		}
 	}
 }

@@ -75,5 +75,5 @@ func (s *Server) routes() (http.Handler, error) {
 	}
 	root.Handle("/", labeled("pwa", s.opts.PWA))
 	hsts := s.opts.PublicURL.Scheme == "https" && !s.opts.DisableHSTS
-	return s.logRequests(recoverPanics(s.log, securityHeaders(hsts, root))), nil
+	return s.logRequests(recoverPanics(s.log, securityHeaders(hsts, s.checkHost(root)))), nil
 }

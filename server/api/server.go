@@ -33,6 +33,11 @@ type Options struct {
 	// DisableHSTS stops the Strict-Transport-Security header, which every
 	// response carries when PublicURL is https.
 	DisableHSTS bool
+	// Hosts, when not empty, are the host names (host or host:port) the
+	// server answers for: a request with another Host gets 421, except
+	// the probes and /metrics, so that a page reaching the server through
+	// a name of its own (DNS rebinding) is refused. Empty serves any Host.
+	Hosts []string
 	// Logger receives the server's logs; records logged while serving a
 	// request carry its id (see LogHandler).
 	Logger *slog.Logger

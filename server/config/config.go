@@ -37,6 +37,10 @@ type Config struct {
 	// AllowedOrigins are extra origins (besides PublicURL's) from which a
 	// PWA may call the API with credentials.
 	AllowedOrigins []string
+	// AllowedHosts are extra host names (host or host:port, besides
+	// PublicURL's) that requests may be addressed to; any other is
+	// refused, but for probes and metrics.
+	AllowedHosts []string
 	// HSTS sends Strict-Transport-Security when PublicURL is https (the
 	// default; hsts: false turns it off).
 	HSTS bool
@@ -79,6 +83,7 @@ type file struct {
 	PublicURL      string         `yaml:"public_url"`
 	SessionKeys    []string       `yaml:"session_keys"`
 	AllowedOrigins []string       `yaml:"allowed_origins"`
+	AllowedHosts   []string       `yaml:"allowed_hosts"`
 	HSTS           string         `yaml:"hsts"` // a string, so that it may come from the environment
 	ClientIPHeader string         `yaml:"client_ip_header"`
 	Providers      []providerFile `yaml:"providers"`
@@ -185,6 +190,13 @@ func Parse(doc []byte, lookup func(string) (string, bool), kinds Kinds) (*Config
 		if u != nil {
 			c.AllowedOrigins = append(c.AllowedOrigins, u.String())
 		}
+	}
+
+	for i, h := range f.AllowedHosts {
+		field := fmt.Sprintf("allowed_hosts[%d]", i)
+		h, err := parseHost(x.expand(field, h))
+		add(field, err)
+		c.AllowedHosts = append(c.AllowedHosts, h)
 	}
 
 	c.HSTS = true
@@ -336,6 +348,16 @@ func parseOrigin(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q must use https (plain http is allowed only on loopback)", s)
 	}
 	return &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host)}, nil
+}
+
+// parseHost validates a host name as requests carry it in Host: a name or
+// IP address, with an optional port.
+func parseHost(s string) (string, error) {
+	u, err := url.Parse("http://" + s)
+	if s == "" || err != nil || u.Host != s || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%q is not a host name, with an optional :port", s)
+	}
+	return strings.ToLower(s), nil
 }
 
 // IsLoopback reports whether host names this machine.

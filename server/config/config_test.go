@@ -21,6 +21,7 @@ listen: 127.0.0.1:9090
 public_url: https://tt.example.edu
 session_keys: ["${SESSION_KEY}", "` + key32 + `"]
 allowed_origins: ["https://pwa.example.edu"]
+allowed_hosts: ["tt.example.edu:443", "CampusWeek.example.edu", "[::1]:8080"]
 client_ip_header: x-forwarded-for
 providers:
   - id: uw
@@ -65,6 +66,9 @@ func TestParseValid(t *testing.T) {
 	}
 	if c.ClientIPHeader != "X-Forwarded-For" {
 		t.Errorf("client_ip_header %q", c.ClientIPHeader)
+	}
+	if strings.Join(c.AllowedHosts, " ") != "tt.example.edu:443 campusweek.example.edu [::1]:8080" {
+		t.Errorf("allowed hosts: %q", c.AllowedHosts)
 	}
 	if c.AllowedOrigins[0] != "https://pwa.example.edu" {
 		t.Errorf("origins: %v", c.AllowedOrigins)
@@ -129,6 +133,10 @@ func TestParseErrors(t *testing.T) {
 		{"bad origin", "allowed_origins: [\"https://a.example/path\"]\n" + usos(""), "allowed_origins[0]:"},
 		{"http public url", "public_url: http://tt.example.edu\n" + usos(""), "public_url:"},
 		{"bad listen", "listen: nope\n" + usos(""), "listen: want host:port"},
+		{"host with a scheme", "allowed_hosts: [\"https://tt.example.edu\"]\n" + usos(""), `allowed_hosts[0]: "https://tt.example.edu" is not a host name`},
+		{"host with a path", "allowed_hosts: [\"tt.example.edu/x\"]\n" + usos(""), "allowed_hosts[0]:"},
+		{"host with a user", "allowed_hosts: [\"me@tt.example.edu\"]\n" + usos(""), "allowed_hosts[0]:"},
+		{"empty host", "allowed_hosts: [\"\"]\n" + usos(""), "allowed_hosts[0]:"},
 		{"bad hsts", "hsts: sometimes\n" + usos(""), `hsts: "sometimes" is not true or false`},
 		{"bad client ip header", "client_ip_header: \"X Forwarded\"\n" + usos(""), "client_ip_header:"},
 		{"bad scope", usos(", scopes: [\"a b\"]"), "providers[0].scopes[0]: invalid scope"},
