@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/shared"
@@ -46,7 +44,7 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	if req.Mode == "" {
 		req.Mode = shared.ModeRedirect
 	}
-	callback := s.publicOrigin() + "/auth/callback/" + p.Info().ID
+	callback := s.publicOrigin() + shared.CallbackPath(p.Info().ID)
 	switch req.Mode {
 	case shared.ModeRedirect:
 	case shared.ModePIN:
@@ -74,9 +72,11 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badRequest(`purpose must be "session" or "feed".`))
 		return
 	}
-	returnTo, err := cleanReturnTo(req.ReturnTo)
+	// Stored, and handed back by complete, exactly as checked.
+	returnTo, err := shared.CleanReturnTo(req.ReturnTo)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.writeError(w, r, badRequest("return_to must be a path on this site: a single / first, "+
+			"and no backslash, encoded slash, control character, or . or .. segment."))
 		return
 	}
 	if err := s.chargeUniversity(w, p, "start"); err != nil {
@@ -211,22 +211,4 @@ func decodeBody(r *http.Request, v any) error {
 		return badRequest("The request body has trailing data.")
 	}
 	return nil
-}
-
-// cleanReturnTo accepts only same-origin paths, so that signing in can never
-// be turned into an open redirect.
-func cleanReturnTo(s string) (string, error) {
-	if s == "" {
-		return "/", nil
-	}
-	bad := badRequest("return_to must be a path on this site, starting with a single /.")
-	if len(s) > 1024 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") ||
-		strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\\' }) {
-		return "", bad
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || slices.Contains(strings.Split(u.Path, "/"), "..") {
-		return "", bad
-	}
-	return u.String(), nil
 }

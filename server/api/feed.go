@@ -31,13 +31,10 @@ const (
 	feedPurpose = "feed"
 	// feedTTL bounds every feed address.
 	feedTTL = 180 * 24 * time.Hour
-	// feedPathPrefix and feedFile frame the sealed value in the address.
-	feedPathPrefix = "/feed/"
-	feedFile       = "/campusweek.ics"
 	// feedPastWeeks and feedWeeks are the range a feed serves, around the
-	// current week.
+	// current week: what a download has, and the week before.
 	feedPastWeeks = 1
-	feedWeeks     = 16
+	feedWeeks     = shared.ExportWeeks
 )
 
 // longLived reports whether creds at p keep working without the student,
@@ -117,7 +114,7 @@ func (s *Server) newFeed(p provider.Provider, st sessionState) (shared.Feed, err
 		return shared.Feed{}, internalError(fmt.Errorf("sealing a feed: %w", err))
 	}
 	feed := shared.Feed{
-		URL:       s.publicOrigin() + feedPathPrefix + sealed + feedFile,
+		URL:       s.publicOrigin() + shared.FeedPath(sealed),
 		ExpiresAt: expiry.UTC().Truncate(time.Second),
 		Revocable: p.Info().Capabilities.Revoke,
 	}
@@ -197,17 +194,17 @@ func (s *Server) endExpiredFeed(r *http.Request) {
 	s.log.InfoContext(r.Context(), "expired feed's access revoked", "provider", st.Provider)
 }
 
-// feedToken extracts the sealed value from a feed address (or a bare one).
+// feedToken extracts the sealed value from a subscription address (https
+// or webcal), or takes raw as a bare sealed value.
 func feedToken(raw string) (string, bool) {
-	path := raw
-	if u, err := url.Parse(raw); err == nil && u.Path != "" {
-		path = u.Path
+	token := raw
+	if u, err := url.Parse(raw); err == nil && strings.HasPrefix(u.Path, shared.FeedPathPrefix) {
+		var ok bool
+		if token, ok = shared.FeedToken(u.Path); !ok {
+			return "", false
+		}
 	}
-	path = strings.TrimSuffix(path, feedFile)
-	if i := strings.LastIndex(path, "/"); i >= 0 {
-		path = path[i+1:]
-	}
-	return path, path != "" && len(path) < 8<<10
+	return token, token != "" && !strings.Contains(token, "/") && len(token) < 8<<10
 }
 
 // handleFeed serves a subscription: the student's calendar, read with the

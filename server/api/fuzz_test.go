@@ -13,18 +13,21 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/server/seal"
+	"github.com/campusweek/campusweek/shared"
 )
 
 // Fuzz targets for everything the API parses from a browser or a proxy:
 // return_to paths, timetable ranges, Accept-Language, cookie values, JSON
 // bodies, feed addresses, logged paths and client addresses.
 
+// What the API accepts as return_to (shared.CleanReturnTo) stays on the
+// site.
 func FuzzCleanReturnTo(f *testing.F) {
 	for _, s := range []string{"/", "/?week=2026-11-23", "//evil.example", "/\\evil", "https://evil.example/", "/a/../../b", "/%2e%2e/", "/\t/x", "/ok#frag"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, err := cleanReturnTo(s)
+		out, err := shared.CleanReturnTo(s)
 		if err != nil {
 			return
 		}
@@ -154,6 +157,27 @@ func FuzzRequireObject(f *testing.F) {
 			t.Fatalf("the handler reads %q, not %q", rest, body)
 		}
 	})
+}
+
+// A feed address to revoke is taken as https or webcal, or as its bare
+// sealed value; nothing else of the shape of another path.
+func TestFeedToken(t *testing.T) {
+	for _, tc := range []struct {
+		raw, token string
+		ok         bool
+	}{
+		{"https://tt.example.edu/feed/abc/campusweek.ics", "abc", true},
+		{"webcal://tt.example.edu/feed/abc/campusweek.ics", "abc", true},
+		{"abc", "abc", true},
+		{"https://tt.example.edu/feed/abc", "", false},
+		{"https://tt.example.edu/feed/a/b/campusweek.ics", "", false},
+		{"https://evil.example/x", "", false},
+		{"", "", false},
+	} {
+		if token, ok := feedToken(tc.raw); token != tc.token && tc.ok || ok != tc.ok {
+			t.Errorf("feedToken(%q) = %q, %v; want %q, %v", tc.raw, token, ok, tc.token, tc.ok)
+		}
+	}
 }
 
 // Whatever is pasted as a feed address to revoke, the token taken from it

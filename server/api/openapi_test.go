@@ -255,7 +255,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 			t.Errorf("openapi.yaml has %q, which apiRoutes does not serve%s", key, msg)
 		}
 	}
-	rootRoutes := []string{"GET " + feedPathPrefix + "{token}" + feedFile}
+	rootRoutes := []string{"GET " + shared.FeedPath("{token}")}
 	if got := slices.Sorted(maps.Keys(root)); !slices.Equal(got, rootRoutes) {
 		t.Errorf("paths marked %s: %q, want %q (routes() serves these outside apiRoutes)", routeTableMarker, got, rootRoutes)
 	}

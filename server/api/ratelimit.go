@@ -49,7 +49,7 @@ var DefaultUniversitySignInRateLimit = RateLimit{PerSecond: 20, Burst: 300}
 var (
 	// DefaultReadRateLimit bounds timetable reads (GET /api/timetable and
 	// /api/timetable.ics) per student, all their sessions together, in
-	// weeks. The PWA's term sync is 17 weeks in 5 requests and each app
+	// weeks. The PWA's term sync is 18 weeks in 5 requests and each app
 	// start fetches 4; a student who syncs twice, exports the term and
 	// browses a few dozen weeks stays well under the burst, while a
 	// script reading the whole range in a loop is held to 3 weeks a

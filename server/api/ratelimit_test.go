@@ -170,10 +170,10 @@ func TestRangeWeeks(t *testing.T) {
 		ok       bool
 	}{
 		{"/api/timetable", 1, 1, true},
-		{"/api/timetable.ics", exportWeeks, exportWeeks, true},
+		{"/api/timetable.ics", shared.ExportWeeks, shared.ExportWeeks, true},
 		{"/api/timetable?from=2026-03-02&to=2026-03-29", 1, 4, true},
 		{"/api/timetable?from=2026-03-02&to=2026-09-07", 1, 28, true},
-		{"/api/timetable?from=2026-03-02", exportWeeks, exportWeeks, true},
+		{"/api/timetable?from=2026-03-02", shared.ExportWeeks, shared.ExportWeeks, true},
 		{"/api/timetable?from=2026-03-02&to=2026-12-31", 1, 0, false}, // over MaxRangeDays
 		{"/api/timetable?from=soon", 1, 0, false},
 	} {

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+
+	"github.com/campusweek/campusweek/shared"
 )
 
 // route is one route of the JSON API.
@@ -27,7 +29,7 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/providers", handler: s.handleProviders},
 		{pattern: "GET /api/session", handler: s.handleSession},
 		{pattern: "GET /api/timetable", handler: s.handleTimetable, weeks: s.rangeWeeks(1)},
-		{pattern: "GET /api/timetable.ics", handler: s.handleTimetableICS, weeks: s.rangeWeeks(exportWeeks)},
+		{pattern: "GET /api/timetable.ics", handler: s.handleTimetableICS, weeks: s.rangeWeeks(shared.ExportWeeks)},
 		{pattern: "GET /api/openapi.yaml", handler: s.handleOpenAPI},
 		{pattern: "POST /api/auth/{id}/start", handler: s.handleStart, limited: true},
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
@@ -63,7 +65,7 @@ func (s *Server) routes() (http.Handler, error) {
 	root := http.NewServeMux()
 	root.Handle("/api/", s.corsHandler(csrf(noStore(api))))
 	// Calendar subscriptions: no cookies, no CORS, the access is in the path.
-	const feed = "GET " + feedPathPrefix + "{token}" + feedFile
+	feed := "GET " + shared.FeedPath("{token}")
 	root.Handle(feed, labeled(feed, s.feedLimited(http.HandlerFunc(s.handleFeed))))
 	root.Handle("GET /healthz", labeled("GET /healthz", http.HandlerFunc(s.handleHealth)))
 	root.Handle("GET /readyz", labeled("GET /readyz", http.HandlerFunc(s.handleReady)))

@@ -36,12 +36,9 @@ func (s *Server) handleTimetable(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, tt)
 }
 
-// exportWeeks is the default range of a calendar export: a term ahead.
-const exportWeeks = 16
-
 // handleTimetableICS serves the same events as an iCalendar download.
 func (s *Server) handleTimetableICS(w http.ResponseWriter, r *http.Request) {
-	from, to, aerr := parseRange(r, s.now(), exportWeeks)
+	from, to, aerr := parseRange(r, s.now(), shared.ExportWeeks)
 	if aerr != nil {
 		s.writeError(w, r, aerr)
 		return
@@ -167,6 +164,9 @@ func parseRange(r *http.Request, now time.Time, weeks int) (shared.Date, shared.
 	}
 	if to.Before(from) {
 		return from, to, badRequest("to must not be before from.")
+	}
+	if !to.Supported() {
+		return from, to, badRequest(fmt.Sprintf("The range ends after %v, the last date served.", shared.MaxDate))
 	}
 	if n := from.DaysUntil(to) + 1; n > MaxRangeDays {
 		return from, to, badRequest("The range is " + strconv.Itoa(n) + " days; at most " + strconv.Itoa(MaxRangeDays) + " are allowed.")
