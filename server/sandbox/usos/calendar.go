@@ -19,10 +19,9 @@ var warsaw = func() *time.Location {
 	return loc
 }()
 
-// Dates are civil dates (demo.Date): midnight UTC, so that a date never
-// shifts when Poland changes its clocks.
-
-// todayIn returns the civil date of t in Warsaw.
+// todayIn returns the civil date of t in Warsaw. Dates are civil dates
+// (demo.Date): midnight UTC, so that a date never shifts when Poland
+// changes its clocks.
 func todayIn(t time.Time) time.Time {
 	y, m, d := t.In(warsaw).Date()
 	return demo.Date(y, m, d)
