@@ -77,17 +77,21 @@ func run(ctx context.Context, server, providerID string, in io.Reader, out io.Wr
 	return c.Logout(ctx)
 }
 
-// pick finds the requested university, or the first with PIN sign-in.
+// pick finds the requested university, or the first with PIN sign-in, as
+// its capabilities say.
 func pick(providers []shared.Provider, id string) (shared.Provider, error) {
 	for _, p := range providers {
-		if id == p.ID || id == "" && p.Kind == shared.KindUSOS {
+		switch {
+		case id == p.ID && !p.Capabilities.PIN:
+			return shared.Provider{}, fmt.Errorf("%s does not offer PIN sign-in", p.Name)
+		case id == p.ID, id == "" && p.Capabilities.PIN:
 			return p, nil
 		}
 	}
 	if id != "" {
 		return shared.Provider{}, fmt.Errorf("no university %q at this server", id)
 	}
-	return shared.Provider{}, errors.New("no university here offers PIN sign-in (USOS does)")
+	return shared.Provider{}, errors.New("no university here offers PIN sign-in")
 }
 
 func printWeek(out io.Writer, tt shared.Timetable) {

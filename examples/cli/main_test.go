@@ -12,6 +12,7 @@ import (
 
 	"github.com/campusweek/campusweek/internal/testbackend"
 	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
+	"github.com/campusweek/campusweek/shared"
 )
 
 // TestPINSignInPrintsTheWeek runs the example against a real backend and
@@ -60,5 +61,31 @@ func TestPINSignInPrintsTheWeek(t *testing.T) {
 	}
 	if !regexp.MustCompile(`\d\d:\d\d-\d\d:\d\d`).MatchString(text) {
 		t.Errorf("no class printed:\n%s", text)
+	}
+}
+
+// pick chooses by capability, never by kind.
+func TestPick(t *testing.T) {
+	pin := shared.Capabilities{PIN: true}
+	providers := []shared.Provider{
+		{ID: "tud", Kind: shared.KindMyTimetable, Name: "TU Delft"},
+		{ID: "new", Kind: "oauth3", Name: "A new system", Capabilities: pin},
+		{ID: "uw", Kind: shared.KindUSOS, Name: "University of Warsaw", Capabilities: pin},
+	}
+	for _, tc := range []struct {
+		providers []shared.Provider
+		id, want  string // want "" for an error
+	}{
+		{providers, "", "new"},
+		{providers, "uw", "uw"},
+		{providers, "tud", ""},
+		{providers, "nope", ""},
+		{providers[:1], "", ""},
+		{nil, "", ""},
+	} {
+		p, err := pick(tc.providers, tc.id)
+		if got := p.ID; got != tc.want || (err == nil) != (tc.want != "") {
+			t.Errorf("pick(%d providers, %q) = %q, %v; want %q", len(tc.providers), tc.id, got, err, tc.want)
+		}
 	}
 }
