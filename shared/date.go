@@ -19,13 +19,31 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
-// ParseDate parses "YYYY-MM-DD" and rejects dates that do not exist.
+// MinDate and MaxDate bound the dates a timetable may be asked for: every
+// Date that ParseDate accepts, and every range the API serves, lies
+// within them.
+var (
+	MinDate = Date{1970, time.January, 1}
+	MaxDate = Date{2200, time.December, 31}
+)
+
+// ParseDate parses "YYYY-MM-DD" and rejects dates that do not exist or
+// lie outside [MinDate, MaxDate].
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
 	}
-	return DateOf(t), nil
+	d := DateOf(t)
+	if !d.Supported() {
+		return Date{}, fmt.Errorf("date %q: want a date from %v to %v", s, MinDate, MaxDate)
+	}
+	return d, nil
+}
+
+// Supported reports whether d lies within [MinDate, MaxDate].
+func (d Date) Supported() bool {
+	return !d.Before(MinDate) && !d.After(MaxDate)
 }
 
 // String returns the date as "YYYY-MM-DD".

@@ -2,6 +2,7 @@ package shared
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,6 +31,36 @@ func TestDate(t *testing.T) {
 		if _, err := ParseDate(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// Dates outside [MinDate, MaxDate] are refused by name, so that no range
+// can reach year 0 or run past year 9999 ("10000-01-06").
+func TestDateBounds(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"0000-01-01": false,
+		"0001-01-01": false,
+		"1969-12-31": false,
+		"1970-01-01": true,
+		"2026-11-23": true,
+		"2200-12-31": true,
+		"2201-01-01": false,
+		"9999-12-31": false,
+	} {
+		d, err := ParseDate(s)
+		if ok && (err != nil || d.String() != s || !d.Supported()) {
+			t.Errorf("ParseDate(%q) = %v, %v", s, d, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "from 1970-01-01 to 2200-12-31")) {
+			t.Errorf("ParseDate(%q) = %v, %v; want an error naming the bounds", s, d, err)
+		}
+	}
+	if MaxDate.AddDays(1).Supported() || MinDate.AddDays(-1).Supported() {
+		t.Error("Supported past the bounds")
+	}
+	var v struct{ From Date }
+	if err := json.Unmarshal([]byte(`{"From":"0000-01-01"}`), &v); err == nil {
+		t.Error("JSON accepted year 0")
 	}
 }
 

@@ -165,6 +165,9 @@ func parseRange(r *http.Request, now time.Time, weeks int) (shared.Date, shared.
 	if to.Before(from) {
 		return from, to, badRequest("to must not be before from.")
 	}
+	if !to.Supported() {
+		return from, to, badRequest(fmt.Sprintf("The range ends after %v, the last date served.", shared.MaxDate))
+	}
 	if n := from.DaysUntil(to) + 1; n > MaxRangeDays {
 		return from, to, badRequest("The range is " + strconv.Itoa(n) + " days; at most " + strconv.Itoa(MaxRangeDays) + " are allowed.")
 	}
