@@ -59,7 +59,7 @@ func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 		Name:   "Sandbox Hogeschool (MyTimetable)",
 		Clients: map[string]mttsandbox.Client{"campusweek-demo": {
 			Secret:       clientSecret,
-			RedirectURIs: []string{public + "/auth/callback/" + mttID},
+			RedirectURIs: []string{public + shared.CallbackPath(mttID)},
 		}},
 		Logger: log.With("component", "sandbox-mytimetable"),
 	})
