@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/campusweek/campusweek/shared"
 )
@@ -232,10 +233,15 @@ func TestMadeUpSignInsCannotLockOutAUniversity(t *testing.T) {
 				o.mttFront = countPath(&tokenCalls, sys.tokenPath)
 			}
 			e := newEnv(t, o)
-			attacker := newBrowser(t)
-			authURL := e.startAt(attacker, sys, shared.StartRequest{ReturnTo: "/"}, from("192.0.2.1"))
+			browser := newBrowser(t)
+			authURL := e.startAt(browser, sys, shared.StartRequest{ReturnTo: "/"}, from("192.0.2.1"))
 			au, _ := url.Parse(authURL)
 			realToken := au.Query().Get(sys.flowParam)
+			u, _ := url.Parse(e.api.URL)
+			flow := browser.Jar.Cookies(u)[0]
+			// The attacker keeps sending the flow cookie, whatever the
+			// answers say.
+			attacker := &http.Client{Timeout: 10 * time.Second}
 
 			const addrs, perAddr = 7, 60 // each address's whole burst
 			for a := range addrs {
@@ -247,8 +253,9 @@ func TestMadeUpSignInsCannotLockOutAUniversity(t *testing.T) {
 					case 2:
 						params = nil
 					}
-					r := e.do(attacker, "POST", "/api/auth/"+sys.id+"/complete", shared.CompleteRequest{Params: params},
-						from(fmt.Sprintf("127.0.0.%d", 10+a)))
+					hdr := from(fmt.Sprintf("127.0.0.%d", 10+a))
+					hdr["Cookie"] = flow.Name + "=" + flow.Value
+					r := e.do(attacker, "POST", "/api/auth/"+sys.id+"/complete", shared.CompleteRequest{Params: params}, hdr)
 					if r.status == http.StatusTooManyRequests {
 						t.Fatalf("completion %d from address %d: 429 %s", i, a, r.body)
 					}
