@@ -36,8 +36,9 @@ var DefaultRateLimit = RateLimit{PerSecond: 5, Burst: 60}
 
 // DefaultUniversitySignInRateLimit bounds each of the two sign-in steps
 // (POST /api/auth/{id}/start and /complete) per university, all clients
-// together, in requests; it is used when Options.UniversitySignInRateLimit
-// is zero. Each step calls the university under the operator's key for
+// together, in requests that pass every local check (see
+// chargeUniversity); it is used when Options.UniversitySignInRateLimit is
+// zero. Each step calls the university under the operator's key for
 // someone not signed in yet, so the per-address limit alone is no cap on
 // a client with many addresses. Generous: a lecture hall of 300 signing
 // in within the same minute passes (300 at once, then 20 a second).
