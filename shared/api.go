@@ -31,9 +31,10 @@ type Provider struct {
 	Capabilities Capabilities `json:"capabilities"`
 }
 
-// Capabilities describe what a configured university's system supports.
-// A false field means the API answers the feature with an error (usually
-// 409 unsupported) and clients should not offer it.
+// Capabilities describe what a configured university's system supports,
+// as GET /api/providers publishes them. A false field means the API
+// answers the feature with an error (400 bad_request for PIN mode, 409
+// unsupported otherwise) and clients should not offer it.
 type Capabilities struct {
 	// PIN: signing in with ModePIN (the student types a code the
 	// university shows) is supported besides ModeRedirect.
@@ -43,7 +44,10 @@ type Capabilities struct {
 	Revoke bool `json:"revoke"`
 	// LongLivedAccess: the university grants access that outlives the
 	// student's session (USOS offline_access, OAuth 2 refresh tokens),
-	// which calendar subscriptions ([PurposeFeed]) need.
+	// which calendar subscriptions ([PurposeFeed]) need. Where that
+	// depends on the grant (an OAuth 2 installation may issue no refresh
+	// token), a start for a grant without it is still answered 409
+	// unsupported.
 	LongLivedAccess bool `json:"long_lived_access"`
 }
 
