@@ -23,7 +23,7 @@ import (
 // the university separately (StartRequest.Purpose "feed"), so signing out
 // of the PWA, which revokes the session's token, leaves the calendar
 // working, stopping the calendar leaves the PWA signed in, and the feed's
-// refreshes (MyTimetable) never invalidate the session's access token.
+// token refreshes (OAuth 2) never invalidate the session's access token.
 
 const (
 	// feedPurpose separates feed seals from cookies: a session cookie
@@ -144,8 +144,8 @@ func (s *Server) handleFeedRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// An expired address no longer works here, but the access it carries
-	// may still work at the university (USOS offline_access never
-	// expires): end that too.
+	// may still work at the university (long-lived access may never
+	// expire there): end that too.
 	var st sessionState
 	expiry, err := s.sealer().OpenPastExpiry(feedPurpose, token, &st)
 	if err != nil {
