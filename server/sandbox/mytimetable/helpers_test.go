@@ -130,9 +130,9 @@ func (e *mttEnv) redirected(p page) *url.URL {
 }
 
 // code runs the browser half of a sign-in and returns the code.
-func (e *mttEnv) code(cfg *oauth2.Config, state string) string {
+func (e *mttEnv) code(cfg *oauth2.Config, state string, opts ...oauth2.AuthCodeOption) string {
 	e.T.Helper()
-	loc := e.consent(cfg.AuthCodeURL(state), "allow")
+	loc := e.consent(cfg.AuthCodeURL(state, opts...), "allow")
 	if got := loc.Query().Get("state"); got != state {
 		e.T.Fatalf("state %q, want %q", got, state)
 	}

@@ -96,6 +96,11 @@ type Config struct {
 	// AccessTokenTTL is the lifetime of access tokens (the expires_in of
 	// token replies); default 1 hour.
 	AccessTokenTTL time.Duration
+	// RequirePKCE makes the installation enforce PKCE (RFC 7636): every
+	// authorize request must carry an S256 code_challenge. Either way, a
+	// code issued with a challenge is exchanged only with its
+	// code_verifier.
+	RequirePKCE bool
 }
 
 // Client is one registered OAuth 2 client.
@@ -118,6 +123,7 @@ type Server struct {
 	now       func() time.Time
 	log       *slog.Logger
 	accessTTL time.Duration
+	pkce      bool // RequirePKCE
 	store     *mttStore
 	key       []byte // per-instance key: consent form CSRF fields, feed URLs
 }
@@ -133,6 +139,7 @@ func New(cfg Config) *Server {
 		now:       cfg.Now,
 		log:       cfg.Logger,
 		accessTTL: cfg.AccessTokenTTL,
+		pkce:      cfg.RequirePKCE,
 		store:     newMTTStore(),
 		key:       make([]byte, 32),
 	}

@@ -2,6 +2,7 @@ package mytimetable
 
 import (
 	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -139,6 +141,11 @@ func (m *Server) consentPage(w http.ResponseWriter, r *http.Request) {
 	scope, _, _ := once(q, "scope")
 	if c.scopes, err = parseMTTScopes(scope); err != nil {
 		fail("invalid_scope", "Invalid scope: "+err.Error()+".")
+		return
+	}
+	var problem string
+	if c.challenge, problem = m.pkceChallenge(q); problem != "" {
+		fail("invalid_request", problem)
 		return
 	}
 	id, err := m.store.addConsent(m.now(), c)
@@ -426,10 +433,12 @@ func (m *Server) codeGrant(clientID string, reg Client, form map[string]string) 
 	if _, ok := form["scope"]; ok {
 		return issued{}, invalidRequest("The scope was fixed at authorization; do not send it with the code")
 	}
-	out, err := m.store.redeem(m.now(), code, clientID, form["redirect_uri"], m.accessTTL, !reg.NoRefresh)
+	out, err := m.store.redeem(m.now(), code, clientID, form["redirect_uri"], form["code_verifier"], m.accessTTL, !reg.NoRefresh)
 	switch {
 	case err == nil:
 		return out, nil
+	case errors.Is(err, errPKCE):
+		return issued{}, invalidGrant("PKCE verification failed: the code_verifier is missing, malformed or does not match the code_challenge")
 	case errors.Is(err, errCodeReplayed):
 		m.log.Warn("mytimetable sandbox: authorization code replayed; its tokens are revoked", "client_id", clientID)
 		return issued{}, invalidGrant("Invalid authorization code (already used)")
@@ -467,4 +476,41 @@ func (m *Server) refreshGrant(clientID string, form map[string]string) (issued, 
 	default:
 		return issued{}, invalidGrant("Invalid refresh token")
 	}
+}
+
+// pkceChallenge reads the PKCE parameters of an authorize request (RFC 7636
+// 4.3): the code_challenge, "" when there is none, or what is wrong with
+// them (no challenge is wrong when the installation requires PKCE). Only
+// the S256 method is supported.
+func (m *Server) pkceChallenge(q []web.Param) (challenge, problem string) {
+	challenge, _, _ = once(q, "code_challenge")
+	method, hasMethod, _ := once(q, "code_challenge_method")
+	switch {
+	case challenge == "" && hasMethod:
+		return "", "code_challenge_method without code_challenge."
+	case challenge == "" && m.pkce:
+		return "", "PKCE is required: send a code_challenge with code_challenge_method=S256."
+	case challenge == "":
+		return "", ""
+	case method != "S256":
+		return "", "Only code_challenge_method=S256 is supported."
+	}
+	if b, err := base64.RawURLEncoding.Strict().DecodeString(challenge); err != nil || len(b) != sha256.Size {
+		return "", "The code_challenge is not the base64url of a SHA-256 digest."
+	}
+	return challenge, ""
+}
+
+// pkceVerifier is the syntax of a code_verifier (RFC 7636 4.1).
+var pkceVerifier = regexp.MustCompile(`^[A-Za-z0-9._~-]{43,128}$`)
+
+// pkceVerified reports whether verifier answers challenge (RFC 7636 4.6):
+// both absent, or verifier well formed with challenge its S256 transform.
+func pkceVerified(challenge, verifier string) bool {
+	if challenge == "" || verifier == "" {
+		return challenge == verifier
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	return pkceVerifier.MatchString(verifier) &&
+		subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) == 1
 }

@@ -29,6 +29,7 @@ var (
 	errCodeReplayed    = errors.New("authorization code used twice")
 	errGrantMismatch   = errors.New("grant issued to another client or redirect URI")
 	errScopeWidened    = errors.New("refresh asks for scopes the grant does not have")
+	errPKCE            = errors.New("code_verifier does not match the code_challenge")
 )
 
 // mttConsent is an authorize request waiting for the student's decision.
@@ -41,20 +42,22 @@ type mttConsent struct {
 	scopes      []string
 	state       string
 	hasState    bool
+	challenge   string // the PKCE code_challenge (S256), "" without PKCE
 	expires     time.Time
 }
 
 // mttCode is an authorization code. After use it is kept (spent) until
 // forget, so that a replay can be recognised and its tokens revoked.
 type mttCode struct {
-	client   string
-	givenURI string
-	user     string
-	scopes   []string
-	expires  time.Time
-	spent    bool
-	grant    string // set on a successful exchange
-	forget   time.Time
+	client    string
+	givenURI  string
+	user      string
+	scopes    []string
+	challenge string // PKCE, from the consent
+	expires   time.Time
+	spent     bool
+	grant     string // set on a successful exchange
+	forget    time.Time
 }
 
 // mttToken is an access or refresh token. grant ties together the tokens
@@ -161,7 +164,7 @@ func (s *mttStore) addCode(now time.Time, c mttConsent, user string) (string, er
 	}
 	code := web.RandomString(32)
 	s.codes[code] = &mttCode{client: c.client, givenURI: c.givenURI, user: user, scopes: c.scopes,
-		expires: now.Add(mttCodeTTL), forget: now.Add(mttSpentTTL)}
+		challenge: c.challenge, expires: now.Add(mttCodeTTL), forget: now.Add(mttSpentTTL)}
 	return code, nil
 }
 
@@ -171,10 +174,11 @@ type issued struct {
 	token           mttToken
 }
 
-// redeem exchanges a code for tokens (RFC 6749 4.1.3). Any attempt spends
-// the code; a second attempt after a successful one revokes what the first
-// got (RFC 6749 4.1.2) and reports errCodeReplayed.
-func (s *mttStore) redeem(now time.Time, code, client, givenURI string, accessTTL time.Duration, withRefresh bool) (issued, error) {
+// redeem exchanges a code for tokens (RFC 6749 4.1.3), with verifier the
+// PKCE code_verifier ("" when none was sent). Any attempt spends the code;
+// a second attempt after a successful one revokes what the first got (RFC
+// 6749 4.1.2) and reports errCodeReplayed.
+func (s *mttStore) redeem(now time.Time, code, client, givenURI, verifier string, accessTTL time.Duration, withRefresh bool) (issued, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.codes[code]
@@ -194,6 +198,10 @@ func (s *mttStore) redeem(now time.Time, code, client, givenURI string, accessTT
 	if subtle.ConstantTimeCompare([]byte(c.client), []byte(client)) != 1 || c.givenURI != givenURI {
 		c.spent = true
 		return issued{}, errGrantMismatch
+	}
+	if !pkceVerified(c.challenge, verifier) {
+		c.spent = true
+		return issued{}, errPKCE
 	}
 	// A full table is the sandbox's problem, not the client's: the code
 	// stays usable for a retry.
