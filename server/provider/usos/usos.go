@@ -238,23 +238,35 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 	}
 
 	langs := provider.Languages(ctx)
-	lecturers := p.lecturerNames(ctx, creds, activities, langs)
+	lecturers := p.lecturerNames(ctx, func(ctx context.Context, op, method string, q url.Values, out any) error {
+		return p.call(ctx, creds, op, method, q, out)
+	}, activities, langs)
+	return p.events(ctx, activities, langs, lecturers, from, to), nil
+}
+
+// events normalizes activities and keeps those in [from, to]. One
+// malformed activity must not hide the rest of the week: it is skipped.
+func (p *Provider) events(ctx context.Context, activities []activity, langs []string, lecturers map[string]string, from, to shared.Date) []shared.Event {
 	var events []shared.Event
 	for _, a := range activities {
 		ev, err := normalize(a, langs, lecturers)
 		if err != nil {
-			// One malformed activity must not hide the rest of the week.
 			p.log.WarnContext(ctx, "skipping malformed activity", "err", err)
 			continue
 		}
 		events = append(events, ev)
 	}
-	return provider.InRange(events, from, to), nil
+	return provider.InRange(events, from, to)
 }
 
-// lecturerNames resolves lecturer ids through services/users/users. Names
-// are a nicety: on failure the timetable is still returned, without them.
-func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credentials, activities []activity, langs []string) map[string]string {
+// methodCall makes one call of a USOS method with some access (a
+// student's token, or the operator's key alone) and decodes its reply.
+type methodCall func(ctx context.Context, op, method string, q url.Values, out any) error
+
+// lecturerNames resolves lecturer ids through services/users/users, made
+// with call. Names are a nicety: on failure the timetable is still
+// returned, without them.
+func (p *Provider) lecturerNames(ctx context.Context, call methodCall, activities []activity, langs []string) map[string]string {
 	var ids []string
 	seen := map[string]bool{}
 	for _, a := range activities {
@@ -274,7 +286,7 @@ func (p *Provider) lecturerNames(ctx context.Context, creds *provider.Credential
 	err := upstream.Each(ctx, batches, func(ctx context.Context, _ int, batch []string) error {
 		var out map[string]*user
 		q := url.Values{"user_ids": {strings.Join(batch, "|")}, "fields": {"id|first_name|last_name|titles"}}
-		if err := p.call(ctx, creds, "read lecturers", "services/users/users", q, &out); err != nil {
+		if err := call(ctx, "read lecturers", "services/users/users", q, &out); err != nil {
 			return err
 		}
 		mu.Lock()
