@@ -91,6 +91,10 @@ type envOptions struct {
 	mttScopes []string
 	noRefresh bool // the MyTimetable client gets no refresh tokens
 	rateLimit api.RateLimit
+	// mttPKCE is the MyTimetable provider's pkce setting; mttRequirePKCE
+	// makes the sandbox installation enforce PKCE.
+	mttPKCE        string
+	mttRequirePKCE bool
 	// readRateLimit, clientReadRateLimit and feedRateLimit are the
 	// timetable limits (api.Options); zero means the defaults.
 	readRateLimit, clientReadRateLimit, feedRateLimit api.RateLimit
@@ -160,7 +164,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 			RedirectURIs: []string{public.String() + "/auth/callback/mtt"},
 			NoRefresh:    o.noRefresh,
 		}},
-		Logger: log,
+		Logger:      log,
+		RequirePKCE: o.mttRequirePKCE,
 	})
 	var mttFront http.Handler = e.mtt
 	if o.mttFront != nil {
@@ -175,7 +180,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	m := mytimetable.New(config.Provider{
 		ID: "mtt", Kind: shared.KindMyTimetable, Name: "Test Hogeschool", BaseURL: mttBase,
-		ClientID: clientID, ClientSecret: clientSecret, Scopes: o.mttScopes,
+		ClientID: clientID, ClientSecret: clientSecret, Scopes: o.mttScopes, PKCE: o.mttPKCE,
 	}, mytimetable.Options{Logger: log, CallTimeout: o.callTimeout})
 	sealer, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
 	if err != nil {

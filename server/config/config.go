@@ -62,7 +62,10 @@ type Provider struct {
 	ConsumerKey, ConsumerSecret string
 	// OAuth 2 (MyTimetable).
 	ClientID, ClientSecret string
-	Scopes                 []string
+	// PKCE is the PKCE method of the OAuth 2 authorization-code grant:
+	// PKCES256, or "" for none.
+	PKCE   string
+	Scopes []string
 	// MaxConcurrentRequests caps the calls in flight at this university
 	// at once, across all students; 0 means the default of 32
 	// (upstream.DefaultMaxConcurrent).
@@ -98,6 +101,7 @@ type providerFile struct {
 	ConsumerSecret string   `yaml:"consumer_secret"`
 	ClientID       string   `yaml:"client_id"`
 	ClientSecret   string   `yaml:"client_secret"`
+	PKCE           string   `yaml:"pkce"`
 	Scopes         []string `yaml:"scopes"`
 	// A string, so that it may come from the environment like any value.
 	MaxConcurrentRequests string `yaml:"max_concurrent_requests"`
@@ -108,6 +112,10 @@ type providerFile struct {
 // or the problems joined (errors.Join), each naming its field as Required
 // and Unused do.
 type Kinds map[shared.ProviderKind]func(Provider) error
+
+// PKCES256 is the PKCE method (RFC 7636) an OAuth 2 provider may be
+// configured with: pkce: S256.
+const PKCES256 = "S256"
 
 // Required reports a kind's required field that has no value.
 func Required(field, value string) error {
@@ -256,6 +264,7 @@ func (x *expander) provider(field string, pf providerFile, kinds Kinds) (Provide
 		ConsumerSecret: x.expand(field+".consumer_secret", pf.ConsumerSecret),
 		ClientID:       x.expand(field+".client_id", pf.ClientID),
 		ClientSecret:   x.expand(field+".client_secret", pf.ClientSecret),
+		PKCE:           x.expand(field+".pkce", pf.PKCE),
 	}
 	if !idPattern.MatchString(p.ID) {
 		add("id", fmt.Errorf("%q must match [a-z0-9-]+ (at most 40 characters)", p.ID))

@@ -38,6 +38,7 @@ providers:
     client_id: cid
     client_secret: pa$$word
     max_concurrent_requests: 16
+    pkce: S256
 `
 
 func TestParseValid(t *testing.T) {
@@ -57,6 +58,9 @@ func TestParseValid(t *testing.T) {
 	}
 	if uw.ConsumerKey != "k" || uw.ConsumerSecret != "s3cret" || strings.Join(uw.Scopes, "|") != "studies|offline_access" {
 		t.Errorf("usos provider: %+v", uw)
+	}
+	if c.Providers[0].PKCE != "" || c.Providers[1].PKCE != config.PKCES256 {
+		t.Errorf("pkce: %q, %q", c.Providers[0].PKCE, c.Providers[1].PKCE)
 	}
 	if c.Providers[1].ClientSecret != "pa$word" {
 		t.Errorf("$$ must stand for a literal $: %q", c.Providers[1].ClientSecret)
@@ -137,6 +141,8 @@ func TestParseErrors(t *testing.T) {
 		{"host with a path", "allowed_hosts: [\"tt.example.edu/x\"]\n" + usos(""), "allowed_hosts[0]:"},
 		{"host with a user", "allowed_hosts: [\"me@tt.example.edu\"]\n" + usos(""), "allowed_hosts[0]:"},
 		{"empty host", "allowed_hosts: [\"\"]\n" + usos(""), "allowed_hosts[0]:"},
+		{"pkce for usos", usos(", pkce: S256"), "providers[0].pkce: not used by kind usos"},
+		{"plain pkce", base("  - {id: x, kind: mytimetable, name: X, base_url: \"https://mt.example/\", client_id: c, client_secret: s, pkce: plain}\n"), `providers[0].pkce: "plain" is not supported (want S256`},
 		{"bad hsts", "hsts: sometimes\n" + usos(""), `hsts: "sometimes" is not true or false`},
 		{"bad client ip header", "client_ip_header: \"X Forwarded\"\n" + usos(""), "client_ip_header:"},
 		{"bad scope", usos(", scopes: [\"a b\"]"), "providers[0].scopes[0]: invalid scope"},

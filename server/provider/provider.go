@@ -43,10 +43,12 @@ type Provider interface {
 	// the credentials in place; callers re-seal them when they changed.
 	Timetable(ctx context.Context, creds *Credentials, from, to shared.Date) ([]shared.Event, error)
 
-	// ShortLivedReason says, in a sentence for the student, why access at
-	// this university does not outlive the session, for when it does not
-	// (Capabilities.LongLivedAccess is false, or a grant came without
-	// long-lived access): what the system or its configuration lacks.
+	// ShortLivedReason says, in a clause for the student (no capital, no
+	// full stop), why access at this university does not outlive the
+	// session, for when it does not (Capabilities.LongLivedAccess is
+	// false, or a grant came without long-lived access): what the system
+	// or its configuration lacks, e.g. "its MyTimetable issues CampusWeek
+	// no refresh token".
 	ShortLivedReason() string
 }
 
@@ -80,6 +82,11 @@ type Flow struct {
 	Secret string `json:"s,omitempty"`
 	// Callback is the callback URL given to Start ("" for PIN mode).
 	Callback string `json:"c,omitempty"`
+	// Verifier is the OAuth 2 PKCE code verifier, when the provider uses
+	// PKCE. Only its challenge leaves the backend (in the authorize URL);
+	// the verifier goes to the university with the code, never to the
+	// browser.
+	Verifier string `json:"v,omitempty"`
 }
 
 // CompleteInput is what the browser brought back from the provider.

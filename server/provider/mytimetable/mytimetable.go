@@ -2,10 +2,13 @@
 // installations (Dutch and Belgian universities) with the OAuth 2
 // authorization-code grant.
 //
-// MyTimetable has no PKCE and authenticates clients with the secret in the
-// token request's form body, so the exchange must happen here, on the
-// backend. The state parameter, bound to the browser by the sealed flow
-// cookie, is the CSRF defence of the redirect. Access and refresh tokens
+// MyTimetable documents no PKCE and authenticates clients with the secret
+// in the token request's form body, so the exchange must happen here, on
+// the backend. The state parameter, bound to the browser by the sealed
+// flow cookie, is the CSRF defence of the redirect. For installations
+// that support PKCE, pkce: S256 also binds the code to the flow (the
+// verifier is sealed in the flow cookie), so that a code leaked from one
+// browser cannot be redeemed in another's sign-in. Access and refresh tokens
 // live only in the sealed session cookie; an expired access token is
 // refreshed transparently and the caller re-seals the new one. Since every
 // refresh revokes the grant's earlier access token, a student's concurrent
@@ -117,19 +120,26 @@ func (p *Provider) Info() shared.Provider {
 
 // ShortLivedReason implements provider.Provider.
 func (p *Provider) ShortLivedReason() string {
-	return p.cfg.Name + " gives CampusWeek access for a short time only: its MyTimetable issues CampusWeek no refresh token."
+	return "its MyTimetable issues CampusWeek no refresh token"
 }
 
 // Start implements provider.Provider. MyTimetable has no out-of-band flow,
-// so callbackURL is required; the returned flow carries a fresh state.
+// so callbackURL is required; the returned flow carries a fresh state and,
+// with pkce: S256, a fresh PKCE verifier, whose challenge the authorize URL
+// carries.
 func (p *Provider) Start(_ context.Context, callbackURL string) (string, provider.Flow, error) {
 	if callbackURL == "" {
 		return "", provider.Flow{}, errors.New("mytimetable: the authorization-code grant needs a redirect URI")
 	}
-	state := rand.Text() // 130 random bits
+	flow := provider.Flow{Token: rand.Text(), Callback: callbackURL} // state: 130 random bits
 	cfg := p.oauth
 	cfg.RedirectURL = callbackURL
-	return cfg.AuthCodeURL(state), provider.Flow{Token: state, Callback: callbackURL}, nil
+	var opts []oauth2.AuthCodeOption
+	if p.cfg.PKCE == config.PKCES256 {
+		flow.Verifier = oauth2.GenerateVerifier()
+		opts = append(opts, oauth2.S256ChallengeOption(flow.Verifier))
+	}
+	return cfg.AuthCodeURL(flow.Token, opts...), flow, nil
 }
 
 // Complete implements provider.Provider: it checks the state and exchanges
@@ -156,7 +166,11 @@ func (p *Provider) Complete(ctx context.Context, flow provider.Flow, in provider
 	defer cancel()
 	cfg := p.oauth
 	cfg.RedirectURL = flow.Callback // must equal the authorize request's
-	tok, err := cfg.Exchange(p.clientContext(ctx), code)
+	var opts []oauth2.AuthCodeOption
+	if flow.Verifier != "" {
+		opts = append(opts, oauth2.VerifierOption(flow.Verifier))
+	}
+	tok, err := cfg.Exchange(p.clientContext(ctx), code, opts...)
 	if err != nil {
 		return provider.Credentials{}, p.tokenError(ctx, "exchange code", err)
 	}

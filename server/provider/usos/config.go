@@ -14,5 +14,6 @@ func CheckConfig(c config.Provider) error {
 		config.Required("consumer_secret", c.ConsumerSecret),
 		config.Unused(c.Kind, "client_id", c.ClientID),
 		config.Unused(c.Kind, "client_secret", c.ClientSecret),
+		config.Unused(c.Kind, "pkce", c.PKCE),
 	)
 }
