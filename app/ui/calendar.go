@@ -62,6 +62,12 @@ const feedFlowKey = "campusweek/feed-flow"
 
 func (c *calendarPanel) OnMount(ctx app.Context) {
 	c.own(ctx)
+	c.takeNewFeed(ctx)
+}
+
+// takeNewFeed shows, open, the address the callback page just made, and
+// removes it from the app's state: it is shown once.
+func (c *calendarPanel) takeNewFeed(ctx app.Context) {
 	var f shared.Feed
 	ctx.GetState(stateNewFeed, &f)
 	if f.URL != "" {
