@@ -68,9 +68,9 @@ const (
 type Next int
 
 const (
-	Stay     Next = iota
-	ToSignIn      // nobody to show: go to the sign-in page
-	Reload        // another student signed in in another tab: start over
+	Stay     Next = iota // show the week
+	ToSignIn             // nobody to show: go to the sign-in page
+	Reload               // another student signed in in another tab: start over
 )
 
 // View is what the week screen shows, as of one moment. Its Cache is a
