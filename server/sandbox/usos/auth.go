@@ -14,8 +14,30 @@ const (
 	authNone         authKind = iota // anyone (apisrv)
 	authConsumer                     // consumer only: oauth/request_token
 	authRequestToken                 // consumer + request token: oauth/access_token
-	authAccessToken                  // consumer + access token: everything else
+	authAccessToken                  // consumer + access token: a student's data
+	// authTwoLegged methods need the consumer's signature; a token is
+	// optional (a 2-legged call has none; one that is sent is checked).
+	authTwoLegged
+	// authOptional methods answer unsigned calls; a signed call is checked
+	// as for authTwoLegged, so a wrong secret is refused all the same.
+	authOptional
 )
+
+// authOptions are the consumer and token options of the public USOS API
+// documentation's auth_options (services/apiref/method) for each kind.
+func (k authKind) authOptions() (consumer, token string) {
+	switch k {
+	case authConsumer:
+		return "required", "ignored"
+	case authRequestToken, authAccessToken:
+		return "required", "required"
+	case authTwoLegged:
+		return "required", "optional"
+	case authOptional:
+		return "optional", "optional"
+	}
+	return "ignored", "ignored"
+}
 
 // principal is who a verified call comes from.
 type principal struct {
@@ -93,6 +115,8 @@ func (u *Server) authenticate(in *incoming, kind authKind) (*principal, *apiErro
 		if token == "" {
 			return nil, errUnauthorized("invalid_token", "This method requires an access token (oauth_token).")
 		}
+	case authOptional:
+		kind = authTwoLegged // signed: checked as a 2-legged call
 	}
 
 	p := &principal{consumer: in.proto["oauth_consumer_key"], token: token}
@@ -113,7 +137,10 @@ func (u *Server) authenticate(in *incoming, kind authKind) (*principal, *apiErro
 			return nil, errUnauthorized("invalid_token", msg)
 		}
 		p.request, tokenSecret = t, t.secret
-	case authAccessToken:
+	case authAccessToken, authTwoLegged:
+		if token == "" {
+			break // 2-legged: signed with the consumer secret alone
+		}
 		t, err := u.store.accessToken(now, token)
 		if err != nil || t.consumer != p.consumer {
 			return nil, errInvalidToken

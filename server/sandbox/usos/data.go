@@ -314,6 +314,13 @@ func timetable(userID string, now, from time.Time, days int) []activity {
 	if !ok {
 		return nil
 	}
+	return p.expand(now, from, days)
+}
+
+// expand returns the activities of plan p that start on the civil dates
+// [from, from+days), sorted by start time, with the semester placed around
+// now.
+func (p plan) expand(now, from time.Time, days int) []activity {
 	sem := semesterAround(now)
 	examDays := sem.lastWorkdays(4)
 	var out []activity

@@ -2,9 +2,7 @@ package usos
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/campusweek/campusweek/server/sandbox/internal/web"
 )
@@ -79,36 +77,7 @@ func (u *Server) usersMethod(w http.ResponseWriter, r *http.Request, in *incomin
 // ttUserMethod is services/tt/user: the token owner's activities for
 // `days` days from `start`. Basic timetable access needs no scope.
 func (u *Server) ttUserMethod(w http.ResponseWriter, r *http.Request, in *incoming, p *principal) {
-	start := todayIn(u.now())
-	if v, ok := in.get("start"); ok {
-		t, err := time.Parse(time.DateOnly, v)
-		if err != nil {
-			u.fail(w, "tt/user", errParamInvalid("start", "Expected a date in the YYYY-MM-DD format."))
-			return
-		}
-		start = t
-	}
-	days := 7
-	if v, ok := in.get("days"); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 7 || len(v) > 1 {
-			// Exactly the reply in testdata/error_days.json.
-			u.fail(w, "tt/user", errParamInvalid("days", "Must be between 1 and 7."))
-			return
-		}
-		days = n
-	}
-	fields, e := fieldsParam(in, ttFields, defaultTTFields)
-	if e != nil {
-		u.fail(w, "tt/user", e)
-		return
-	}
-	acts := timetable(p.access.userID, u.now(), start, days)
-	out := make([]web.Object, 0, len(acts)) // [] rather than null when empty
-	for _, a := range acts {
-		out = append(out, a.render(fields))
-	}
-	writeJSON(w, out)
+	u.writeActivities(w, "tt/user", in, plans[p.access.userID]) // unknown users: no activities
 }
 
 // installationMethod is services/apisrv/installation. It needs no

@@ -14,10 +14,14 @@
 //	oauth/access_token   signed with the request token; oauth_verifier
 //	oauth/revoke_token   signed with the access token to revoke
 //	users/user           user_id, fields
-//	users/users          user_ids, fields (lecturer names)
+//	users/users          user_ids, fields (lecturer names); 2-legged calls too
 //	tt/user              start, days (1..7), fields
 //	apisrv/installation  no authorization
 //	apisrv/now           no authorization
+//
+// and the public methods of public.go (directories, the timetables of
+// rooms, course editions and staff, the installation list, the method
+// reference), anonymous or 2-legged as the real ones are.
 //
 // Choices a client author should know about:
 //
@@ -126,11 +130,12 @@ func New(cfg Config) *Server {
 		"oauth/access_token":  {authRequestToken, u.accessTokenMethod},
 		"oauth/revoke_token":  {authAccessToken, u.revokeTokenMethod},
 		"users/user":          {authAccessToken, u.userMethod},
-		"users/users":         {authAccessToken, u.usersMethod},
+		"users/users":         {authTwoLegged, u.usersMethod},
 		"tt/user":             {authAccessToken, u.ttUserMethod},
 		"apisrv/installation": {authNone, u.installationMethod},
 		"apisrv/now":          {authNone, u.nowMethod},
 	}
+	maps.Copy(u.methods, u.publicMethods())
 	return u
 }
 
@@ -181,7 +186,7 @@ func (u *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p *principal
-	if m.auth != authNone {
+	if m.auth != authNone && !(m.auth == authOptional && len(in.proto) == 0) {
 		if p, apiErr = u.authenticate(in, m.auth); apiErr != nil {
 			u.fail(w, name, apiErr)
 			return
