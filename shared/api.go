@@ -49,6 +49,11 @@ type Capabilities struct {
 	// token), a start for a grant without it is still answered 409
 	// unsupported.
 	LongLivedAccess bool `json:"long_lived_access"`
+	// PublicTimetables: rooms', courses' and lecturers' timetables and
+	// free rooms can be read without signing in (GET /api/public/...),
+	// with the university's public methods only, never a student's
+	// access.
+	PublicTimetables bool `json:"public_timetables"`
 }
 
 // SignInMode selects how the provider hands the authorization back.

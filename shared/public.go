@@ -56,13 +56,21 @@ type PublicSearch struct {
 
 // PublicTimetable is the reply to
 // GET /api/public/{provider}/timetable?type=...&id=...&from=...&to=...:
-// the Timetable fields (the events in the same shape as GET /api/timetable;
-// FetchedAt says how fresh they are, cached for up to PublicCacheLifetime)
-// and what the timetable belongs to.
+// the events of a room, course or lecturer, in the same shape as those of
+// GET /api/timetable.
 type PublicTimetable struct {
-	Timetable
-	Type PublicKind `json:"type"`
-	ID   string     `json:"id"`
+	Provider string     `json:"provider"`
+	Type     PublicKind `json:"type"`
+	ID       string     `json:"id"`
+	// From and To are the inclusive range of local dates asked for.
+	From Date `json:"from"`
+	To   Date `json:"to"`
+	// FetchedAt is when the backend read the events from the university.
+	// Public data is cached for up to PublicCacheLifetime, so it may be
+	// that old.
+	FetchedAt time.Time `json:"fetched_at"`
+	// Events are sorted by Start, then by Title.
+	Events []Event `json:"events"`
 }
 
 // PublicCacheLifetime is how long the backend reuses public data it read

@@ -20,7 +20,7 @@ func TestProvidersListsNoSecrets(t *testing.T) {
 	}
 	ps := decode[[]shared.Provider](t, r)
 	if len(ps) != 2 || ps[0] != (shared.Provider{ID: "uni", Kind: shared.KindUSOS, Name: "Test University",
-		Capabilities: shared.Capabilities{PIN: true, Revoke: true}}) ||
+		Capabilities: shared.Capabilities{PIN: true, Revoke: true, PublicTimetables: true}}) ||
 		ps[1] != (shared.Provider{ID: "mtt", Kind: shared.KindMyTimetable, Name: "Test Hogeschool",
 			Capabilities: shared.Capabilities{LongLivedAccess: true}}) {
 		t.Fatalf("providers: %+v", ps)
@@ -41,8 +41,8 @@ func TestProvidersPublishCapabilities(t *testing.T) {
 		scopes []string
 		want   string
 	}{
-		{nil, `"capabilities":{"pin":true,"revoke":true,"long_lived_access":false}`},
-		{[]string{"studies", "offline_access"}, `"capabilities":{"pin":true,"revoke":true,"long_lived_access":true}`},
+		{nil, `"capabilities":{"pin":true,"revoke":true,"long_lived_access":false,"public_timetables":true}`},
+		{[]string{"studies", "offline_access"}, `"capabilities":{"pin":true,"revoke":true,"long_lived_access":true,"public_timetables":true}`},
 	} {
 		e := newEnv(t, envOptions{scopes: tc.scopes})
 		r := e.get("/api/providers")
@@ -50,7 +50,7 @@ func TestProvidersPublishCapabilities(t *testing.T) {
 		if len(ps) != 2 || ps[0].ID != "uni" || !bytes.Contains(r.body, []byte(tc.want)) {
 			t.Errorf("scopes %v: %s, want %s", tc.scopes, r.body, tc.want)
 		}
-		if !bytes.Contains(r.body, []byte(`"id":"mtt","kind":"mytimetable","name":"Test Hogeschool","capabilities":{"pin":false,"revoke":false,"long_lived_access":true}`)) {
+		if !bytes.Contains(r.body, []byte(`"id":"mtt","kind":"mytimetable","name":"Test Hogeschool","capabilities":{"pin":false,"revoke":false,"long_lived_access":true,"public_timetables":false}`)) {
 			t.Errorf("mytimetable: %s", r.body)
 		}
 	}

@@ -52,6 +52,11 @@ var openAPIObjects = map[string]any{
 	"FeedRevokeRequest": shared.FeedRevokeRequest{},
 	"Error":             shared.Error{},
 	"ErrorResponse":     shared.ErrorResponse{},
+	"PublicMatch":       shared.PublicMatch{},
+	"PublicSearch":      shared.PublicSearch{},
+	"PublicTimetable":   shared.PublicTimetable{},
+	"FreeRooms":         shared.FreeRooms{},
+	"FreeRoom":          shared.FreeRoom{},
 }
 
 // openAPIEnums are the spec's enum schemas and the Go constants of each.
@@ -73,6 +78,8 @@ var openAPIEnums = map[string]struct {
 		string(shared.CodeTooLarge), string(shared.CodeUnsupportedMediaType), string(shared.CodeUnsupported),
 		string(shared.CodeRateLimited), string(shared.CodeUpstream), string(shared.CodeUpstreamTimeout),
 		string(shared.CodeInternal)}},
+	"PublicKind": {reflect.TypeFor[shared.PublicKind](), []string{
+		string(shared.PublicRoom), string(shared.PublicCourse), string(shared.PublicLecturer)}},
 }
 
 // openAPIOtherSchemas are schemas of no struct or enum type.
@@ -724,16 +731,19 @@ type wire struct {
 }
 
 var openAPIWire = map[string]wire{
-	"GET /api/providers":               {response: []shared.Provider{}, status: 200},
-	"GET /api/session":                 {response: shared.Session{}, status: 200},
-	"GET /api/timetable":               {response: shared.Timetable{}, status: 200, query: []string{"from", "to"}},
-	"GET /api/timetable.ics":           {status: 200, query: []string{"from", "to"}},
-	"GET /api/openapi.yaml":            {status: 200},
-	"POST /api/auth/{id}/start":        {request: shared.StartRequest{}, response: shared.StartResponse{}, status: 200},
-	"POST /api/auth/{id}/complete":     {request: shared.CompleteRequest{}, response: shared.CompleteResponse{}, status: 200},
-	"POST /api/auth/logout":            {request: struct{}{}, status: 204},
-	"POST /api/feed/revoke":            {request: shared.FeedRevokeRequest{}, status: 204},
-	"GET /feed/{token}/campusweek.ics": {status: 200},
+	"GET /api/providers":                    {response: []shared.Provider{}, status: 200},
+	"GET /api/session":                      {response: shared.Session{}, status: 200},
+	"GET /api/timetable":                    {response: shared.Timetable{}, status: 200, query: []string{"from", "to"}},
+	"GET /api/timetable.ics":                {status: 200, query: []string{"from", "to"}},
+	"GET /api/openapi.yaml":                 {status: 200},
+	"POST /api/auth/{id}/start":             {request: shared.StartRequest{}, response: shared.StartResponse{}, status: 200},
+	"POST /api/auth/{id}/complete":          {request: shared.CompleteRequest{}, response: shared.CompleteResponse{}, status: 200},
+	"POST /api/auth/logout":                 {request: struct{}{}, status: 204},
+	"POST /api/feed/revoke":                 {request: shared.FeedRevokeRequest{}, status: 204},
+	"GET /feed/{token}/campusweek.ics":      {status: 200},
+	"GET /api/public/{provider}/search":     {response: shared.PublicSearch{}, status: 200, query: []string{"q", "type"}},
+	"GET /api/public/{provider}/timetable":  {response: shared.PublicTimetable{}, status: 200, query: []string{"from", "id", "to", "type"}},
+	"GET /api/public/{provider}/free-rooms": {response: shared.FreeRooms{}, status: 200, query: []string{"at", "building", "for"}},
 }
 
 // Each operation documents the shared types its handler decodes and

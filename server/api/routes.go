@@ -25,7 +25,7 @@ type route struct {
 // apiRoutes declares every route of the JSON API. openapi.yaml documents
 // each of them; a test keeps the two in step.
 func (s *Server) apiRoutes() []route {
-	return []route{
+	return append([]route{
 		{pattern: "GET /api/providers", handler: s.handleProviders},
 		{pattern: "GET /api/session", handler: s.handleSession},
 		{pattern: "GET /api/timetable", handler: s.handleTimetable, weeks: s.rangeWeeks(1)},
@@ -35,7 +35,7 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
 		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true, object: true},
 		{pattern: "POST /api/feed/revoke", handler: s.handleFeedRevoke, limited: true},
-	}
+	}, s.publicRoutes()...)
 }
 
 // routes assembles the whole backend: the API behind CORS, CSRF checks and

@@ -15,6 +15,7 @@ import (
 	"github.com/campusweek/campusweek/server/metrics"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/seal"
+	"github.com/campusweek/campusweek/shared"
 )
 
 // Options configure a Server.
@@ -91,7 +92,9 @@ type Server struct {
 	limiter, signIns                     *limiter
 	clientReads, studentReads, feedReads *limiter
 	// spent remembers the sign-in flows that reached the university.
-	spent    *spentFlows
+	spent *spentFlows
+	// public caches the public timetables' reads.
+	public   *publicCache
 	draining atomic.Bool
 	handler  http.Handler
 }
@@ -131,6 +134,7 @@ func New(opts Options) (*Server, error) {
 		studentReads: newLimiter(opts.ReadRateLimit, DefaultReadRateLimit, opts.Now),
 		feedReads:    newLimiter(opts.FeedRateLimit, DefaultFeedRateLimit, opts.Now),
 		spent:        newSpentFlows(spentFlowsSize(opts.UniversitySignInRateLimit, len(opts.Providers))),
+		public:       newPublicCache(publicCacheEntries, shared.PublicCacheLifetime, opts.Now),
 	}
 	for _, p := range opts.Providers {
 		id := p.Info().ID

@@ -108,10 +108,11 @@ func (p *Provider) methodURL(method string, q url.Values) string {
 // Info implements provider.Provider. USOS offers the PIN flow and
 // revocation (services/oauth/revoke_token ends an access token at once);
 // its access outlives the 2-hour token lifetime only with the
-// offline_access scope.
+// offline_access scope. Every installation answers rooms', courses' and
+// lecturers' timetables to the consumer key alone (see public.go).
 func (p *Provider) Info() shared.Provider {
 	return shared.Provider{ID: p.cfg.ID, Kind: shared.KindUSOS, Name: p.cfg.Name, Demo: p.demo,
-		Capabilities: shared.Capabilities{PIN: true, Revoke: true, LongLivedAccess: p.offlineAccess()}}
+		Capabilities: shared.Capabilities{PIN: true, Revoke: true, LongLivedAccess: p.offlineAccess(), PublicTimetables: true}}
 }
 
 // offlineAccess reports whether access outlives the 2-hour token lifetime.
@@ -119,7 +120,7 @@ func (p *Provider) offlineAccess() bool { return slices.Contains(p.cfg.Scopes, "
 
 // ShortLivedReason implements provider.Provider.
 func (p *Provider) ShortLivedReason() string {
-	return p.cfg.Name + " gives CampusWeek access for two hours only: CampusWeek is not set up with its offline_access scope."
+	return "the offline_access scope is not configured for CampusWeek"
 }
 
 // Start implements provider.Provider: it obtains a request token.
