@@ -287,7 +287,7 @@ func (m *Server) timetableMethod(w http.ResponseWriter, r *http.Request, t mttTo
 		}
 		limit = n
 	}
-	events := mttTimetable(t.user, now, from, to)
+	events := m.changed(t.user, now, from, to, mttTimetable(t.user, now, from, to))
 	if len(events) > limit {
 		events = events[:limit]
 	}

@@ -14,6 +14,7 @@
 //	POST /oauth/token       grant_type=authorization_code or refresh_token, form body
 //	GET  /api/v0/user       {"username","feedUrl"}; scope user_read
 //	GET  /api/v0/timetable  startDate, endDate[, limit]: a bare array of events; scope profile_read
+//	GET  /changes           a page that changes a demo student's timetable (changes.go)
 //
 // Choices a client author should know about:
 //
@@ -74,6 +75,7 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/server/sandbox"
+	"github.com/campusweek/campusweek/server/sandbox/internal/changes"
 )
 
 // Config configures a sandbox MyTimetable installation.
@@ -126,6 +128,7 @@ type Server struct {
 	pkce      bool // RequirePKCE
 	store     *mttStore
 	key       []byte // per-instance key: consent form CSRF fields, feed URLs
+	changes   changes.Store
 }
 
 const defaultMTTAccessTTL = time.Hour
@@ -199,6 +202,8 @@ func (m *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.token(w, r)
 	case strings.HasPrefix(rest, "api/v0/"):
 		m.api(w, r, strings.TrimPrefix(rest, "api/v0/"))
+	case rest == "changes":
+		m.changesPage().ServeHTTP(w, r)
 	default:
 		m.apiFail(w, r, errMTTNotFound)
 	}
