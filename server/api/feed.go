@@ -48,8 +48,8 @@ func longLived(p provider.Provider, creds provider.Credentials) bool {
 // with p's reason.
 func errFeedNeedsLongLivedAccess(p provider.Provider) *apiError {
 	return newError(http.StatusConflict, shared.CodeUnsupported,
-		p.ShortLivedReason()+" A calendar subscription would stop working soon: download the calendar file instead, "+
-			"or ask the people running CampusWeek to enable long-lived access.")
+		p.Info().Name+" gives CampusWeek access for a few hours only, so a calendar subscription would stop working soon ("+
+			p.ShortLivedReason()+"). Download the calendar file instead, or ask the people running CampusWeek to enable long-lived access.")
 }
 
 // checkFeedStart decides, before sending the student to the university,

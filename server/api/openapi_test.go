@@ -533,9 +533,7 @@ func (f *openAPIFake) Timetable(_ context.Context, _ *provider.Credentials, from
 	return []shared.Event{{ID: "e1", Start: start, End: start.Add(time.Hour), Title: "Lecture", Category: shared.CategoryClass}}, nil
 }
 
-func (f *openAPIFake) ShortLivedReason() string {
-	return "Fake " + f.id + " gives short-lived access only."
-}
+func (f *openAPIFake) ShortLivedReason() string { return "it is a fake" }
 
 // Real requests answer with statuses, codes and media types the spec
 // documents for their operation, and each code with the status the spec's

@@ -43,10 +43,12 @@ type Provider interface {
 	// the credentials in place; callers re-seal them when they changed.
 	Timetable(ctx context.Context, creds *Credentials, from, to shared.Date) ([]shared.Event, error)
 
-	// ShortLivedReason says, in a sentence for the student, why access at
-	// this university does not outlive the session, for when it does not
-	// (Capabilities.LongLivedAccess is false, or a grant came without
-	// long-lived access): what the system or its configuration lacks.
+	// ShortLivedReason says, in a clause for the student (no capital, no
+	// full stop), why access at this university does not outlive the
+	// session, for when it does not (Capabilities.LongLivedAccess is
+	// false, or a grant came without long-lived access): what the system
+	// or its configuration lacks, e.g. "its MyTimetable issues CampusWeek
+	// no refresh token".
 	ShortLivedReason() string
 }
 

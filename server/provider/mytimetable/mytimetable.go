@@ -120,7 +120,7 @@ func (p *Provider) Info() shared.Provider {
 
 // ShortLivedReason implements provider.Provider.
 func (p *Provider) ShortLivedReason() string {
-	return p.cfg.Name + " gives CampusWeek access for a short time only: its MyTimetable issues CampusWeek no refresh token."
+	return "its MyTimetable issues CampusWeek no refresh token"
 }
 
 // Start implements provider.Provider. MyTimetable has no out-of-band flow,
