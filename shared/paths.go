@@ -17,6 +17,13 @@ const CallbackPathPrefix = "/auth/callback/"
 // CallbackPath returns the callback path of the provider with ID id.
 func CallbackPath(id string) string { return CallbackPathPrefix + id }
 
+// SignInPathPrefix is where the sign-in page's form for a university
+// posts to start signing in without the app: /auth/start/{provider ID}.
+const SignInPathPrefix = "/auth/start/"
+
+// SignInPath returns the sign-in form's path of the provider with ID id.
+func SignInPath(id string) string { return SignInPathPrefix + id }
+
 // FeedPathPrefix and FeedFileName frame the sealed value of a calendar
 // subscription address: {public_url}/feed/{sealed}/campusweek.ics.
 const (

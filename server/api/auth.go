@@ -41,6 +41,19 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	authURL, err := s.start(w, r, p, req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, shared.StartResponse{AuthorizeURL: authURL})
+}
+
+// start begins a sign-in at p as req asks (both the API and the sign-in
+// page's form start here): it checks the request, charges the
+// university's sign-in limit, adds the flow to the browser's flow cookie
+// and returns the university's authorize URL.
+func (s *Server) start(w http.ResponseWriter, r *http.Request, p provider.Provider, req shared.StartRequest) (string, error) {
 	if req.Mode == "" {
 		req.Mode = shared.ModeRedirect
 	}
@@ -49,13 +62,11 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	case shared.ModeRedirect:
 	case shared.ModePIN:
 		if !p.Info().Capabilities.PIN {
-			s.writeError(w, r, badRequest("This university does not support signing in with a PIN."))
-			return
+			return "", badRequest("This university does not support signing in with a PIN.")
 		}
 		callback = ""
 	default:
-		s.writeError(w, r, badRequest(`mode must be "redirect" or "pin".`))
-		return
+		return "", badRequest(`mode must be "redirect" or "pin".`)
 	}
 	var owner string // for a feed: the student it is for
 	switch req.Purpose {
@@ -64,39 +75,33 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	case shared.PurposeFeed:
 		st, err := s.checkFeedStart(r, p)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return "", err
 		}
 		owner = st.User.ID
 	default:
-		s.writeError(w, r, badRequest(`purpose must be "session" or "feed".`))
-		return
+		return "", badRequest(`purpose must be "session" or "feed".`)
 	}
 	// Stored, and handed back by complete, exactly as checked.
 	returnTo, err := shared.CleanReturnTo(req.ReturnTo)
 	if err != nil {
-		s.writeError(w, r, badRequest("return_to must be a path on this site: a single / first, "+
-			"and no backslash, encoded slash, control character, or . or .. segment."))
-		return
+		return "", badRequest("return_to must be a path on this site: a single / first, " +
+			"and no backslash, encoded slash, control character, or . or .. segment.")
 	}
 	if err := s.chargeUniversity(w, p, "start"); err != nil {
-		s.writeError(w, r, err)
-		return
+		return "", err
 	}
 	authURL, flow, err := p.Start(r.Context(), callback)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return "", err
 	}
 	// Other sign-ins in progress in this browser (other tabs) stay.
 	flows, _ := s.readFlows(r)
 	flows = append(flows, flowState{Provider: p.Info().ID, Mode: req.Mode, ReturnTo: returnTo, Purpose: req.Purpose, Owner: owner, Flow: flow,
 		Expires: s.now().Add(flowTTL).Unix()})
 	if err := s.writeFlows(w, flows); err != nil {
-		s.writeError(w, r, err)
-		return
+		return "", err
 	}
-	writeJSON(w, http.StatusOK, shared.StartResponse{AuthorizeURL: authURL})
+	return authURL, nil
 }
 
 func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
@@ -121,55 +126,72 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Pro
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
+	flow, st, err := s.completeFlow(w, r, p, req, purpose)
+	if err != nil {
+		return err
+	}
+	if flow.Purpose == shared.PurposeFeed {
+		return s.completeFeed(w, r, p, flow, st)
+	}
+	sess, err := s.startSession(w, r, st)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, shared.CompleteResponse{ReturnTo: flow.ReturnTo, Session: sess})
+	return nil
+}
+
+// completeFlow finishes the flow at p that req's callback parameters (or
+// PIN) belong to: it spends the flow, whatever happens next, and gets the
+// student's access and identity from the university. Both the API and the
+// callback page complete here. It sets *purpose once the flow is found.
+func (s *Server) completeFlow(w http.ResponseWriter, r *http.Request, p provider.Provider, req shared.CompleteRequest, purpose *string) (flowState, sessionState, error) {
 	if len(req.Params) > 20 {
-		return badRequest("Too many callback parameters.")
+		return flowState{}, sessionState{}, badRequest("Too many callback parameters.")
 	}
 	flows, aerr := s.readFlows(r)
 	if aerr != nil {
-		return aerr
+		return flowState{}, sessionState{}, aerr
 	}
 	// Only a flow started at this university matches: a callback for
 	// another is a mix-up, accidental or not.
 	i := s.findFlow(flows, p.Info().ID, req.Params)
 	if i < 0 {
-		return errFlowExpired
+		return flowState{}, sessionState{}, errFlowExpired
 	}
 	flow := flows[i]
 	*purpose = string(cmp.Or(flow.Purpose, shared.PurposeSession))
 	if flow.Mode == shared.ModePIN && strings.TrimSpace(req.PIN) == "" {
-		return badRequest("Type the PIN your university showed you.")
+		return flowState{}, sessionState{}, badRequest("Type the PIN your university showed you.")
 	}
 	// The flow is single use: whatever happens next, another attempt
 	// needs another start. The browser's other flows stay.
 	if err := s.spendFlow(w, p, flow); err != nil {
-		return err
+		return flowState{}, sessionState{}, err
 	}
 	if err := s.writeFlows(w, slices.Delete(flows, i, i+1)); err != nil {
-		return err
+		return flowState{}, sessionState{}, err
 	}
 
 	creds, err := p.Complete(r.Context(), flow.Flow, provider.CompleteInput{Params: req.Params, PIN: req.PIN})
 	if err != nil {
-		return err
+		return flowState{}, sessionState{}, err
 	}
 	user, err := p.User(r.Context(), &creds)
 	if err != nil {
-		return err
+		return flowState{}, sessionState{}, err
 	}
-	st := sessionState{Provider: p.Info().ID, User: user, Creds: creds}
-	if flow.Purpose == shared.PurposeFeed {
-		return s.completeFeed(w, r, p, flow, st)
-	}
+	return flow, sessionState{Provider: p.Info().ID, User: user, Creds: creds}, nil
+}
+
+// startSession writes the session cookie of a completed sign-in.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, st sessionState) (shared.Session, error) {
 	expiry, err := s.writeSession(w, st)
 	if err != nil {
-		return err
+		return shared.Session{}, err
 	}
 	s.log.InfoContext(r.Context(), "signed in", "provider", st.Provider)
-	writeJSON(w, http.StatusOK, shared.CompleteResponse{
-		ReturnTo: flow.ReturnTo,
-		Session:  shared.Session{SignedIn: true, Provider: st.Provider, User: &user, ExpiresAt: &expiry},
-	})
-	return nil
+	return shared.Session{SignedIn: true, Provider: st.Provider, User: &st.User, ExpiresAt: &expiry}, nil
 }
 
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {

@@ -67,6 +67,11 @@ func (s *Server) routes() (http.Handler, error) {
 	// Calendar subscriptions: no cookies, no CORS, the access is in the path.
 	feed := "GET " + shared.FeedPath("{token}")
 	root.Handle(feed, labeled(feed, s.feedLimited(http.HandlerFunc(s.handleFeed))))
+	// Signing in before the app has started (see pages.go).
+	startForm := "POST " + shared.SignInPath("{id}")
+	root.Handle(startForm, labeled(startForm, noStore(s.rateLimited(http.HandlerFunc(s.handleStartForm)))))
+	callback := "GET " + shared.CallbackPath("{id}")
+	root.Handle(callback, labeled(callback, http.HandlerFunc(s.handleCallbackPage)))
 	root.Handle("GET /healthz", labeled("GET /healthz", http.HandlerFunc(s.handleHealth)))
 	root.Handle("GET /readyz", labeled("GET /readyz", http.HandlerFunc(s.handleReady)))
 	if s.opts.Metrics != nil {
