@@ -77,7 +77,7 @@ func (u *Server) usersMethod(w http.ResponseWriter, r *http.Request, in *incomin
 // ttUserMethod is services/tt/user: the token owner's activities for
 // `days` days from `start`. Basic timetable access needs no scope.
 func (u *Server) ttUserMethod(w http.ResponseWriter, r *http.Request, in *incoming, p *principal) {
-	u.writeActivities(w, "tt/user", in, plans[p.access.userID]) // unknown users: no activities
+	u.writeStudentActivities(w, in, p.access.userID) // with the changes of changes.go
 }
 
 // installationMethod is services/apisrv/installation. It needs no

@@ -21,7 +21,9 @@
 //
 // and the public methods of public.go (directories, the timetables of
 // rooms, course editions and staff, the installation list, the method
-// reference), anonymous or 2-legged as the real ones are.
+// reference), anonymous or 2-legged as the real ones are. The page at
+// Prefix+"/changes" changes a demo student's timetable between two syncs
+// (changes.go).
 //
 // Choices a client author should know about:
 //
@@ -56,6 +58,7 @@ import (
 
 	"github.com/campusweek/campusweek/server/sandbox"
 
+	"github.com/campusweek/campusweek/server/sandbox/internal/changes"
 	"github.com/campusweek/campusweek/server/sandbox/internal/web"
 )
 
@@ -90,6 +93,7 @@ type Server struct {
 	store     *store
 	csrfKey   []byte // per-instance key binding consent forms to request tokens
 	methods   map[string]method
+	changes   changes.Store
 }
 
 // method is one API method under services/.
@@ -151,9 +155,13 @@ func (u *Server) ExpireAccessTokens() {
 // the first one being preselected: sandbox.Students.
 func (u *Server) Students() []sandbox.Student { return sandbox.Students() }
 
-// ServeHTTP handles Prefix+"/services/..." paths. Everything else gets a
-// USOS-style 404.
+// ServeHTTP handles Prefix+"/services/..." paths and the page at
+// Prefix+"/changes" (changes.go). Everything else gets a USOS-style 404.
 func (u *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == u.prefix+"/changes" {
+		u.changesPage().ServeHTTP(w, r)
+		return
+	}
 	name, ok := strings.CutPrefix(r.URL.Path, u.prefix+"/services/")
 	if !ok {
 		writeError(w, &apiError{status: http.StatusNotFound, code: "not_found",
