@@ -64,8 +64,12 @@ type Provider struct {
 	ClientID, ClientSecret string
 	// PKCE is the PKCE method of the OAuth 2 authorization-code grant:
 	// PKCES256, or "" for none.
-	PKCE   string
-	Scopes []string
+	PKCE string
+	// APIToken is a MyTimetable institution's API token for the timetables
+	// of rooms, modules and staff, where the institution requires one
+	// ("" reads them anonymously). It is never a student's access.
+	APIToken string
+	Scopes   []string
 	// MaxConcurrentRequests caps the calls in flight at this university
 	// at once, across all students; 0 means the default of 32
 	// (upstream.DefaultMaxConcurrent).
@@ -102,6 +106,7 @@ type providerFile struct {
 	ClientID       string   `yaml:"client_id"`
 	ClientSecret   string   `yaml:"client_secret"`
 	PKCE           string   `yaml:"pkce"`
+	APIToken       string   `yaml:"api_token"`
 	Scopes         []string `yaml:"scopes"`
 	// A string, so that it may come from the environment like any value.
 	MaxConcurrentRequests string `yaml:"max_concurrent_requests"`
@@ -265,6 +270,7 @@ func (x *expander) provider(field string, pf providerFile, kinds Kinds) (Provide
 		ClientID:       x.expand(field+".client_id", pf.ClientID),
 		ClientSecret:   x.expand(field+".client_secret", pf.ClientSecret),
 		PKCE:           x.expand(field+".pkce", pf.PKCE),
+		APIToken:       x.expand(field+".api_token", pf.APIToken),
 	}
 	if !idPattern.MatchString(p.ID) {
 		add("id", fmt.Errorf("%q must match [a-z0-9-]+ (at most 40 characters)", p.ID))

@@ -39,6 +39,7 @@ providers:
     client_secret: pa$$word
     max_concurrent_requests: 16
     pkce: S256
+    api_token: tok-3f9a
 `
 
 func TestParseValid(t *testing.T) {
@@ -61,6 +62,9 @@ func TestParseValid(t *testing.T) {
 	}
 	if c.Providers[0].PKCE != "" || c.Providers[1].PKCE != config.PKCES256 {
 		t.Errorf("pkce: %q, %q", c.Providers[0].PKCE, c.Providers[1].PKCE)
+	}
+	if uw.APIToken != "" || c.Providers[1].APIToken != "tok-3f9a" {
+		t.Errorf("api_token: %q, %q; want none and tok-3f9a", uw.APIToken, c.Providers[1].APIToken)
 	}
 	if c.Providers[1].ClientSecret != "pa$word" {
 		t.Errorf("$$ must stand for a literal $: %q", c.Providers[1].ClientSecret)
@@ -143,6 +147,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty host", "allowed_hosts: [\"\"]\n" + usos(""), "allowed_hosts[0]:"},
 		{"pkce for usos", usos(", pkce: S256"), "providers[0].pkce: not used by kind usos"},
 		{"plain pkce", base("  - {id: x, kind: mytimetable, name: X, base_url: \"https://mt.example/\", client_id: c, client_secret: s, pkce: plain}\n"), `providers[0].pkce: "plain" is not supported (want S256`},
+		{"api token for usos", usos(", api_token: t"), "providers[0].api_token: not used by kind usos"},
+		{"api token with a space", base("  - {id: x, kind: mytimetable, name: X, base_url: \"https://mt.example/\", client_id: c, client_secret: s, api_token: \"a b\"}\n"), "providers[0].api_token: must be visible ASCII"},
 		{"bad hsts", "hsts: sometimes\n" + usos(""), `hsts: "sometimes" is not true or false`},
 		{"bad client ip header", "client_ip_header: \"X Forwarded\"\n" + usos(""), "client_ip_header:"},
 		{"bad scope", usos(", scopes: [\"a b\"]"), "providers[0].scopes[0]: invalid scope"},

@@ -15,5 +15,6 @@ func CheckConfig(c config.Provider) error {
 		config.Unused(c.Kind, "client_id", c.ClientID),
 		config.Unused(c.Kind, "client_secret", c.ClientSecret),
 		config.Unused(c.Kind, "pkce", c.PKCE),
+		config.Unused(c.Kind, "api_token", c.APIToken),
 	)
 }
