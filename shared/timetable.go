@@ -40,6 +40,10 @@ type Event struct {
 	Title string `json:"title"`
 	// Course is the course or module name, when known.
 	Course string `json:"course,omitempty"`
+	// CourseID identifies the course at its university whatever the
+	// language Course is in, when known: the same on every device (the
+	// PWA colours courses by it).
+	CourseID string `json:"course_id,omitempty"`
 	// Kind is the provider's label for the type of class, e.g. "Lecture",
 	// "Laboratory", "Exam".
 	Kind string `json:"kind,omitempty"`

@@ -57,10 +57,14 @@ func fnv1a(s string) uint32 {
 	return h
 }
 
-// Key returns what identifies e's course for its colour: its course, or
-// its title when the university names no course.
+// Key returns what identifies e's course for its colour: its course id,
+// the same in every language; else its course name, or its title when
+// the university names no course.
 func Key(e shared.Event) string {
-	if e.Course != "" {
+	switch {
+	case e.CourseID != "":
+		return e.CourseID
+	case e.Course != "":
 		return e.Course
 	}
 	return e.Title

@@ -140,8 +140,15 @@ func TestFor(t *testing.T) {
 }
 
 func TestKey(t *testing.T) {
-	if k := Key(shared.Event{Course: "Algebra", Title: "Algebra - Lecture"}); k != "Algebra" {
+	if k := Key(shared.Event{CourseID: "1000-112bAL", Course: "Algebra liniowa", Title: "Algebra liniowa - Wykład"}); k != "1000-112bAL" {
 		t.Errorf("Key = %q", k)
+	}
+	// The same course in another language keeps its colour.
+	if Key(shared.Event{CourseID: "1000-112bAL", Course: "Linear Algebra"}) != Key(shared.Event{CourseID: "1000-112bAL", Course: "Algebra liniowa"}) {
+		t.Error("the course's name in another language changes its key")
+	}
+	if k := Key(shared.Event{Course: "Algebra", Title: "Algebra - Lecture"}); k != "Algebra" {
+		t.Errorf("Key without a course id = %q", k)
 	}
 	if k := Key(shared.Event{Title: "Office hours"}); k != "Office hours" {
 		t.Errorf("Key without a course = %q", k)

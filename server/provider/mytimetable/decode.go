@@ -145,6 +145,7 @@ func (e event) normalize() (shared.Event, error) {
 		End:       e.EndDate.In(amsterdam),
 		AllDay:    e.AllDay,
 		Course:    strings.TrimSpace(e.ModuleCode),
+		CourseID:  strings.TrimSpace(e.ModuleCode),
 		Title:     strings.TrimSpace(e.ActivityDescription),
 		Kind:      strings.TrimSpace(e.ActivityTypeDescription),
 		Lecturers: names(e.StaffMembers),

@@ -45,6 +45,7 @@ func TestDecodeCurrentServer(t *testing.T) {
 		End:       time.Date(2026, 3, 30, 11, 15, 0, 0, time.FixedZone("CEST", 2*3600)),
 		Title:     "Calculus",
 		Course:    "WI1421LR",
+		CourseID:  "WI1421LR",
 		Kind:      "Lecture",
 		Category:  shared.CategoryClass,
 		Building:  "Aula",

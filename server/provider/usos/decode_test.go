@@ -106,7 +106,7 @@ func TestNormalizeFixture(t *testing.T) {
 	}
 	lecture := evs[0]
 	if lecture.Title != "Mathematical Analysis I - Lecture" || lecture.Kind != "Lecture" ||
-		lecture.Course != "Mathematical Analysis I" || lecture.Building != "Main Building" ||
+		lecture.Course != "Mathematical Analysis I" || lecture.CourseID != "1000-111bAM1" || lecture.Building != "Main Building" ||
 		lecture.Room != "0.03" || lecture.Group != "1" || lecture.Category != shared.CategoryClass ||
 		lecture.Start.Format(time.RFC3339) != "2026-03-30T08:15:00+02:00" ||
 		!strings.HasPrefix(lecture.URL, "https://usosweb.example.edu.pl/") ||

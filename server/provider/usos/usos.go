@@ -323,6 +323,7 @@ func normalize(a activity, langs []string, lecturers map[string]string) (shared.
 		End:      end,
 		Title:    a.Name.pick(langs),
 		Course:   a.CourseName.pick(langs),
+		CourseID: strings.TrimSpace(string(a.CourseID)),
 		Kind:     a.ClasstypeName.pick(langs),
 		Building: a.BuildingName.pick(langs),
 		Room:     string(a.RoomNumber),
