@@ -159,6 +159,9 @@ var mttMethods = map[string]mttMethod{
 
 // api serves /api/v0/{name}.
 func (m *Server) api(w http.ResponseWriter, r *http.Request, name string) {
+	if m.servePublic(w, r, name) {
+		return
+	}
 	meth, ok := mttMethods[name]
 	if !ok {
 		m.apiFail(w, r, errMTTNotFound)
@@ -255,37 +258,10 @@ const (
 func (m *Server) timetableMethod(w http.ResponseWriter, r *http.Request, t mttToken) {
 	q, _ := web.ParseForm(r.URL.RawQuery) // already parsed once by bearer
 	now := m.now()
-	var dates [2]time.Time
-	for i, name := range []string{"startDate", "endDate"} {
-		v, present, rep := once(q, name)
-		if !present || rep {
-			m.apiFail(w, r, mttBadParam(name, "it is required, once."))
-			return
-		}
-		d, err := parseMTTDate(v, now)
-		if err != nil {
-			m.apiFail(w, r, mttBadParam(name, err.Error()+"."))
-			return
-		}
-		dates[i] = d
-	}
-	from, to := dates[0], dates[1]
-	if to.Before(from) {
-		m.apiFail(w, r, mttBadParam("endDate", "it is before startDate."))
+	from, to, limit, e := rangeParams(q, now)
+	if e != nil {
+		m.apiFail(w, r, e)
 		return
-	}
-	if to.Sub(from) > mttMaxRange {
-		m.apiFail(w, r, mttBadParam("endDate", "the range is longer than 366 days; request smaller windows."))
-		return
-	}
-	limit := mttMaxLimit
-	if v, present, _ := once(q, "limit"); present {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > mttMaxLimit {
-			m.apiFail(w, r, mttBadParam("limit", "want a number from 1 to 10000."))
-			return
-		}
-		limit = n
 	}
 	events := m.changed(t.user, now, from, to, mttTimetable(t.user, now, from, to))
 	if len(events) > limit {
@@ -296,6 +272,39 @@ func (m *Server) timetableMethod(w http.ResponseWriter, r *http.Request, t mttTo
 		out[i] = e.render()
 	}
 	writeAPI(w, r, http.StatusOK, "List", out)
+}
+
+// rangeParams reads the startDate, endDate (both required, once) and
+// limit parameters of a timetable read.
+func rangeParams(q []web.Param, now time.Time) (from, to time.Time, limit int, e *mttAPIError) {
+	var dates [2]time.Time
+	for i, name := range []string{"startDate", "endDate"} {
+		v, present, rep := once(q, name)
+		if !present || rep {
+			return from, to, 0, mttBadParam(name, "it is required, once.")
+		}
+		d, err := parseMTTDate(v, now)
+		if err != nil {
+			return from, to, 0, mttBadParam(name, err.Error()+".")
+		}
+		dates[i] = d
+	}
+	from, to = dates[0], dates[1]
+	if to.Before(from) {
+		return from, to, 0, mttBadParam("endDate", "it is before startDate.")
+	}
+	if to.Sub(from) > mttMaxRange {
+		return from, to, 0, mttBadParam("endDate", "the range is longer than 366 days; request smaller windows.")
+	}
+	limit = mttMaxLimit
+	if v, present, _ := once(q, "limit"); present {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > mttMaxLimit {
+			return from, to, 0, mttBadParam("limit", "want a number from 1 to 10000.")
+		}
+		limit = n
+	}
+	return from, to, limit, nil
 }
 
 // parseMTTDate parses a startDate or endDate: epoch milliseconds, RFC

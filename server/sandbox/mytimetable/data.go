@@ -432,6 +432,12 @@ func mttTimetable(userID string, now, from, to time.Time) []mttEvent {
 	if !ok {
 		return nil
 	}
+	return p.events(now, from, to)
+}
+
+// events returns the events of plan p that overlap [from, to), sorted by
+// start, with the term placed around now.
+func (p mttPlan) events(now, from, to time.Time) []mttEvent {
 	term := mttTermAround(now)
 	var out []mttEvent
 	last := amsterdamDate(to)

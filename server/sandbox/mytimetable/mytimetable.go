@@ -14,6 +14,8 @@
 //	POST /oauth/token       grant_type=authorization_code or refresh_token, form body
 //	GET  /api/v0/user       {"username","feedUrl"}; scope user_read
 //	GET  /api/v0/timetable  startDate, endDate[, limit]: a bare array of events; scope profile_read
+//	GET  /api/v0/timetabletypes, /api/v0/timetables?type&q, /api/v0/timetables/{key}?startDate&endDate:
+//	                        rooms', modules' and staff timetables, no OAuth token (public.go)
 //	GET  /changes           a page that changes a demo student's timetable (changes.go)
 //
 // Choices a client author should know about:
@@ -98,6 +100,10 @@ type Config struct {
 	// AccessTokenTTL is the lifetime of access tokens (the expires_in of
 	// token replies); default 1 hour.
 	AccessTokenTTL time.Duration
+	// APITokens, when not empty, are the institution's API tokens: the
+	// non-personal timetables (public.go) then need one of them in the
+	// apiToken header. Empty serves them anonymously.
+	APITokens []string
 	// RequirePKCE makes the installation enforce PKCE (RFC 7636): every
 	// authorize request must carry an S256 code_challenge. Either way, a
 	// code issued with a challenge is exchanged only with its
@@ -126,6 +132,7 @@ type Server struct {
 	log       *slog.Logger
 	accessTTL time.Duration
 	pkce      bool // RequirePKCE
+	apiTokens []string
 	store     *mttStore
 	key       []byte // per-instance key: consent form CSRF fields, feed URLs
 	changes   changes.Store
@@ -143,6 +150,7 @@ func New(cfg Config) *Server {
 		log:       cfg.Logger,
 		accessTTL: cfg.AccessTokenTTL,
 		pkce:      cfg.RequirePKCE,
+		apiTokens: slices.Clone(cfg.APITokens),
 		store:     newMTTStore(),
 		key:       make([]byte, 32),
 	}
