@@ -22,7 +22,7 @@ func TestProvidersListsNoSecrets(t *testing.T) {
 	if len(ps) != 2 || ps[0] != (shared.Provider{ID: "uni", Kind: shared.KindUSOS, Name: "Test University",
 		Capabilities: shared.Capabilities{PIN: true, Revoke: true, PublicTimetables: true}}) ||
 		ps[1] != (shared.Provider{ID: "mtt", Kind: shared.KindMyTimetable, Name: "Test Hogeschool",
-			Capabilities: shared.Capabilities{LongLivedAccess: true}}) {
+			Capabilities: shared.Capabilities{LongLivedAccess: true, PublicTimetables: true}}) {
 		t.Fatalf("providers: %+v", ps)
 	}
 	if bytes.Contains(r.body, []byte(consumerSecret)) || bytes.Contains(r.body, []byte(consumerKey)) ||
@@ -50,7 +50,7 @@ func TestProvidersPublishCapabilities(t *testing.T) {
 		if len(ps) != 2 || ps[0].ID != "uni" || !bytes.Contains(r.body, []byte(tc.want)) {
 			t.Errorf("scopes %v: %s, want %s", tc.scopes, r.body, tc.want)
 		}
-		if !bytes.Contains(r.body, []byte(`"id":"mtt","kind":"mytimetable","name":"Test Hogeschool","capabilities":{"pin":false,"revoke":false,"long_lived_access":true,"public_timetables":false}`)) {
+		if !bytes.Contains(r.body, []byte(`"id":"mtt","kind":"mytimetable","name":"Test Hogeschool","capabilities":{"pin":false,"revoke":false,"long_lived_access":true,"public_timetables":true}`)) {
 			t.Errorf("mytimetable: %s", r.body)
 		}
 	}

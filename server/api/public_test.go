@@ -206,3 +206,32 @@ func TestPublicCacheCollapsesConcurrentReads(t *testing.T) {
 		t.Errorf("after %s: %d, %d calls, want 2", shared.PublicCacheLifetime, r.status, calls.Load())
 	}
 }
+
+// The same over MyTimetable: a room's week, and free rooms of its
+// building while it is taken.
+func TestPublicMyTimetable(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	r := e.get("/api/public/mtt/search?type=room&q=drebbelweg+iz+2")
+	rooms := decode[shared.PublicSearch](t, r)
+	if r.status != 200 || len(rooms.Matches) != 1 || rooms.Matches[0].ID != "location!DW-IZ2" || rooms.Matches[0].BuildingID != "Drebbelweg" {
+		t.Fatalf("room search: %d %s", r.status, r.body)
+	}
+	from, to := publicTerm()
+	tt := decode[shared.PublicTimetable](t, e.get(publicTimetablePath("mtt", shared.PublicRoom, "location!DW-IZ2", from, to)))
+	if len(tt.Events) == 0 {
+		t.Fatalf("room IZ 2 has no events in %s..%s", from, to)
+	}
+	busy := tt.Events[0]
+	r = e.get("/api/public/mtt/free-rooms?" + url.Values{"building": {"Drebbelweg"}, "at": {busy.Start.Format(time.RFC3339)}, "for": {"1h"}}.Encode())
+	fr := decode[shared.FreeRooms](t, r)
+	if r.status != 200 || fr.Checked != 3 {
+		t.Fatalf("free rooms: %d %s", r.status, r.body)
+	}
+	names := []string{}
+	for _, room := range fr.Rooms {
+		names = append(names, room.Name)
+	}
+	if slices.Contains(names, "IZ 2") || !slices.Contains(names, "IZ 7") {
+		t.Errorf("free rooms while IZ 2 has %q: %v", busy.Title, names)
+	}
+}

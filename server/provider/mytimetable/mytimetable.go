@@ -112,10 +112,11 @@ func New(cfg config.Provider, opts Options) *Provider {
 // the access token dies at its expiry, and the refresh token goes with the
 // session cookie, the only place it was kept. Access outlives the session
 // through refresh tokens, which an installation may not issue; the grants
-// without one are short-lived (see ShortLivedReason).
+// without one are short-lived (see ShortLivedReason). Rooms', modules' and
+// staff timetables are read without a student (see public.go).
 func (p *Provider) Info() shared.Provider {
 	return shared.Provider{ID: p.cfg.ID, Kind: shared.KindMyTimetable, Name: p.cfg.Name, Demo: p.demo,
-		Capabilities: shared.Capabilities{LongLivedAccess: true}}
+		Capabilities: shared.Capabilities{LongLivedAccess: true, PublicTimetables: true}}
 }
 
 // ShortLivedReason implements provider.Provider.
