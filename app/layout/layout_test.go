@@ -1,6 +1,8 @@
 package layout
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -298,4 +300,54 @@ func TestNow(t *testing.T) {
 			t.Errorf("Now(%v) = %d, %v, %v; want %d, %v, %v", tt.now, day, top, ok, tt.day, tt.top, tt.visible)
 		}
 	}
+}
+
+// Random weeks: every block stays inside the grid, is placed in proportion
+// to its times, and never covers a block it overlaps in time; the layout
+// does not depend on the order of the events.
+func TestGridRandomWeeks(t *testing.T) {
+	loc := zone(t, "Europe/Amsterdam")
+	monday := date(2026, 10, 19) // the autumn DST week
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 300 {
+		var events []shared.Event
+		for i := range r.IntN(25) {
+			start := time.Date(2026, 10, 18+r.IntN(9), r.IntN(24), 15*r.IntN(4), 0, 0, loc)
+			e := timed("e"+strconv.Itoa(i), start, start.Add(time.Duration(r.IntN(8*60))*time.Minute))
+			e.AllDay = r.IntN(10) == 0
+			events = append(events, e)
+		}
+		w := Grid(monday, events, monday)
+		checkPlacement(t, w)
+		shuffled := slices.Clone(events)
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		w2 := Grid(monday, shuffled, monday)
+		for i := range w.Days {
+			if a, b := blocks(w.Days[i]), blocks(w2.Days[i]); a != b && !sameAllDay(w.Days[i], w2.Days[i]) {
+				t.Fatalf("round %d, day %d: the layout depends on the order:\n%s\n%s", round, i, a, b)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("round %d: %v", round, events)
+		}
+	}
+}
+
+// sameAllDay reports whether two columns differ only in the order of
+// all-day events that start at the same time.
+func sameAllDay(a, b Column) bool {
+	ids := func(c Column) []string {
+		var out []string
+		for _, e := range c.AllDay {
+			out = append(out, e.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(ids(a), ids(b)) && blocksOnly(a) == blocksOnly(b)
+}
+
+func blocksOnly(c Column) string {
+	c.AllDay = nil
+	return blocks(c)
 }

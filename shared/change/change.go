@@ -115,7 +115,8 @@ func (r Result) Dates() []shared.Date {
 //
 // Times are compared as instants, so the same time written with another
 // offset is no change. An event id given more than once in one answer is
-// matched occurrence by occurrence, in order.
+// matched occurrence by occurrence, in order of time. The result does not
+// depend on the order of either answer.
 func Diff(cached, fresh shared.Timetable) Result {
 	var old []shared.Event
 	for _, e := range cached.Events {
@@ -127,22 +128,26 @@ func Diff(cached, fresh shared.Timetable) Result {
 		return Result{Unconfirmed: true}
 	}
 
-	// Match by id, the n-th occurrence of an id with its n-th occurrence.
+	// Match by id; an id given more than once is matched occurrence by
+	// occurrence, in order of time (then place), whatever the answers'
+	// order.
 	type key struct {
 		id string
 		n  int
 	}
 	byID := make(map[key]int, len(old))
 	seen := make(map[string]int, len(old))
-	for i, e := range old {
-		byID[key{e.ID, seen[e.ID]}] = i
-		seen[e.ID]++
+	for _, i := range ordered(old) {
+		id := old[i].ID
+		byID[key{id, seen[id]}] = i
+		seen[id]++
 	}
 	clear(seen)
 	matched := make([]bool, len(old))
 	var changes []Change
 	var added []shared.Event
-	for _, e := range fresh.Events {
+	for _, j := range ordered(fresh.Events) {
+		e := fresh.Events[j]
 		k := key{e.ID, seen[e.ID]}
 		seen[e.ID]++
 		i, ok := byID[k]
@@ -156,9 +161,9 @@ func Diff(cached, fresh shared.Timetable) Result {
 		}
 	}
 	var gone []shared.Event
-	for i, e := range old {
+	for _, i := range ordered(old) {
 		if !matched[i] {
-			gone = append(gone, e)
+			gone = append(gone, old[i])
 		}
 	}
 
@@ -206,6 +211,38 @@ func Diff(cached, fresh shared.Timetable) Result {
 		return cmp.Compare(a.Event.ID, b.Event.ID)
 	})
 	return Result{Changes: changes}
+}
+
+// ordered returns the indexes of events sorted by id, then time, place
+// and what the class is, so that nothing depends on an answer's order.
+func ordered(events []shared.Event) []int {
+	idx := make([]int, len(events))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := events[i], events[j]
+		if c := cmp.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		if c := a.End.Compare(b.End); c != 0 {
+			return c
+		}
+		for _, c := range [...]int{
+			cmp.Compare(a.Room, b.Room), cmp.Compare(a.Building, b.Building),
+			cmp.Compare(a.Title, b.Title), cmp.Compare(a.Course, b.Course), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Group, b.Group), cmp.Compare(a.Category, b.Category),
+		} {
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return idx
 }
 
 // compare reports how now differs from was in time and place.

@@ -1,6 +1,9 @@
 package change
 
 import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +229,51 @@ func TestSummaryAndDates(t *testing.T) {
 	}
 	if s := (Result{Unconfirmed: true}).Summary(); s != (Summary{}) {
 		t.Errorf("an unconfirmed result counts %+v", s)
+	}
+}
+
+// Random answers: an answer compared with itself, in any order, has no
+// changes; the order of the answers does not matter; changes never outnumber the events; every added event is in the
+// fresh answer and every cancelled one in the cached answer.
+func TestDiffRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	courses := []string{"Algebra", "Analysis", "Sport"}
+	random := func() []shared.Event {
+		var out []shared.Event
+		for range r.IntN(12) {
+			c := courses[r.IntN(len(courses))]
+			e := ev("id"+strconv.Itoa(r.IntN(15)), c, strconv.Itoa(r.IntN(3)), at(3, 2+r.IntN(7), 8+r.IntN(10), 15*r.IntN(4)))
+			out = append(out, e)
+		}
+		return out
+	}
+	has := func(events []shared.Event, e shared.Event) bool {
+		return slices.ContainsFunc(events, func(x shared.Event) bool { return x.ID == e.ID && x.Start.Equal(e.Start) })
+	}
+	for round := range 500 {
+		a, b := random(), random()
+		shuffled := slices.Clone(a)
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if d := Diff(week(a...), week(shuffled...)); d.Unconfirmed || len(d.Changes) != 0 {
+			t.Fatalf("round %d: an answer against itself: %s", round, describe(d))
+		}
+		d := Diff(week(a...), week(b...))
+		shuffledB := slices.Clone(b)
+		r.Shuffle(len(shuffledB), func(i, j int) { shuffledB[i], shuffledB[j] = shuffledB[j], shuffledB[i] })
+		if got, want := describe(Diff(week(shuffled...), week(shuffledB...))), describe(d); got != want {
+			t.Fatalf("round %d: the result depends on the answers' order:\n%s\n%s", round, got, want)
+		}
+		if d.Unconfirmed != (len(a) > 0 && len(b) == 0) {
+			t.Fatalf("round %d: Unconfirmed = %v with %d cached and %d fresh", round, d.Unconfirmed, len(a), len(b))
+		}
+		if s := d.Summary(); s.Total > len(a)+len(b) || s.Added > len(b) || s.Cancelled > len(a) {
+			t.Fatalf("round %d: %+v from %d and %d events", round, s, len(a), len(b))
+		}
+		for _, c := range d.Changes {
+			if c.What == Added && !has(b, c.Event) || c.What == Cancelled && !has(a, c.Event) ||
+				c.What&(Moved|Room) != 0 && !has(b, c.Event) {
+				t.Fatalf("round %d: %s", round, describe(Result{Changes: []Change{c}}))
+			}
+		}
 	}
 }
