@@ -39,8 +39,17 @@ func main() {
 		webDir     = flag.String("web", "web", "directory with the built PWA assets (app.wasm, app.css, icons)")
 		logFormat  = flag.String("log", "text", "log format: text or json")
 		drainDelay = flag.Duration("drain-delay", 0, "on SIGTERM, fail /readyz for this long before refusing new connections (give load balancers time to notice)")
+		listUSOS   = flag.Bool("list-usos-installations", false, "print the public list of USOS installations (https base URLs, each once) read from -installations-url, and exit")
+		listURL    = flag.String("installations-url", defaultInstallationsURL, "where -list-usos-installations reads the list: services/apisrv/installations of a USOS installation")
 	)
 	flag.Parse()
+	if *listUSOS {
+		if err := listInstallations(os.Stdout, *listURL, installationsTimeout); err != nil {
+			fmt.Fprintln(os.Stderr, "server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	log := newLogger(*logFormat)
 	if err := run(log, *configPath, *demo || *configPath == "", *listen, *webDir, *drainDelay); err != nil {
 		log.Error("server stopped", "err", err)
