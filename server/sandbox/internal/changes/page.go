@@ -199,11 +199,11 @@ button,select,input{font-size:.95rem;padding:4px 8px;margin:2px 0}
 <select name="student" id="student">{{range .Students}}<option value="{{.ID}}"{{if eq .ID $.Student}} selected{{end}}>{{.FirstName}} {{.LastName}} ({{.ID}})</option>{{end}}</select>
 <button>Show</button></form>
 {{with .Error}}<p id="error">{{.}}</p>{{else}}
-<p>
+<div>
 <form method="post"><input type="hidden" name="student" value="{{.Student}}"><button name="action" value="empty" id="empty">Answer the next request with an empty list, once</button></form>
 <form method="post"><input type="hidden" name="student" value="{{.Student}}"><button name="action" value="reset" id="reset">Undo all changes</button></form>
 {{if .Empty}}<span class="state">The next answer will be empty.</span>{{end}}
-</p>
+</div>
 <ul>
 {{range .Classes}}<li><strong>{{.When}}</strong> {{.Title}}{{with .Room}}, room {{.}}{{end}}
 {{if .Cancelled}}<span class="state">cancelled</span>{{end}}
