@@ -29,6 +29,7 @@ import (
 	"github.com/campusweek/campusweek/server/provider/upstream"
 	"github.com/campusweek/campusweek/server/pwa"
 	"github.com/campusweek/campusweek/server/seal"
+	"github.com/campusweek/campusweek/shared"
 )
 
 func main() {
@@ -119,11 +120,17 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	if err != nil {
 		return fmt.Errorf("session keys: %w", err)
 	}
-	app, err := pwa.NewHandler(pwa.Options{WebDir: webDir, Logger: log})
+	infos := make([]shared.Provider, len(providers))
+	for i, p := range providers {
+		infos[i] = p.Info()
+	}
+	var srv *api.Server // set before the first request
+	app, err := pwa.NewHandler(pwa.Options{WebDir: webDir, Logger: log, Providers: infos,
+		SignedIn: func(r *http.Request) bool { return srv.SignedIn(r) }})
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(api.Options{
+	srv, err = api.New(api.Options{
 		PublicURL:      cfg.PublicURL,
 		AllowedOrigins: cfg.AllowedOrigins,
 		DisableHSTS:    !cfg.HSTS,

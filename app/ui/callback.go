@@ -27,6 +27,12 @@ type authCallback struct {
 
 func (c *authCallback) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("Signing in · " + appName)
+	if code := ctx.Page().URL().Query().Get(failedParam); code != "" {
+		// The server completed (or tried to) before the app ran, and says
+		// only how it failed; the app shows the same page.
+		c.started, c.err = true, &shared.Error{Code: shared.ErrorCode(code)}
+		return
+	}
 	if !app.IsClient || c.started {
 		return
 	}
@@ -81,6 +87,10 @@ func (c *authCallback) OnNav(ctx app.Context) {
 		})
 	})
 }
+
+// failedParam is the one parameter the server leaves on the callback page
+// when its own completion failed: the error's code, never a secret.
+const failedParam = "failed"
 
 // signedIn records the account of a new session on this device (see
 // timetable.RecordSignIn) before the week shows anything, and drops any

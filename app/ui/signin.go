@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/campusweek/campusweek/shared"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -56,10 +58,15 @@ func (c *signIn) OnDismount() {
 
 func (c *signIn) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("Sign in · " + appName)
-	if !app.IsClient {
-		return // prerendering: the loading shell
-	}
 	c.returnTo = safeReturnTo(ctx.Page().URL().Query().Get("return_to"))
+	if !app.IsClient {
+		// Prerendering: the universities the server knows, as forms that
+		// work before the app has started.
+		if p := prerender.Load(); p != nil {
+			c.providers, c.loaded = p.Providers, true
+		}
+		return
+	}
 	if !c.loaded {
 		c.load(ctx)
 	}
@@ -183,18 +190,34 @@ func (c *signIn) clickedProvider(ctx app.Context, attr string) (shared.Provider,
 	return shared.Provider{}, false
 }
 
+// renderProvider renders a university's button as a form posting to the
+// server, which starts signing in without the app (prerendered pages,
+// before app.wasm runs); the running app takes it over with a plain
+// button. The PIN option needs the app.
 func (c *signIn) renderProvider(p shared.Provider) app.UI {
 	busy := c.busy != ""
+	submit := "button"
+	if !app.IsClient {
+		submit = "submit"
+	}
 	return app.Li().Class("provider").Body(
-		disable(app.Button().
-			Type("button").
-			Class("button", "provider-button").
-			DataSet("provider", p.ID).
-			OnClick(c.startRedirect).
-			Body(
-				app.Span().Class("provider-name").Text(p.Name),
-				app.If(p.Demo, func() app.UI { return app.Span().Class("provider-tag").Text("Demo") }),
-			), busy),
+		app.Form().Method("post").Action(shared.SignInPath(p.ID)).Body(
+			app.If(c.returnTo != routeWeek, func() app.UI {
+				// go-app prerenders attribute values quoted as Go strings,
+				// which HTML does not read: no '"' may reach one. The
+				// escaped form is the same address.
+				return app.Input().Type("hidden").Name("return_to").Value(strings.ReplaceAll(c.returnTo, `"`, "%22"))
+			}),
+			disable(app.Button().
+				Type(submit).
+				Class("button", "provider-button").
+				DataSet("provider", p.ID).
+				OnClick(c.startRedirect).
+				Body(
+					app.Span().Class("provider-name").Text(p.Name),
+					app.If(p.Demo, func() app.UI { return app.Span().Class("provider-tag").Text("Demo") }),
+				), busy),
+		),
 		app.If(p.Capabilities.PIN, func() app.UI {
 			return disable(app.Button().
 				Type("button").
@@ -202,7 +225,7 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 				DataSet("pin-provider", p.ID).
 				Aria("label", "Use a PIN instead for "+p.Name).
 				OnClick(c.startPIN).
-				Text("Use a PIN instead"), busy)
+				Text("Use a PIN instead"), busy || !app.IsClient)
 		}),
 	)
 }

@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/campusweek/campusweek/app/ui"
+	"github.com/campusweek/campusweek/shared"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -38,6 +39,15 @@ type Options struct {
 	// precompressed file that does not match its source). Default
 	// slog.Default().
 	Logger *slog.Logger
+	// Providers are the configured universities, which the prerendered
+	// sign-in page lists, each a form that starts signing in before
+	// app.wasm has arrived.
+	Providers []shared.Provider
+	// SignedIn reports whether a request carries a session that opens: /
+	// is prerendered as the week's shell for such a browser and as the
+	// sign-in page for any other, the page each needs first. Nil
+	// prerenders / as the week's shell for everybody.
+	SignedIn func(*http.Request) bool
 }
 
 // Look of the app outside its pages (manifest, browser UI, splash screen).
@@ -97,6 +107,7 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 	idx.warnSkipped(log, dir)
 
 	ui.Routes()
+	ui.SetPrerender(ui.Prerender{Providers: opts.Providers})
 	newApp := func(version string) (*app.Handler, *webFiles) {
 		web := &webFiles{dir: dir, version: version, encodings: idx.encodings}
 		h := appHandler(web, st.Size())
@@ -124,7 +135,7 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 			return nil, fmt.Errorf("pwa: %w", err)
 		}
 	}
-	return &handler{app: h, web: web, generated: generated}, nil
+	return &handler{app: h, web: web, generated: generated, signedIn: opts.SignedIn}, nil
 }
 
 // appHandler is go-app's handler with the app's settings, serving web, for
@@ -152,6 +163,11 @@ func appHandler(web *webFiles, wasmSize int64) *app.Handler {
 		Resources:             web,
 		WasmContentLength:     strconv.FormatInt(wasmSize, 10),
 		ServiceWorkerTemplate: workerTemplate(),
+		// app.js asks for app.wasm only once it has run, after the page
+		// is parsed: the download starts with the page instead (the same
+		// URL and request mode, so the fetch finds it).
+		RawHeaders: []string{`<link rel="preload" href="` + web.Resolve("/web/app.wasm") +
+			`" as="fetch" type="application/wasm" crossorigin>`},
 	}
 }
 
@@ -159,6 +175,7 @@ type handler struct {
 	app       *app.Handler
 	web       *webFiles
 	generated map[string]*memFile // by path
+	signedIn  func(*http.Request) bool
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -186,6 +203,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch r.URL.Path {
+	case shellPath:
+		h.serveShell(w, r)
+		return
 	case "/robots.txt", "/sitemap.xml", "/ads.txt":
 		// go-app would fetch these over HTTP from the Host the request
 		// names and cache the answer for everyone: serve them from WebDir.
@@ -198,7 +218,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	h.app.ServeHTTP(w, r)
+	h.servePage(w, r)
 }
 
 // appRoutes are the paths of the app's pages, the routes ui.Routes

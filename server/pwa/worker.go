@@ -15,10 +15,12 @@ import (
 //     leaves a student on a mix of old and new files;
 //   - answers navigations to the app's pages (appRoutes: /, /signin,
 //     /auth/..., with any query) with the cached app shell "/" of its
-//     version, online or not. The pages are only loading shells (app.wasm
-//     renders everything), so the shell is right for all of them, and
-//     going to the network first would show a proxy's 502 page instead of
-//     the app, or hang on a bad connection;
+//     version, online or not. The shell it caches as "/" is the server's
+//     neutral one (shellPath: the week's skeleton, whoever asks, in
+//     no student's language), never the page / prerendered for whoever
+//     installed the app; app.wasm, already cached, renders every page
+//     from it. Going to the network first would show a proxy's 502 page
+//     instead of the app, or hang on a bad connection;
 //   - answers the files it cached from its cache, and leaves everything
 //     else alone: the API, feeds, the sandboxes, probes and metrics (and
 //     other origins) go straight to the network, never through a cache;
@@ -38,6 +40,7 @@ const cacheName = "app-" + version;
 const resourcesToCache = {{.ResourcesToCache}};
 const cached = new Set(resourcesToCache);
 const appRoutes = {{.AppRoutes}}.map((pattern) => new RegExp(pattern));
+const shellURL = "{{.ShellPath}}";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -60,9 +63,11 @@ self.addEventListener("install", (event) => {
 // and refuses a file another version of the server answered (during a
 // rolling deploy the next request may reach an old replica): the ETag of
 // every response is the version (plus the encoding for compressed
-// files), possibly weakened by a proxy.
+// files), possibly weakened by a proxy. The shell "/" comes from
+// shellURL.
 async function cacheFile(cache, url) {
-  const response = await fetch(new Request(url, { cache: "reload" }));
+  const source = url === "/" ? shellURL : url;
+  const response = await fetch(new Request(source, { cache: "reload", credentials: "omit" }));
   if (!response.ok) {
     throw new Error(url + ": HTTP " + response.status);
   }
@@ -122,5 +127,5 @@ func workerTemplate() string {
 	if err != nil {
 		panic(err) // strings always encode
 	}
-	return strings.ReplaceAll(serviceWorkerJS, "{{.AppRoutes}}", string(routes))
+	return strings.NewReplacer("{{.AppRoutes}}", string(routes), "{{.ShellPath}}", shellPath).Replace(serviceWorkerJS)
 }
