@@ -10,7 +10,7 @@ import (
 type Opening struct {
 	// Date is today: a day view always opens there.
 	Date shared.Date
-	// Empty says today has no events: the view says so, and offers Next
+	// Empty says today has no classes: the view says so, and offers Next
 	// when HasNext.
 	Empty   bool
 	Next    shared.Date
@@ -18,20 +18,26 @@ type Opening struct {
 }
 
 // Open returns the day a day view opens on for today, given the events
-// the device knows.
+// the device knows. Classes are timed events: an all-day notice (a
+// holiday, a self-study day) shows on its days but does not count as a
+// class.
 func Open(events []shared.Event, today shared.Date) Opening {
-	o := Opening{Date: today, Empty: !hasEvents(events, today)}
+	o := Opening{Date: today, Empty: !hasClasses(events, today)}
 	if o.Empty {
-		o.Next, o.HasNext = NextWithEvents(events, today)
+		o.Next, o.HasNext = NextWithClasses(events, today)
 	}
 	return o
 }
 
-// NextWithEvents returns the first date after d on which an event shows.
-func NextWithEvents(events []shared.Event, d shared.Date) (shared.Date, bool) {
+// NextWithClasses returns the first date after d on which a class (a
+// timed event) shows.
+func NextWithClasses(events []shared.Event, d shared.Date) (shared.Date, bool) {
 	var best shared.Date
 	found := false
 	for _, e := range events {
+		if e.AllDay {
+			continue
+		}
 		// The first date after d the event shows on: its start date, or
 		// the day after d when it began earlier and is still going.
 		c := shared.DateOf(e.Start)
@@ -48,9 +54,9 @@ func NextWithEvents(events []shared.Event, d shared.Date) (shared.Date, bool) {
 	return best, found
 }
 
-func hasEvents(events []shared.Event, d shared.Date) bool {
+func hasClasses(events []shared.Event, d shared.Date) bool {
 	for _, e := range events {
-		if On(e, d) {
+		if !e.AllDay && On(e, d) {
 			return true
 		}
 	}
@@ -60,7 +66,7 @@ func hasEvents(events []shared.Event, d shared.Date) bool {
 // StripDay is one day of a week strip.
 type StripDay struct {
 	Date shared.Date
-	// Dot says the date has events.
+	// Dot says the date has classes (timed events).
 	Dot             bool
 	Today, Selected bool
 }
@@ -72,7 +78,7 @@ func Strip(events []shared.Event, selected, today shared.Date) [7]StripDay {
 	monday := selected.Monday()
 	for i := range s {
 		d := monday.AddDays(i)
-		s[i] = StripDay{Date: d, Dot: hasEvents(events, d), Today: d == today, Selected: d == selected}
+		s[i] = StripDay{Date: d, Dot: hasClasses(events, d), Today: d == today, Selected: d == selected}
 	}
 	return s
 }

@@ -29,8 +29,10 @@ func TestOpen(t *testing.T) {
 		{"Sunday before the week", week, date(2026, 3, 1),
 			Opening{Date: date(2026, 3, 1), Empty: true, Next: date(2026, 3, 2), HasNext: true}},
 		{"nothing known", nil, date(2026, 3, 1), Opening{Date: date(2026, 3, 1), Empty: true}},
-		{"an all-day event counts", []shared.Event{allDay("h", loc, date(2026, 3, 9), date(2026, 3, 11))}, date(2026, 3, 8),
-			Opening{Date: date(2026, 3, 8), Empty: true, Next: date(2026, 3, 9), HasNext: true}},
+		{"an all-day notice is not a class", []shared.Event{allDay("h", loc, date(2026, 3, 8), date(2026, 3, 11))}, date(2026, 3, 8),
+			Opening{Date: date(2026, 3, 8), Empty: true}},
+		{"past a holiday to the next class", append(week, allDay("h", loc, date(2026, 3, 3), date(2026, 3, 4)), timed("thu", at(5, 8), at(5, 10))), date(2026, 3, 3),
+			Opening{Date: date(2026, 3, 3), Empty: true, Next: date(2026, 3, 4), HasNext: true}},
 		{"a long event under way tomorrow", []shared.Event{timed("trip", at(1, 9), at(5, 18))}, date(2026, 3, 3),
 			Opening{Date: date(2026, 3, 3)}},
 	}
@@ -41,15 +43,16 @@ func TestOpen(t *testing.T) {
 			}
 		})
 	}
-	if d, ok := NextWithEvents([]shared.Event{timed("trip", at(1, 9), at(5, 18))}, date(2026, 3, 3)); !ok || d != date(2026, 3, 4) {
-		t.Errorf("NextWithEvents during a long event = %v, %v", d, ok)
+	if d, ok := NextWithClasses([]shared.Event{timed("trip", at(1, 9), at(5, 18))}, date(2026, 3, 3)); !ok || d != date(2026, 3, 4) {
+		t.Errorf("NextWithClasses during a long event = %v, %v", d, ok)
 	}
 }
 
 func TestStrip(t *testing.T) {
 	loc := zone(t, "Europe/Amsterdam")
 	at := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, loc) }
-	events := []shared.Event{timed("tue", at(24, 9), at(24, 11)), timed("sun", at(29, 1), at(29, 4))}
+	events := []shared.Event{timed("tue", at(24, 9), at(24, 11)), timed("sun", at(29, 1), at(29, 4)),
+		allDay("closed", loc, date(2026, 3, 28), date(2026, 3, 29))} // a notice gets no dot
 	s := Strip(events, date(2026, 3, 26), date(2026, 3, 29))
 	want := "Mon 23 | Tue 24 dot | Wed 25 | Thu 26 selected | Fri 27 | Sat 28 | Sun 29 dot today"
 	var got string
