@@ -43,6 +43,7 @@ const maxResponseBytes = 16 << 20
 type Client struct {
 	base string // without a trailing slash; "" means same origin
 	t    transport
+	lang string // the Accept-Language of every request; "" leaves it to the platform
 }
 
 // transport performs one HTTP exchange. body is nil for requests without a
@@ -50,7 +51,8 @@ type Client struct {
 // wrapping ErrUnreachable when the server could not be reached, or the
 // context's error when ctx ended first.
 type transport interface {
-	roundTrip(ctx context.Context, method, url string, body []byte) (status int, respBody []byte, err error)
+	// lang, when not "", is sent as Accept-Language.
+	roundTrip(ctx context.Context, method, url, lang string, body []byte) (status int, respBody []byte, err error)
 }
 
 // New returns a client for the API served at baseURL, e.g.
@@ -61,6 +63,17 @@ type transport interface {
 func New(baseURL string) *Client {
 	base := strings.TrimRight(baseURL, "/")
 	return &Client{base: base, t: newTransport(base)}
+}
+
+// WithLanguage returns a copy of c that asks for answers in lang, a BCP 47
+// tag such as "pl": its requests send it as Accept-Language, and
+// CalendarURL as the lang parameter, so that texts (course names, class
+// types, messages, calendar files) come in that language where the
+// university provides it. "" leaves the choice to the browser.
+func (c *Client) WithLanguage(lang string) *Client {
+	cc := *c
+	cc.lang = lang
+	return &cc
 }
 
 // Providers lists the universities a student can sign in with
@@ -128,7 +141,11 @@ func (c *Client) RevokeFeed(ctx context.Context, feedURL string) error {
 // (GET /api/timetable.ics), for a link the browser follows with its
 // session cookie.
 func (c *Client) CalendarURL(from, to shared.Date) string {
-	return c.base + "/api/timetable.ics?" + url.Values{"from": {from.String()}, "to": {to.String()}}.Encode()
+	q := url.Values{"from": {from.String()}, "to": {to.String()}}
+	if c.lang != "" {
+		q.Set("lang", c.lang)
+	}
+	return c.base + "/api/timetable.ics?" + q.Encode()
 }
 
 // do sends one request and decodes a 2xx JSON answer into out (when out is
@@ -149,7 +166,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		body = b
 	}
-	status, respBody, err := c.t.roundTrip(ctx, method, u, body)
+	status, respBody, err := c.t.roundTrip(ctx, method, u, c.lang, body)
 	if err != nil {
 		return err
 	}

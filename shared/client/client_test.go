@@ -21,6 +21,7 @@ import (
 
 type recorded struct {
 	Method, Path, RawPath, RawQuery, ContentType, Accept string
+	AcceptLanguage                                       string
 	Body                                                 string
 	Cookie                                               string
 }
@@ -45,7 +46,8 @@ func newFakeAPI(t *testing.T) (*fakeAPI, *httptest.Server) {
 		f.reqs = append(f.reqs, recorded{
 			Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery,
 			ContentType: r.Header.Get("Content-Type"), Accept: r.Header.Get("Accept"),
-			Body: string(b), Cookie: cookie,
+			AcceptLanguage: r.Header.Get("Accept-Language"),
+			Body:           string(b), Cookie: cookie,
 		})
 		f.mu.Unlock()
 		f.mux.ServeHTTP(w, r)
@@ -305,5 +307,33 @@ func TestBasePathPrefix(t *testing.T) {
 	}
 	if r := f.last(t); r.Path != "/campus/api/session" {
 		t.Fatalf("path = %q", r.Path)
+	}
+}
+
+func TestWithLanguage(t *testing.T) {
+	f, srv := newFakeAPI(t)
+	f.mux.HandleFunc("GET /api/session", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, shared.Session{})
+	})
+	base := client.New(srv.URL)
+	pl := base.WithLanguage("pl")
+	if _, err := pl.Session(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.last(t).AcceptLanguage; got != "pl" {
+		t.Errorf("Accept-Language = %q, want pl", got)
+	}
+	if _, err := base.Session(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.last(t).AcceptLanguage; got == "pl" {
+		t.Errorf("WithLanguage changed the original client")
+	}
+	d := shared.Date{Year: 2026, Month: 11, Day: 30}
+	if got, want := pl.CalendarURL(d, d.AddDays(6)), srv.URL+"/api/timetable.ics?from=2026-11-30&lang=pl&to=2026-12-06"; got != want {
+		t.Errorf("CalendarURL = %q, want %q", got, want)
+	}
+	if got := base.CalendarURL(d, d); strings.Contains(got, "lang") {
+		t.Errorf("CalendarURL without a language = %q", got)
 	}
 }

@@ -34,7 +34,7 @@ type fetchTransport struct {
 // roundTrip must not run on the goroutine of a js.FuncOf callback invoked by
 // JavaScript: it waits on a channel for the promise callbacks, which need
 // the event loop.
-func (t *fetchTransport) roundTrip(ctx context.Context, method, u string, body []byte) (int, []byte, error) {
+func (t *fetchTransport) roundTrip(ctx context.Context, method, u, lang string, body []byte) (int, []byte, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, nil, err
 	}
@@ -45,6 +45,9 @@ func (t *fetchTransport) roundTrip(ctx context.Context, method, u string, body [
 	}
 
 	headers := map[string]any{"Accept": "application/json"}
+	if lang != "" {
+		headers["Accept-Language"] = lang
+	}
 	init := map[string]any{
 		"method":      method,
 		"credentials": t.credentials,

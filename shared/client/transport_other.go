@@ -39,7 +39,7 @@ type httpTransport struct {
 	hc *http.Client
 }
 
-func (t *httpTransport) roundTrip(ctx context.Context, method, url string, body []byte) (int, []byte, error) {
+func (t *httpTransport) roundTrip(ctx context.Context, method, url, lang string, body []byte) (int, []byte, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, nil, err
 	}
@@ -55,6 +55,9 @@ func (t *httpTransport) roundTrip(ctx context.Context, method, url string, body 
 		return 0, nil, fmt.Errorf("client: %s %s: %w", method, url, err)
 	}
 	req.Header.Set("Accept", "application/json")
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
