@@ -49,6 +49,9 @@ type Config struct {
 	// limits; empty means the TCP peer is the client.
 	ClientIPHeader string
 	Providers      []Provider
+	// Notifications configures change notifications; nil (no
+	// notifications section) keeps the server stateless.
+	Notifications *Notifications
 }
 
 // Provider configures one university.
@@ -94,6 +97,7 @@ type file struct {
 	HSTS           string         `yaml:"hsts"` // a string, so that it may come from the environment
 	ClientIPHeader string         `yaml:"client_ip_header"`
 	Providers      []providerFile `yaml:"providers"`
+	Notifications  *notifyFile    `yaml:"notifications"`
 }
 
 type providerFile struct {
@@ -240,6 +244,11 @@ func Parse(doc []byte, lookup func(string) (string, bool), kinds Kinds) (*Config
 		}
 		seen[p.ID] = true
 		c.Providers = append(c.Providers, p)
+	}
+	if f.Notifications != nil {
+		n, nerrs := x.notifications(*f.Notifications)
+		c.Notifications = n
+		errs = append(errs, nerrs...)
 	}
 	errs = append(x.errs, errs...)
 	if len(errs) > 0 {
