@@ -19,6 +19,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // Options describe the calendar around the events.
@@ -30,6 +31,9 @@ type Options struct {
 	Domain string
 	// Refresh is how often subscribers should re-fetch; 0 omits the hint.
 	Refresh time.Duration
+	// Lang is the language of the labels in event descriptions ("Course:
+	// …"); the zero value is English.
+	Lang i18n.Lang
 }
 
 // Write renders tt as iCalendar to w. Control characters that RFC 5545
@@ -78,13 +82,13 @@ func Write(w io.Writer, tt shared.Timetable, o Options) error {
 		stamp = time.Now().UTC()
 	}
 	for _, ev := range tt.Events {
-		addEvent(cal, ev, o.Domain, stamp)
+		addEvent(cal, ev, o, stamp)
 	}
 	return cal.SerializeTo(w, ics.WithNewLine("\r\n")) // RFC 5545 lines end in CRLF
 }
 
-func addEvent(cal *ics.Calendar, ev shared.Event, domain string, stamp time.Time) {
-	e := cal.AddEvent(text(uid(ev.ID, domain)))
+func addEvent(cal *ics.Calendar, ev shared.Event, o Options, stamp time.Time) {
+	e := cal.AddEvent(text(uid(ev.ID, o.Domain)))
 	e.SetDtStampTime(stamp)
 	if ev.AllDay {
 		e.SetAllDayStartAt(ev.Start)
@@ -98,7 +102,7 @@ func addEvent(cal *ics.Calendar, ev shared.Event, domain string, stamp time.Time
 	if loc := text(location(ev)); loc != "" {
 		e.SetLocation(loc)
 	}
-	if d := text(description(ev)); d != "" {
+	if d := text(description(ev, o.Lang)); d != "" {
 		e.SetDescription(d)
 	}
 	if u := strings.Map(noControl(false), ev.URL); u != "" {
@@ -152,17 +156,17 @@ func location(ev shared.Event) string {
 	return strings.Join(parts, ", ")
 }
 
-func description(ev shared.Event) string {
+func description(ev shared.Event, l i18n.Lang) string {
 	var lines []string
 	add := func(label, v string) {
 		if v = strings.TrimSpace(v); v != "" {
 			lines = append(lines, label+": "+v)
 		}
 	}
-	add("Course", ev.Course)
-	add("Type", ev.Kind)
-	add("Group", ev.Group)
-	add("Lecturers", strings.Join(ev.Lecturers, ", "))
+	add(l.T(i18n.ICSCourse), ev.Course)
+	add(l.T(i18n.ICSType), ev.Kind)
+	add(l.T(i18n.ICSGroup), ev.Group)
+	add(l.T(i18n.ICSLecturers), strings.Join(ev.Lecturers, ", "))
 	if n := strings.TrimSpace(ev.Notes); n != "" {
 		lines = append(lines, n)
 	}

@@ -11,6 +11,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 var warsaw = func() *time.Location {
@@ -318,6 +319,30 @@ func TestHostileText(t *testing.T) {
 	for _, p := range cal.CalendarProperties {
 		if p.IANAToken == string(ics.PropertyXWRCalName) && p.Value != "CampusWeek: UW"+clean {
 			t.Errorf("X-WR-CALNAME = %q", p.Value)
+		}
+	}
+}
+
+func TestDescriptionLabelsInTheLanguage(t *testing.T) {
+	for _, c := range []struct {
+		lang i18n.Lang
+		want string
+	}{
+		{i18n.English, "Course: Analiza matematyczna I\nType: Wykład\nGroup: 1\nLecturers: "},
+		{i18n.Polish, "Przedmiot: Analiza matematyczna I\nTyp zajęć: Wykład\nGrupa: 1\nProwadzący: "},
+		{i18n.Dutch, "Vak: Analiza matematyczna I\nSoort: Wykład\nGroep: 1\nDocenten: "},
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, dstWeek(), Options{Domain: "tt.example.edu", Lang: c.lang}); err != nil {
+			t.Fatal(err)
+		}
+		cal, err := ics.ParseCalendar(strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatalf("%v: %v", c.lang, err)
+		}
+		d := cal.Events()[0].GetProperty(ics.ComponentPropertyDescription)
+		if d == nil || !strings.HasPrefix(d.Value, c.want) {
+			t.Errorf("%v: description %v, want it to start with %q", c.lang, d, c.want)
 		}
 	}
 }
