@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -74,6 +75,9 @@ type Options struct {
 	TimetableBudget time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Ready, if set, is part of the readiness probe: an error (e.g. the
+	// notifications database unreachable) fails /readyz.
+	Ready func(context.Context) error
 }
 
 // Server holds no per-user state: everything about a student lives in
