@@ -535,6 +535,31 @@ func (f *openAPIFake) Timetable(_ context.Context, _ *provider.Credentials, from
 
 func (f *openAPIFake) ShortLivedReason() string { return "it is a fake" }
 
+// openAPIPublicFake is a fake that also publishes public timetables: one
+// building with one room, whose timetable fails like its personal one.
+type openAPIPublicFake struct{ openAPIFake }
+
+func (f *openAPIPublicFake) Info() shared.Provider {
+	info := f.openAPIFake.Info()
+	info.Capabilities.PublicTimetables = true
+	return info
+}
+
+func (f *openAPIPublicFake) Rooms(context.Context) ([]shared.PublicMatch, error) {
+	return []shared.PublicMatch{{Type: shared.PublicRoom, ID: "r1", Name: "101", Building: "Main", BuildingID: "main"}}, nil
+}
+
+func (f *openAPIPublicFake) PublicSearch(context.Context, shared.PublicKind, string) ([]shared.PublicMatch, error) {
+	return nil, nil
+}
+
+func (f *openAPIPublicFake) PublicTimetable(ctx context.Context, _ shared.PublicKind, id string, from, to shared.Date) ([]shared.Event, error) {
+	if id != "r1" {
+		return nil, provider.ErrNoSuchTimetable
+	}
+	return f.Timetable(ctx, nil, from, to)
+}
+
 // Real requests answer with statuses, codes and media types the spec
 // documents for their operation, and each code with the status the spec's
 // ErrorCode x-status gives it.
@@ -568,6 +593,8 @@ func TestOpenAPIAnswers(t *testing.T) {
 	s := newOpenAPITestServer(t, public, Options{Providers: []provider.Provider{
 		fake, &openAPIFake{id: "slow", timetableErr: provider.ErrTimeout},
 		&openAPIFake{id: "down", timetableErr: &provider.UpstreamError{Provider: "down", Op: "read timetable", Status: 500}},
+		&openAPIPublicFake{openAPIFake{id: "pub"}},
+		&openAPIPublicFake{openAPIFake{id: "pubdown", timetableErr: &provider.UpstreamError{Provider: "pubdown", Op: "read room timetable", Status: 500}}},
 	}})
 	session := func(id string, creds provider.Credentials) *http.Cookie {
 		rec := httptest.NewRecorder()
@@ -621,6 +648,18 @@ func TestOpenAPIAnswers(t *testing.T) {
 		{route: "POST /api/feed/revoke", body: `{"url":"FEED"}`, header: jsonCT, status: 409, code: shared.CodeUnsupported},
 		{route: "POST /api/feed/revoke", body: `{"url":"https://tt.example.edu/feed/forged/campusweek.ics"}`, header: jsonCT, status: 400, code: shared.CodeBadRequest},
 		{route: "POST /api/feed/revoke", body: `{"url":"` + strings.Repeat("x", maxBodyBytes) + `"}`, header: jsonCT, status: 413, code: shared.CodeTooLarge},
+		{route: "GET /api/public/{provider}/search", target: "/api/public/pub/search?type=room&q=101", status: 200},
+		{route: "GET /api/public/{provider}/search", target: "/api/public/pub/search?type=bus&q=101", status: 400, code: shared.CodeBadRequest},
+		{route: "GET /api/public/{provider}/search", target: "/api/public/fake/search?type=room&q=101", status: 409, code: shared.CodeUnsupported},
+		{route: "GET /api/public/{provider}/search", target: "/api/public/nope/search?type=room&q=101", status: 404, code: shared.CodeNotFound},
+		{route: "GET /api/public/{provider}/timetable", target: "/api/public/pub/timetable?type=room&id=r1", status: 200},
+		{route: "GET /api/public/{provider}/timetable", target: "/api/public/pub/timetable?type=room&id=r2", status: 404, code: shared.CodeNotFound},
+		{route: "GET /api/public/{provider}/timetable", target: "/api/public/pub/timetable?type=room", status: 400, code: shared.CodeBadRequest},
+		{route: "GET /api/public/{provider}/timetable", target: "/api/public/pubdown/timetable?type=room&id=r1", status: 502, code: shared.CodeUpstream},
+		{route: "GET /api/public/{provider}/free-rooms", target: "/api/public/pub/free-rooms?building=main", status: 200},
+		{route: "GET /api/public/{provider}/free-rooms", target: "/api/public/pub/free-rooms?building=annex", status: 404, code: shared.CodeNotFound},
+		{route: "GET /api/public/{provider}/free-rooms", target: "/api/public/pub/free-rooms?building=main&for=1d", status: 400, code: shared.CodeBadRequest},
+		{route: "GET /api/public/{provider}/free-rooms", target: "/api/public/fake/free-rooms?building=main", status: 409, code: shared.CodeUnsupported},
 		{route: "GET /feed/{token}/campusweek.ics", target: "FEED", status: 200},
 		{route: "GET /feed/{token}/campusweek.ics", target: "/feed/forged/campusweek.ics", status: 404},
 		{route: "", target: "/api/nope", status: 404, code: shared.CodeNotFound},
