@@ -120,6 +120,15 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	if err != nil {
 		return fmt.Errorf("session keys: %w", err)
 	}
+	notes, err := openNotifications(context.Background(), cfg.Notifications, sealer, log, m)
+	if err != nil {
+		return err
+	}
+	var ready func(context.Context) error
+	if notes != nil {
+		defer notes.Close()
+		ready = notes.Ping
+	}
 	infos := make([]shared.Provider, len(providers))
 	for i, p := range providers {
 		infos[i] = p.Info()
@@ -142,6 +151,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		Metrics:        m,
 		ClientIPHeader: cfg.ClientIPHeader,
 		Hosts:          hosts(cfg, configPath != ""),
+		Ready:          ready,
 	})
 	if err != nil {
 		return err
