@@ -191,7 +191,7 @@ func TestPruned(t *testing.T) {
 
 func TestSyncSlices(t *testing.T) {
 	today := date(2026, 11, 25)
-	slices := syncSlices(today)
+	slices := SyncSlices(today)
 	if len(slices) != 5 {
 		t.Fatalf("%d slices: %+v", len(slices), slices)
 	}
@@ -216,7 +216,7 @@ func TestSyncSlices(t *testing.T) {
 	}
 	// At least 8 weeks ahead and 1 back, for any day of the week.
 	for d := 0; d < 7; d++ {
-		s := syncSlices(mon.AddDays(d))
+		s := SyncSlices(mon.AddDays(d))
 		if s[0].From.After(mon.AddDays(-7)) || s[len(s)-1].To.Before(mon.AddDays(7*9-1)) {
 			t.Errorf("window of %v too small", mon.AddDays(d))
 		}
@@ -230,7 +230,7 @@ func TestSlicesToSync(t *testing.T) {
 	if got := slicesToSync(c, today, now); len(got) != 5 {
 		t.Errorf("first sync fetches %d slices, want all 5", len(got))
 	}
-	all := syncSlices(today)
+	all := SyncSlices(today)
 	for _, r := range all {
 		c.Merge(r.From, r.To, now.Add(-time.Hour), nil)
 	}

@@ -393,9 +393,9 @@ func (m *Model) sync() {
 		// app on, and when the backend refreshes the university's token
 		// on it, the refreshed session cookie is in place before the
 		// other slices go out (in parallel, each would refresh the same
-		// token). Then the rest, syncParallel at a time.
+		// token). Then the rest, SyncParallel at a time.
 		fetch(slices[0])
-		sem := make(chan struct{}, syncParallel)
+		sem := make(chan struct{}, SyncParallel)
 		var wg sync.WaitGroup
 		for _, r := range slices[1:] {
 			if sctx.Err() != nil {

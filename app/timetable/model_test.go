@@ -453,7 +453,7 @@ func TestASliceFailsMidSync(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := newStore()
-			all := syncSlices(DateOf(now))
+			all := SyncSlices(DateOf(now))
 			api := &fakeAPI{student: anna}
 			failed := make(chan struct{})
 			api.timetable = func(ctx context.Context, r DateRange) (shared.Timetable, error) {
@@ -501,7 +501,7 @@ func TestASliceFailsMidSync(t *testing.T) {
 // fetches only that first slice again.
 func TestSyncOrder(t *testing.T) {
 	st := newStore()
-	all := syncSlices(DateOf(now))
+	all := SyncSlices(DateOf(now))
 	var mu sync.Mutex
 	firstDone := false
 	var early []DateRange // slices asked for before the first answered
@@ -534,8 +534,8 @@ func TestSyncOrder(t *testing.T) {
 	if len(early) != 0 {
 		t.Errorf("%v asked for before the first slice answered", early)
 	}
-	if api.maxOver > syncParallel {
-		t.Errorf("%d requests in flight, want at most %d", api.maxOver, syncParallel)
+	if api.maxOver > SyncParallel {
+		t.Errorf("%d requests in flight, want at most %d", api.maxOver, SyncParallel)
 	}
 	for _, r := range all {
 		if _, ok := v.Cache.covered(r.From, r.To); !ok {

@@ -13,7 +13,6 @@ const (
 	syncWeeksBack  = 1  // last week, for "what did I miss"
 	syncWeeksAhead = 16 // the rest of a term
 	syncSliceWeeks = 4  // weeks per request: 5 requests for the 18 weeks
-	syncParallel   = 2  // requests in flight at once, after the first
 
 	// resyncAfter is how old the slices after the first may get before a
 	// sync fetches them again. The first slice (last week, this week and
@@ -33,11 +32,16 @@ const (
 	staleAfter = 30 * time.Minute
 )
 
-// syncSlices splits the sync window around today into the ranges fetched
+// SyncParallel is how many of a sync's requests are in flight at once,
+// after the first, which goes alone (a first refresh of credentials must
+// not race).
+const SyncParallel = 2
+
+// SyncSlices splits the sync window around today into the ranges fetched
 // one request each, in the order a sync fetches them: the first slice,
 // from last week's Monday, holds this week and the next two, so the weeks
 // a student looks at arrive first.
-func syncSlices(today shared.Date) []DateRange {
+func SyncSlices(today shared.Date) []DateRange {
 	from := today.Monday().AddDays(-7 * syncWeeksBack)
 	last := today.Monday().AddDays(7*(syncWeeksAhead+1) - 1)
 	var out []DateRange
@@ -54,15 +58,15 @@ func syncSlices(today shared.Date) []DateRange {
 // inSyncWindow reports whether the week of monday is one a sync around
 // today fetches.
 func inSyncWindow(today, monday shared.Date) bool {
-	slices := syncSlices(today)
+	slices := SyncSlices(today)
 	return !monday.Before(slices[0].From) && !monday.After(slices[len(slices)-1].To)
 }
 
-// slicesToSync returns the slices of syncSlices(today) a sync fetches, in
+// slicesToSync returns the slices of SyncSlices(today) a sync fetches, in
 // order: the first always, the others when never synced or synced more
 // than resyncAfter before now.
 func slicesToSync(c *Cache, today shared.Date, now time.Time) []DateRange {
-	all := syncSlices(today)
+	all := SyncSlices(today)
 	out := []DateRange{all[0]}
 	for _, r := range all[1:] {
 		if at, ok := c.covered(r.From, r.To); !ok || now.Sub(at) > resyncAfter {

@@ -52,21 +52,9 @@ import (
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/usos"
 	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
+	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
-)
-
-// The PWA's term sync schedule, mirrored from app/timetable/schedule.go
-// (and the loop of Model.sync in app/timetable/model.go): the window from the Monday
-// syncWeeksBack weeks ago to the Sunday syncWeeksAhead weeks after this
-// week, syncSliceWeeks weeks per request; the first slice is fetched alone
-// (so that a first refresh of credentials does not race), the rest
-// syncParallel at a time. Keep them in step with the app.
-const (
-	syncWeeksBack  = 1
-	syncWeeksAhead = 16
-	syncSliceWeeks = 4
-	syncParallel   = 2
 )
 
 // settings are the knobs of one run.
@@ -564,29 +552,23 @@ func (l *lab) reportOverhead(s settings, latency, round time.Duration) error {
 }
 
 // syncWindow is the PWA's term sync window around today, one range per
-// request, as syncSlices in app/timetable/schedule.go computes it.
+// request, in the order the PWA fetches them (timetable.SyncSlices).
 func syncWindow(today shared.Date) [][2]shared.Date {
-	from := today.Monday().AddDays(-7 * syncWeeksBack)
-	last := today.Monday().AddDays(7*(syncWeeksAhead+1) - 1)
 	var out [][2]shared.Date
-	for d := from; !d.After(last); d = d.AddDays(7 * syncSliceWeeks) {
-		to := d.AddDays(7*syncSliceWeeks - 1)
-		if to.After(last) {
-			to = last
-		}
-		out = append(out, [2]shared.Date{d, to})
+	for _, r := range timetable.SyncSlices(today) {
+		out = append(out, [2]shared.Date{r.From, r.To})
 	}
 	return out
 }
 
 // appSync fetches the window through the backend as the PWA does: the first
-// slice alone, then the others syncParallel at a time.
+// slice alone, then the others timetable.SyncParallel at a time.
 func (l *lab) appSync(window [][2]shared.Date) error {
 	if err := l.viaBackend(window[0][0], window[0][1]); err != nil {
 		return err
 	}
 	var g errgroup.Group
-	g.SetLimit(syncParallel)
+	g.SetLimit(timetable.SyncParallel)
 	for _, r := range window[1:] {
 		g.Go(func() error { return l.viaBackend(r[0], r[1]) })
 	}
@@ -627,8 +609,8 @@ func (l *lab) reportTermSync(s settings) error {
 	}
 	t, a, one := median(trip), median(app), median(single)
 	fmt.Printf("   one upstream round trip (tt/user, one week, direct) %v; medians of %d\n", t.Round(time.Millisecond), s.repeats)
-	fmt.Printf("   the PWA's sync, %d weeks as %d requests of up to %d weeks, the first alone, then %d at a time: %v\n",
-		weeks, len(window), syncSliceWeeks, syncParallel, a.Round(time.Millisecond))
+	fmt.Printf("   the PWA's sync, %d weeks as %d requests, the first alone, then %d at a time: %v\n",
+		weeks, len(window), timetable.SyncParallel, a.Round(time.Millisecond))
 	fmt.Printf("   term sync / round trip: %.1f\n", ratio(a, t))
 	fmt.Printf("   one 16-week request: %v, %.1f round trips\n", one.Round(time.Millisecond), ratio(one, t))
 	fmt.Printf("   computed, not measured: one call per week in a row would be %d round trips, %v\n",
