@@ -51,6 +51,10 @@ type sessionState struct {
 	Provider string               `json:"p"`
 	User     shared.User          `json:"u"`
 	Creds    provider.Credentials `json:"c"`
+	// Lang is the language a subscription address was made in (see
+	// i18n.Lang.String), which its calendar and answers keep; "" in
+	// sessions.
+	Lang string `json:"l,omitempty"`
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, expiry time.Time) {

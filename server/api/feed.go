@@ -11,6 +11,7 @@ import (
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // Calendar subscriptions. Calendar apps cannot send cookies, so the feed's
@@ -93,6 +94,8 @@ func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider
 		}
 		return reject
 	}
+	// The address keeps the language the app asked in.
+	st.Lang = requestLang(r).String()
 	feed, err := s.newFeed(p, st)
 	if err != nil {
 		return err
@@ -106,7 +109,7 @@ func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider
 	return nil
 }
 
-// newFeed seals st into a subscription address.
+// newFeed seals st into a subscription address, in st.Lang.
 func (s *Server) newFeed(p provider.Provider, st sessionState) (shared.Feed, error) {
 	expiry := s.now().Add(feedTTL)
 	sealed, err := s.sealer().Seal(feedPurpose, st, expiry)
@@ -118,15 +121,12 @@ func (s *Server) newFeed(p provider.Provider, st sessionState) (shared.Feed, err
 		ExpiresAt: expiry.UTC().Truncate(time.Second),
 		Revocable: p.Info().Capabilities.Revoke,
 	}
-	name := p.Info().Name
+	lang, _ := i18n.Parse(st.Lang)
+	name, until := p.Info().Name, lang.Date(shared.DateOf(feed.ExpiresAt))
 	if feed.Revocable {
-		feed.Note = "Anyone with this address sees your timetable: keep it private. It has its own access at " + name +
-			", so signing out of CampusWeek does not stop it. It works until " + feed.ExpiresAt.Format("2 January 2006") +
-			"; stop it earlier in CampusWeek, under Add to calendar."
+		feed.Note = lang.F(i18n.FeedNoteRevocable, name, until)
 	} else {
-		feed.Note = "Anyone with this address sees your timetable: keep it private. " + name + " offers no way to end access early: " +
-			"the address works until " + feed.ExpiresAt.Format("2 January 2006") + " or until " + name +
-			" ends the access (some universities do after a few weeks; then make a new address)."
+		feed.Note = lang.F(i18n.FeedNoteFixed, name, until)
 	}
 	return feed, nil
 }
@@ -208,29 +208,42 @@ func feedToken(raw string) (string, bool) {
 }
 
 // handleFeed serves a subscription: the student's calendar, read with the
-// access sealed in the address. Answers are plain text for people who open
-// the address in a browser; calendar apps only look at the status.
+// access sealed in the address, in the language it was made in. Answers
+// are plain text in that language for people who open the address in a
+// browser (in the browser's language when the address is not readable);
+// calendar apps only look at the status.
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	fail := func(status int, msg string) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(status)
-		w.Write([]byte(msg + "\n"))
-	}
 	var st sessionState
 	err := s.sealer().Open(feedPurpose, r.PathValue("token"), &st)
+	lang := i18n.MatchAccept(r.Header.Get("Accept-Language"))
+	if errors.Is(err, seal.ErrExpired) {
+		var old sessionState
+		if _, err := s.sealer().OpenPastExpiry(feedPurpose, r.PathValue("token"), &old); err == nil {
+			st.Lang = old.Lang
+		}
+	}
+	if l, ok := i18n.Parse(st.Lang); ok {
+		lang = l
+	}
+	fail := func(status int, msg i18n.Key) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Language", lang.String())
+		w.WriteHeader(status)
+		w.Write([]byte(lang.T(msg) + "\n"))
+	}
 	switch {
 	case errors.Is(err, seal.ErrExpired):
 		s.endExpiredFeed(r)
-		fail(http.StatusGone, "This calendar address has expired. Create a new one in CampusWeek.")
+		fail(http.StatusGone, i18n.FeedExpired)
 		return
 	case err != nil:
-		fail(http.StatusNotFound, "This is not a valid CampusWeek calendar address.")
+		fail(http.StatusNotFound, i18n.FeedInvalid)
 		return
 	}
 	p, ok := s.providers[st.Provider]
 	if !ok {
-		fail(http.StatusGone, "The university of this calendar address is no longer served here.")
+		fail(http.StatusGone, i18n.FeedProviderGone)
 		return
 	}
 	monday := shared.DateOf(s.now()).Monday()
@@ -238,18 +251,24 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		switch ae := providerError(err); {
 		case ae == errSignedOut:
-			fail(http.StatusGone, "This calendar address was revoked, or the university ended its access. Create a new one in CampusWeek.")
+			fail(http.StatusGone, i18n.FeedRevoked)
 		default:
 			s.log.WarnContext(r.Context(), "feed failed", "provider", st.Provider, "err", err)
-			fail(ae.status, ae.body.Message)
+			msg := i18n.FeedFailed
+			switch ae.body.Code {
+			case shared.CodeUpstream, shared.CodeUpstreamTimeout, shared.CodeRateLimited:
+				msg = i18n.FeedUpstream
+			}
+			fail(ae.status, msg)
 		}
 		return
 	}
-	body, err := s.renderICS(tt.Timetable, st.Provider)
+	body, err := s.renderICS(tt.Timetable, st.Provider, lang)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "feed failed", "provider", st.Provider, "err", err)
-		fail(http.StatusInternalServerError, "Something went wrong on our side. Your calendar app will try again later.")
+		fail(http.StatusInternalServerError, i18n.FeedFailed)
 		return
 	}
+	w.Header().Set("Content-Language", lang.String())
 	writeICS(w, body, st.Provider, "inline")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/campusweek/campusweek/server/ical"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // MaxRangeDays bounds one timetable request: a long term and a bit.
@@ -48,22 +49,24 @@ func (s *Server) handleTimetableICS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body, err := s.renderICS(tt, st.Provider)
+	lang := requestLang(r)
+	body, err := s.renderICS(tt, st.Provider, lang)
 	if err != nil {
 		s.writeError(w, r, internalError(err))
 		return
 	}
+	w.Header().Set("Content-Language", lang.String())
 	writeICS(w, body, st.Provider, "attachment")
 }
 
-// renderICS renders tt as an iCalendar file.
-func (s *Server) renderICS(tt shared.Timetable, providerID string) ([]byte, error) {
+// renderICS renders tt as an iCalendar file in lang.
+func (s *Server) renderICS(tt shared.Timetable, providerID string, lang i18n.Lang) ([]byte, error) {
 	name := "CampusWeek"
 	if p, ok := s.providers[providerID]; ok {
-		name += ": " + p.Info().Name
+		name = lang.F(i18n.ICSCalendarName, p.Info().Name)
 	}
 	var b bytes.Buffer
-	if err := ical.Write(&b, tt, ical.Options{Name: name, Domain: s.opts.PublicURL.Hostname(), Refresh: feedRefresh}); err != nil {
+	if err := ical.Write(&b, tt, ical.Options{Name: name, Domain: s.opts.PublicURL.Hostname(), Refresh: feedRefresh, Lang: lang}); err != nil {
 		return nil, fmt.Errorf("rendering iCalendar: %w", err)
 	}
 	return b.Bytes(), nil
@@ -118,7 +121,7 @@ func (s *Server) readTimetable(r *http.Request, p provider.Provider, st *session
 	// worst) in bounded time.
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.TimetableBudget)
 	defer cancel()
-	ctx = provider.WithLanguages(ctx, acceptLanguages(r.Header.Get("Accept-Language"))...)
+	ctx = provider.WithLanguages(ctx, languages(r, st)...)
 	before := st.Creds
 	events, err := p.Timetable(ctx, &st.Creds, from, to)
 	if err != nil {
@@ -172,6 +175,30 @@ func parseRange(r *http.Request, now time.Time, weeks int) (shared.Date, shared.
 		return from, to, badRequest("The range is " + strconv.Itoa(n) + " days; at most " + strconv.Itoa(MaxRangeDays) + " are allowed.")
 	}
 	return from, to, nil
+}
+
+// requestLang is the language to answer r in: its lang parameter (a
+// download, which the browser makes without the app's Accept-Language),
+// else the best match of its Accept-Language.
+func requestLang(r *http.Request) i18n.Lang {
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		return l
+	}
+	return i18n.MatchAccept(r.Header.Get("Accept-Language"))
+}
+
+// languages are the languages to ask the university in, most preferred
+// first: a subscription's own language (whatever the calendar app asks
+// for), else the lang parameter and then Accept-Language.
+func languages(r *http.Request, st *sessionState) []string {
+	if st.Lang != "" {
+		return []string{st.Lang}
+	}
+	langs := acceptLanguages(r.Header.Get("Accept-Language"))
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		langs = append([]string{l.String()}, langs...)
+	}
+	return langs
 }
 
 // acceptLanguages returns the primary language tags of an Accept-Language
