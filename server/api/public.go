@@ -133,9 +133,22 @@ func textParam(r *http.Request, name string) (string, *apiError) {
 	return v, nil
 }
 
-// publicContext is the request's context with the visitor's languages.
+// publicLanguages are the languages public reads are made in: the
+// visitor's first of them, else English. Every language is a cache entry
+// of its own and a new read at the university, so a visitor may not pick
+// any number of them.
+var publicLanguages = []string{"en", "pl", "nl"}
+
+// publicContext is the request's context with the language of its reads.
 func publicContext(r *http.Request) context.Context {
-	return provider.WithLanguages(r.Context(), acceptLanguages(r.Header.Get("Accept-Language"))...)
+	lang := publicLanguages[0]
+	for _, l := range acceptLanguages(r.Header.Get("Accept-Language")) {
+		if slices.Contains(publicLanguages, l) {
+			lang = l
+			break
+		}
+	}
+	return provider.WithLanguages(r.Context(), lang)
 }
 
 // cacheKey joins the parts of a cache key; the languages are always part

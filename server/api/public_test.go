@@ -200,6 +200,13 @@ func TestPublicCacheCollapsesConcurrentReads(t *testing.T) {
 	if r := e.get(path); r.status != http.StatusOK || calls.Load() != 1 {
 		t.Errorf("a later request: %d, %d calls", r.status, calls.Load())
 	}
+	// Languages the reads are not made in share the default's entry, so
+	// varying Accept-Language cannot make a visitor's reads new ones.
+	for _, lang := range []string{"de", "fr-FR, it;q=0.5", "xx-yy"} {
+		if r := e.do(e.client, "GET", path, nil, map[string]string{"Accept-Language": lang}); r.status != http.StatusOK || calls.Load() != 1 {
+			t.Errorf("Accept-Language %q: %d, %d calls, want 1", lang, r.status, calls.Load())
+		}
+	}
 	// After the cache's lifetime the university is asked again.
 	e.clock.Advance(shared.PublicCacheLifetime)
 	if r := e.get(path); r.status != http.StatusOK || calls.Load() != 2 {
