@@ -47,7 +47,7 @@ type Subscription struct {
 	// ID names the subscription (a device's marker carries it); NewID
 	// makes one.
 	ID string
-	// Owner names the student, e.g. provider and user id, so that all of
+	// Owner names the student (see the function Owner), so that all of
 	// a student's subscriptions can be deleted at once.
 	Owner string
 	// Provider is the id of the university the access is for.
@@ -111,6 +111,11 @@ type Store interface {
 	// Close releases the database.
 	Close() error
 }
+
+// Owner is the Owner of a student's subscriptions: the provider id and
+// the student's user id there, e.g. "uw:123456". An operator deletes a
+// student's data by it.
+func Owner(provider, userID string) string { return provider + ":" + userID }
 
 // NewID returns a new random subscription id.
 func NewID() string { return randomString(16) }
