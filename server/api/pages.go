@@ -20,15 +20,14 @@ func (s *Server) SignedIn(r *http.Request) bool {
 	return err == nil
 }
 
-// handleStartForm is POST {shared.SignInFormPath(id)}: a university's
+// handleStartForm is POST {shared.SignInPath(id)}: a university's
 // button on the sign-in page, a plain HTML form with an optional
 // return_to field. It starts a redirect-mode sign-in as POST
 // /api/auth/{id}/start does (the same checks, limits and flow cookie) and
 // answers 303 to the university's page. Only this site's own page may
-// post it: browsers send Origin with every form POST, and it must be this
-// origin, with Sec-Fetch-Site (when sent) same-origin. A return_to that
-// is not a path on this site is ignored: the student comes back to the
-// week, as the app does with one.
+// post it (see sameOriginForm). A return_to that is not a path on this
+// site is ignored: the student comes back to the week, as the app does
+// with one.
 func (s *Server) handleStartForm(w http.ResponseWriter, r *http.Request) {
 	if !s.sameOriginForm(r) {
 		s.writePageError(w, r, newError(http.StatusForbidden, shared.CodeForbidden, "Cross-origin request refused."))
@@ -58,13 +57,20 @@ func (s *Server) handleStartForm(w http.ResponseWriter, r *http.Request) {
 
 // sameOriginForm reports whether a form POST comes from a page of this
 // origin (the public URL's; other allowed origins call the JSON API).
+// Browsers send Origin with every form POST: "null" when the page's
+// Referrer-Policy is no-referrer, as this site's is, and then
+// Sec-Fetch-Site (sent by all of them since 2023) must say same-origin.
+// Without Sec-Fetch-Site, the Origin must be this one.
 func (s *Server) sameOriginForm(r *http.Request) bool {
-	if r.Header.Get("Origin") != s.publicOrigin() {
+	if len(r.Header.Values("Origin")) != 1 {
 		return false
 	}
+	origin := r.Header.Get("Origin")
 	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin":
-		return true
+	case "same-origin":
+		return origin == s.publicOrigin() || origin == "null"
+	case "":
+		return origin == s.publicOrigin()
 	}
 	return false
 }

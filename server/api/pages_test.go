@@ -68,7 +68,10 @@ func TestStartFormOnlyFromThisOrigin(t *testing.T) {
 		{"foreign origin", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
 		{"foreign origin without Sec-Fetch-Site", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
 		{"this origin, but a same-site page", map[string]string{"Origin": e.api.URL, "Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
-		{"null origin", map[string]string{"Origin": "null"}, http.StatusForbidden},
+		{"null origin, same-origin (Referrer-Policy no-referrer)", map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-origin"}, http.StatusSeeOther},
+		{"null origin without Sec-Fetch-Site", map[string]string{"Origin": "null"}, http.StatusForbidden},
+		{"null origin, cross-site", map[string]string{"Origin": "null", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"this origin, cross-site", map[string]string{"Origin": e.api.URL, "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e.client = newBrowser(t)

@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// scripts switches the page's JavaScript on or off: off, the browser
+// shows exactly what the server prerendered, what a first-time visitor
+// reads until app.wasm has arrived.
+func scripts(on bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	})
+}
+
+// configuredIDs asks the backend which universities it has.
+func configuredIDs(t *testing.T, url string) []string {
+	t.Helper()
+	resp, err := http.Get(url + "/api/providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ps []struct{ ID string }
+	if err := json.NewDecoder(resp.Body).Decode(&ps); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// TestSignInBeforeTheApp: with JavaScript off, / is the sign-in page with
+// every configured university, uncovered; its form reaches the
+// university, and approving there signs the student in on the server.
+// With JavaScript back on, the week shows.
+func TestSignInBeforeTheApp(t *testing.T) {
+	url := startServer(t)
+	ctx := newBrowser(t, 1280, 900)
+
+	run(t, ctx, "open / with JavaScript off",
+		scripts(false),
+		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#signin-title`)),
+	)
+	if on := eval[bool](t, ctx, `!!document.querySelector('#app-wasm-loader') && getComputedStyle(document.querySelector('#app-wasm-loader')).display !== 'none'`); on {
+		t.Error("go-app's loader shows with JavaScript off")
+	}
+	want := configuredIDs(t, url)
+	got := eval[[]string](t, ctx, `[...document.querySelectorAll('form [data-provider]')].map(b => b.dataset.provider)`)
+	if !slices.Equal(got, want) || len(want) == 0 {
+		t.Fatalf("the page lists %v, the server has %v", got, want)
+	}
+	for _, id := range want {
+		// Nothing covers a university's button: the element at its
+		// centre is the button itself or inside it.
+		covered := eval[bool](t, ctx, `(() => {
+			const b = document.querySelector('[data-provider=`+jsString(id)+`]');
+			const r = b.getBoundingClientRect();
+			const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+			return !b.contains(at);
+		})()`)
+		if covered {
+			t.Errorf("the button of %s is covered", id)
+		}
+	}
+	if text := eval[string](t, ctx, `document.body.innerText`); !strings.Contains(text, "Sign in to CampusWeek") || strings.Contains(text, "Loading") {
+		t.Errorf("the page reads:\n%s", text)
+	}
+
+	run(t, ctx, "choose the sandbox university",
+		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
+	)
+	if loc := eval[string](t, ctx, `location.href`); !strings.HasPrefix(loc, url+"/sandbox/usos/services/oauth/authorize?oauth_token=") {
+		t.Fatalf("the form led to %s", loc)
+	}
+	run(t, ctx, "approve: back at CampusWeek, signed in",
+		chromedp.Click(chromedp.CSS(`#allow`)),
+		chromedp.WaitVisible(chromedp.CSS(`.page-week`)),
+	)
+	if loc := eval[string](t, ctx, `location.href`); loc != url+"/" {
+		t.Errorf("after approving: %s, want %s/ (no verifier left in the address)", loc, url)
+	}
+
+	run(t, ctx, "turn JavaScript on: the week shows",
+		scripts(true),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`.event`)),
+		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
+	)
+	if name := eval[string](t, ctx, `document.querySelector('#user-name').innerText`); !strings.Contains(name, "Anna Kowalska") {
+		t.Errorf("signed-in name %q", name)
+	}
+}
