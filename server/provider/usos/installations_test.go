@@ -45,3 +45,19 @@ func TestInstallations(t *testing.T) {
 		t.Error("a failing list gave no error")
 	}
 }
+
+// The sandbox's list is shaped like the real one (http:// base URLs, one
+// installation twice): every installation comes out once, with https.
+func TestInstallationsFromSandbox(t *testing.T) {
+	p := publicSandbox(t, "right-secret")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got, err := Installations(ctx, upstream.Client(nil), p.methodURL("services/apisrv/installations", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := "https://" + p.base.Host + "/"
+	if len(got) != 3 || got[0].BaseURL != self || got[1].BaseURL != "https://usosapps.north.sandbox.example/" {
+		t.Errorf("installations = %+v, want 3 with https, the sandbox's own (%s) first", got, self)
+	}
+}
