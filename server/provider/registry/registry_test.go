@@ -42,7 +42,8 @@ func (n noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Every kind's provider states its kind, implements provider.Revoker
-// exactly when its Capabilities say it can revoke, refuses a PIN sign-in
+// exactly when its Capabilities say it can revoke (and
+// provider.PublicTimetables when they say it has them), refuses a PIN sign-in
 // (before any call) unless they say it can, and
 // gives a ShortLivedReason that fits in the API's sentence.
 func TestKindsKeepTheirWord(t *testing.T) {
@@ -58,6 +59,9 @@ func TestKindsKeepTheirWord(t *testing.T) {
 			}
 			if _, ok := p.(provider.Revoker); ok != info.Capabilities.Revoke {
 				t.Errorf("implements provider.Revoker: %v; Capabilities.Revoke: %v", ok, info.Capabilities.Revoke)
+			}
+			if _, ok := p.(provider.PublicTimetables); ok != info.Capabilities.PublicTimetables {
+				t.Errorf("implements provider.PublicTimetables: %v; Capabilities.PublicTimetables: %v", ok, info.Capabilities.PublicTimetables)
 			}
 			if !info.Capabilities.PIN {
 				if _, _, err := p.Start(context.Background(), ""); err == nil {
