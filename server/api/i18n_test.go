@@ -117,3 +117,26 @@ func TestFeedKeepsItsLanguage(t *testing.T) {
 		t.Errorf("expired: %d %s", r.status, r.body)
 	}
 }
+
+// TestMyTimetableInTheAppsLanguage: MyTimetable answers in the language the
+// app asks for (its activity types), Dutch or English.
+func TestMyTimetableInTheAppsLanguage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.mttSignIn()
+	monday := shared.DateOf(time.Now()).Monday()
+	q := "?from=" + monday.String() + "&to=" + monday.AddDays(13).String()
+	kinds := func(lang string) string {
+		tt := decode[shared.Timetable](t, e.do(e.client, "GET", "/api/timetable"+q, nil, map[string]string{"Accept-Language": lang}))
+		var b strings.Builder
+		for _, ev := range tt.Events {
+			b.WriteString(ev.Kind + "\n")
+		}
+		return b.String()
+	}
+	if nl := kinds("nl"); !strings.Contains(nl, "Hoorcollege") || strings.Contains(nl, "Lecture") {
+		t.Errorf("Dutch class types:\n%s", nl)
+	}
+	if en := kinds("en"); !strings.Contains(en, "Lecture") || strings.Contains(en, "Hoorcollege") {
+		t.Errorf("English class types:\n%s", en)
+	}
+}

@@ -269,7 +269,7 @@ func (m *Server) timetableMethod(w http.ResponseWriter, r *http.Request, t mttTo
 	}
 	out := make([]web.Object, len(events))
 	for i, e := range events {
-		out[i] = e.render()
+		out[i] = e.render(wantsDutch(r))
 	}
 	writeAPI(w, r, http.StatusOK, "List", out)
 }

@@ -3,6 +3,7 @@ package mytimetable
 import (
 	"fmt"
 	"hash/fnv"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/campusweek/campusweek/server/sandbox/internal/demo"
 	"github.com/campusweek/campusweek/server/sandbox/internal/web"
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // This file generates the MyTimetable semester: each demo student's weekly
@@ -152,7 +154,9 @@ type mttStaff struct{ id, name, key string }
 
 type mttModule struct{ code, name string }
 
-type mttType struct{ name, description, color string }
+// mttType is an activity type; MyTimetable describes it in the language
+// the request's Accept-Language asks for (Dutch or English).
+type mttType struct{ name, description, color, dutch string }
 
 var (
 	locAulaA  = &mttLocation{"LOC1", "Aula - Collegezaal A", "AULA-A", 400}
@@ -196,12 +200,12 @@ var (
 )
 
 var (
-	typLecture     = &mttType{"LECTURE", "Lecture", "#2c3e50"}
-	typInstruction = &mttType{"TUTORIAL", "Instruction", "#16a085"}
-	typPractical   = &mttType{"PRACTICAL", "Practical", "#8e44ad"}
-	typProject     = &mttType{"PROJECT", "Project meeting", "#d35400"}
-	typExam        = &mttType{"EXAM", "Written exam", "#c0392b"}
-	typOther       = &mttType{"OTHER", "Other", "#7f8c8d"}
+	typLecture     = &mttType{"LECTURE", "Lecture", "#2c3e50", "Hoorcollege"}
+	typInstruction = &mttType{"TUTORIAL", "Instruction", "#16a085", "Werkcollege"}
+	typPractical   = &mttType{"PRACTICAL", "Practical", "#8e44ad", "Practicum"}
+	typProject     = &mttType{"PROJECT", "Project meeting", "#d35400", "Projectbijeenkomst"}
+	typExam        = &mttType{"EXAM", "Written exam", "#c0392b", "Schriftelijk tentamen"}
+	typOther       = &mttType{"OTHER", "Other", "#7f8c8d", "Overig"}
 )
 
 // clock is a wall clock time of day.
@@ -458,8 +462,18 @@ func (p mttPlan) events(now, from, to time.Time) []mttEvent {
 }
 
 // render returns the event in the v0.5 shape (testdata/timetable_v05.json),
-// unknown-to-clients fields included.
-func (e mttEvent) render() web.Object {
+// unknown-to-clients fields included, its activity type (alone and in the
+// title) in Dutch when dutch.
+func (e mttEvent) render(dutch bool) web.Object {
+	title, typ := e.title, *e.typ
+	if dutch {
+		typ.description = e.typ.dutch
+		if base, ok := strings.CutSuffix(title, " - "+e.typ.description); ok {
+			title = base + " - " + e.typ.dutch
+		} else if base, ok := strings.CutSuffix(title, " - Exam"); ok {
+			title = base + " - Tentamen"
+		}
+	}
 	db := strconv.Itoa(e.start.In(amsterdam).Year())
 	var staff []any
 	for _, s := range e.staff {
@@ -491,13 +505,13 @@ func (e mttEvent) render() web.Object {
 		{Key: "endDate", Value: e.end.UnixMilli()},
 		{Key: "allDay", Value: e.allDay},
 		{Key: "moduleCode", Value: moduleCode},
-		{Key: "activityDescription", Value: e.title},
+		{Key: "activityDescription", Value: title},
 		{Key: "staffMembers", Value: orEmpty(staff)},
 		{Key: "locations", Value: locs},
 		{Key: "studentSets", Value: orEmpty(stringsAny(e.sets))},
-		{Key: "activityTypeName", Value: e.typ.name},
-		{Key: "activityTypeDescription", Value: e.typ.description},
-		{Key: "activityTypeColor", Value: e.typ.color},
+		{Key: "activityTypeName", Value: typ.name},
+		{Key: "activityTypeDescription", Value: typ.description},
+		{Key: "activityTypeColor", Value: typ.color},
 		{Key: "notes", Value: web.Nullable(e.notes)},
 		{Key: "notes2", Value: nil},
 		{Key: "notes3", Value: nil},
@@ -507,7 +521,7 @@ func (e mttEvent) render() web.Object {
 		{Key: "conferenceUrl", Value: conference},
 		{Key: "department", Value: department},
 		{Key: "filtered", Value: false},
-		{Key: "eventType", Value: web.Object{{Key: "name", Value: e.typ.name}, {Key: "description", Value: e.typ.description}, {Key: "color", Value: e.typ.color}}},
+		{Key: "eventType", Value: web.Object{{Key: "name", Value: typ.name}, {Key: "description", Value: typ.description}, {Key: "color", Value: typ.color}}},
 	}
 }
 
@@ -525,4 +539,15 @@ func orEmpty(v []any) []any {
 		return []any{}
 	}
 	return v
+}
+
+// wantsDutch reports whether r asks for Dutch before English, as
+// MyTimetable's Accept-Language does (it speaks only these two).
+func wantsDutch(r *http.Request) bool {
+	for _, tag := range i18n.AcceptTags(r.Header.Get("Accept-Language")) {
+		if l, ok := i18n.Parse(tag); ok && l != i18n.Polish {
+			return l == i18n.Dutch
+		}
+	}
+	return false
 }

@@ -194,7 +194,7 @@ func (m *Server) publicTimetableMethod(w http.ResponseWriter, r *http.Request, q
 	out := []web.Object{}
 	for _, ev := range p.events(now, from, to) {
 		if !ev.allDay && len(out) < limit {
-			out = append(out, ev.render())
+			out = append(out, ev.render(wantsDutch(r)))
 		}
 	}
 	writeAPI(w, r, http.StatusOK, "List", out)
