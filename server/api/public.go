@@ -347,7 +347,9 @@ func (s *Server) handleFreeRooms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	from, to := shared.DateOf(at), shared.DateOf(until)
+	// A day either side: at may be written in another zone than the
+	// university's, whose local dates the events are read by.
+	from, to := shared.DateOf(at).AddDays(-1), shared.DateOf(until).AddDays(1)
 	free := make([]*shared.FreeRoom, len(rooms))
 	times := make([]time.Time, len(rooms))
 	g, gctx := errgroup.WithContext(ctx)
