@@ -132,7 +132,8 @@ type Model struct {
 	cache   *Cache // v.Account's timetable, v.Cache's source
 
 	syncCancel context.CancelFunc
-	syncSeq    int // ignores answers of superseded syncs
+	syncSeq    int  // ignores answers of superseded syncs
+	refetch    bool // the next sync fetches every slice (see Refetch)
 	sessionSeq int // ignores answers of superseded session checks
 
 	// The week shown when outside the sync window, fetched on demand.
@@ -256,6 +257,20 @@ func (m *Model) Resumed() {
 	})
 }
 
+// Refetch syncs every slice of the sync window again, not only those
+// due: the timetable's texts changed (the student chose another language,
+// in which the university names courses and class types differently). The
+// cached weeks stay on screen until their new copies arrive; offline or
+// before the session is confirmed, the next sync does it.
+func (m *Model) Refetch() {
+	m.do(func() {
+		m.refetch = true
+		if m.v.Status == SignedIn && !m.v.Offline && !m.v.SigningOut {
+			m.sync()
+		}
+	})
+}
+
 // Close stops every request and ignores their answers: a closed model
 // changes neither its View nor the storage.
 func (m *Model) Close() {
@@ -375,6 +390,9 @@ func (m *Model) sync() {
 	m.syncSeq++
 	seq := m.syncSeq
 	slices := slicesToSync(m.cache, m.v.Today, m.now())
+	if m.refetch {
+		slices, m.refetch = SyncSlices(m.v.Today), false
+	}
 	m.v.Syncing, m.v.SyncDone, m.v.SyncTotal = true, 0, len(slices)
 	sctx, cancel := context.WithCancel(m.base)
 	m.syncCancel = cancel

@@ -685,3 +685,41 @@ func TestClosedModelStoresNothing(t *testing.T) {
 		t.Error("a late answer was stored after Close")
 	}
 }
+
+// Another language: every slice is fetched again at once when online, and
+// by the next sync when offline, while the cached weeks stay shown.
+func TestRefetch(t *testing.T) {
+	api := &fakeAPI{student: anna}
+	h := newHarness(t, api, newStore(), true)
+	h.start()
+	first := len(api.called("timetable"))
+	if first != len(SyncSlices(DateOf(now))) {
+		t.Fatalf("the first sync fetched %d slices", first)
+	}
+	// A fresh cache: a sync now fetches only the first slice.
+	h.m.Retry()
+	h.m.wg.Wait()
+	if got := len(api.called("timetable")) - first; got != 1 {
+		t.Fatalf("a sync of a fresh cache fetched %d slices, want 1", got)
+	}
+	before := len(api.called("timetable"))
+	h.m.Refetch()
+	h.m.wg.Wait()
+	if got := len(api.called("timetable")) - before; got != first {
+		t.Errorf("Refetch fetched %d slices, want all %d", got, first)
+	}
+
+	h.m.WentOffline()
+	before = len(api.called("timetable"))
+	h.m.Refetch()
+	h.m.wg.Wait()
+	v := h.m.View()
+	if got := len(api.called("timetable")) - before; got != 0 || !shows(v, "anna") {
+		t.Errorf("offline: %d fetches, cached week shown %v", got, shows(v, "anna"))
+	}
+	h.m.BackOnline()
+	h.m.wg.Wait()
+	if got := len(api.called("timetable")) - before; got != first {
+		t.Errorf("back online after a Refetch: %d slices fetched, want all %d", got, first)
+	}
+}
