@@ -134,7 +134,7 @@ type Model struct {
 	syncCancel context.CancelFunc
 	syncSeq    int  // ignores answers of superseded syncs
 	refetch    bool // the next sync fetches every slice (see Refetch)
-	sessionSeq int // ignores answers of superseded session checks
+	sessionSeq int  // ignores answers of superseded session checks
 
 	// The week shown when outside the sync window, fetched on demand.
 	fetching    bool
