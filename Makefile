@@ -44,9 +44,17 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./shared/...
 
-# The browser tests need Debian's chromium (apt-get install chromium); the
-# race detector needs cgo (gcc).
-test: build fmt-check vet
+# axe-core, for the browser tests' accessibility checks, is pinned by the
+# lock in server/e2e/testdata/axe; npm ci installs it there when missing or
+# when the lock changes (node_modules/.package-lock.json is npm's record).
+AXE_DIR := server/e2e/testdata/axe
+
+$(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	npm ci --prefix $(AXE_DIR) --ignore-scripts --no-audit --no-fund
+
+# The browser tests need Debian's chromium (apt-get install chromium) and
+# npm (for axe-core); the race detector needs cgo (gcc).
+test: build fmt-check vet $(AXE_DIR)/node_modules/.package-lock.json
 	CAMPUSWEEK_BROWSER_TESTS=required $(GO) test -race -count=1 -timeout 15m ./...
 
 # Performance figures as ratios (sizes, backend overhead, term sync, the

@@ -31,6 +31,9 @@ func TestAddToCalendar(t *testing.T) {
 	run(t, ctx, "download the calendar file",
 		chromedp.Click(chromedp.CSS(`#add-to-calendar`)),
 		chromedp.WaitVisible(chromedp.CSS(`#download-ics`)),
+	)
+	assertAccessible(t, ctx, "calendar panel")
+	run(t, ctx, "download it",
 		chromedp.Click(chromedp.CSS(`#download-ics`)),
 	)
 	file := filepath.Join(downloads, "campusweek-demo-usos.ics")
@@ -80,6 +83,7 @@ func TestAddToCalendar(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#allow`)),
 		chromedp.WaitVisible(chromedp.CSS(`#feed-url`)),
 	)
+	assertAccessible(t, ctx, "calendar panel with a subscription address")
 	feed := eval[string](t, ctx, `document.querySelector('#feed-url').value`)
 	if !strings.HasPrefix(feed, b.url+"/feed/") || !strings.HasSuffix(feed, "/campusweek.ics") {
 		t.Fatalf("feed address %q", feed)

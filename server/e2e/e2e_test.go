@@ -194,6 +194,7 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#demo-banner`)),
 	)
+	assertAccessible(t, ctx, "sign-in page")
 	run(t, ctx, "sign in at the sandbox university",
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
@@ -221,6 +222,7 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('.event').length`); n < 3 {
 		t.Errorf("only %d classes this week", n)
 	}
+	assertAccessible(t, ctx, "week")
 	first := eval[string](t, ctx, `document.querySelector('.event').innerText`)
 	if !strings.ContainsAny(first, "0123456789") || !strings.Contains(first, ":") {
 		t.Errorf("an event without a time: %q", first)

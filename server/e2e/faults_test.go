@@ -68,6 +68,7 @@ func TestUniversityDownKeepsTheWeek(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.event`)),
 		chromedp.WaitVisible(chromedp.CSS(`.refresh-error`)),
 	)
+	assertAccessible(t, ctx, "week with the university down")
 	if got := eventIDs(t, ctx); !slices.Equal(got, thisWeek) {
 		t.Errorf("with the university down this week shows %v, want %v", got, thisWeek)
 	}

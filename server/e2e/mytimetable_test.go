@@ -57,6 +57,7 @@ func TestMyTimetableDenied(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#deny`)),
 		chromedp.WaitVisible(chromedp.CSS(`#error`)),
 	)
+	assertAccessible(t, ctx, "callback error page")
 	msg := strings.ToLower(eval[string](t, ctx, `document.querySelector('#error').innerText`))
 	if !strings.Contains(msg, "declin") && !strings.Contains(msg, "denied") && !strings.Contains(msg, "did not allow") {
 		t.Errorf("the error does not say access was declined: %q", msg)

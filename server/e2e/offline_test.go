@@ -307,6 +307,7 @@ func TestOfflineTimetable(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.day.today`)),
 		chromedp.WaitVisible(chromedp.CSS(`#last-synced`)),
 	)
+	assertAccessible(t, ctx, "week offline on a phone")
 	if got := eventIDs(t, ctx); !slices.Equal(got, thisWeek) {
 		t.Errorf("offline this week shows %v, want %v", got, thisWeek)
 	}
@@ -338,6 +339,7 @@ func TestOfflineTimetable(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.not-synced`)),
 		chromedp.WaitVisible(chromedp.CSS(`#offline-indicator`)),
 	)
+	assertAccessible(t, ctx, "week never synced, offline")
 	if shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil && os.Getenv("CAMPUSWEEK_SCREENSHOTS") != "" {
 		_ = os.WriteFile(filepath.Join(os.Getenv("CAMPUSWEEK_SCREENSHOTS"), "not-synced.png"), shot, 0o644)
 	}
@@ -655,6 +657,7 @@ func TestExpiredSessionKeepsTheTimetable(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#signin-again`)),
 		chromedp.WaitVisible(chromedp.CSS(`.day.today`)),
 	)
+	assertAccessible(t, ctx, "week with the session gone")
 	if got := eventIDs(t, ctx); !slices.Equal(got, thisWeek) {
 		t.Errorf("with the session gone this week shows %v, want %v", got, thisWeek)
 	}
