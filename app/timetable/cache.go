@@ -56,6 +56,11 @@ type Cache struct {
 	Ranges []syncedRange `json:"ranges"`
 	// Events are sorted by start, then title.
 	Events []shared.Event `json:"events"`
+	// Marks are the changes syncs found, shown until seen (see Apply).
+	Marks []Mark `json:"marks,omitempty"`
+	// Hidden are the classes the student does not attend: kept, but not
+	// shown nor exported.
+	Hidden []shared.Hide `json:"hidden,omitempty"`
 }
 
 // NewCache returns an empty cache for a.
@@ -220,7 +225,12 @@ func (c *Cache) pruned(today shared.Date) *Cache {
 	monday := today.Monday()
 	first := monday.AddDays(-7 * keepWeeksBack)
 	last := monday.AddDays(7*(keepWeeksAhead+1) - 1)
-	out := &Cache{Provider: c.Provider, UserID: c.UserID}
+	out := &Cache{Provider: c.Provider, UserID: c.UserID, Hidden: c.Hidden}
+	for _, k := range c.Marks {
+		if d := k.Date(); !d.Before(first) && !d.After(last) {
+			out.Marks = append(out.Marks, k)
+		}
+	}
 	for _, r := range c.Ranges {
 		if r.To.Before(first) || r.From.After(last) {
 			continue

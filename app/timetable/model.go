@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/change"
 	"github.com/campusweek/campusweek/shared/client"
 )
 
@@ -96,6 +97,11 @@ type View struct {
 
 	Syncing             bool
 	SyncDone, SyncTotal int // slices answered, and to fetch
+	// Changes counts what the last sync found changed (see Cache.Apply).
+	Changes change.Summary
+	// Unconfirmed says the university answered no classes at all for a
+	// range that had some: the cached ones stay, the change unconfirmed.
+	Unconfirmed bool
 
 	Next Next
 }
@@ -394,6 +400,7 @@ func (m *Model) sync() {
 		slices, m.refetch = SyncSlices(m.v.Today), false
 	}
 	m.v.Syncing, m.v.SyncDone, m.v.SyncTotal = true, 0, len(slices)
+	m.v.Changes, m.v.Unconfirmed = change.Summary{}, false
 	sctx, cancel := context.WithCancel(m.base)
 	m.syncCancel = cancel
 	m.async(func() {
@@ -473,7 +480,14 @@ func (m *Model) store(from, to shared.Date, tt shared.Timetable) {
 	if at.IsZero() {
 		at = m.now()
 	}
-	m.cache.Merge(from, to, at, tt.Events)
+	res := m.cache.Apply(from, to, at, tt.Events)
+	m.v.Unconfirmed = m.v.Unconfirmed || res.Unconfirmed
+	sum := res.Summary()
+	m.v.Changes.Total += sum.Total
+	m.v.Changes.Added += sum.Added
+	m.v.Changes.Moved += sum.Moved
+	m.v.Changes.Room += sum.Room
+	m.v.Changes.Cancelled += sum.Cancelled
 	m.v.Offline = false
 	if m.persist {
 		// Storage full or disabled: the app still works, online.
