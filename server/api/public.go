@@ -44,6 +44,14 @@ const (
 	freeRoomsCost = 10
 )
 
+// DefaultPublicRateLimit bounds the public reads that reach each
+// university, all clients together, in reads (a week of a timetable, a
+// search, the room list); it is used when Options.PublicRateLimit is zero.
+// Reads the cache answers cost nothing, so this only holds back visitors
+// (at many addresses) asking for ever new timetables under the operator's
+// key: a lecture hall looking up the same rooms stays far below it.
+var DefaultPublicRateLimit = RateLimit{PerSecond: 10, Burst: 600}
+
 // publicRoutes are the routes of the public timetables.
 func (s *Server) publicRoutes() []route {
 	return []route{
@@ -77,6 +85,26 @@ func (s *Server) publicRangeWeeks(r *http.Request) int {
 	}
 	return len(weeksOf(from, to))
 }
+
+// charged is load, charged first to p's public reads (see
+// DefaultPublicRateLimit): only loads the cache could not spare reach the
+// university, and each is refused with 429 when p's bucket is empty.
+func (s *Server) charged(p provider.Provider, load func(context.Context) (any, error)) func(context.Context) (any, error) {
+	return func(ctx context.Context) (any, error) {
+		if wait, _ := take(s.now(), 1, charge{s.publicReads, p.Info().ID}); wait > 0 {
+			return nil, &publicBusy{wait: wait, name: p.Info().Name}
+		}
+		return load(ctx)
+	}
+}
+
+// publicBusy is a public read refused by the university's public bucket.
+type publicBusy struct {
+	wait time.Duration
+	name string
+}
+
+func (e *publicBusy) Error() string { return "public reads of " + e.name + " are rate-limited" }
 
 // publicProvider finds the route's provider and its public reads.
 func (s *Server) publicProvider(r *http.Request) (provider.Provider, provider.PublicTimetables, *apiError) {
@@ -112,6 +140,18 @@ func publicError(err error) error {
 	e := *providerError(err)
 	e.cause = err
 	return &e
+}
+
+// writePublicError answers with the error of a public read.
+func (s *Server) writePublicError(w http.ResponseWriter, r *http.Request, err error) {
+	var busy *publicBusy
+	if errors.As(err, &busy) {
+		retryAfter(w, busy.wait)
+		s.writeError(w, r, &apiError{status: http.StatusTooManyRequests, cause: err, body: shared.Error{Code: shared.CodeRateLimited,
+			Message: "Many timetables of " + busy.name + " are being looked up right now. Wait a moment and try again."}})
+		return
+	}
+	s.writeError(w, r, publicError(err))
 }
 
 // publicKind reads the "type" parameter.
@@ -159,9 +199,9 @@ func cacheKey(ctx context.Context, parts ...string) string {
 
 // rooms is the provider's room list, cached.
 func (s *Server) rooms(ctx context.Context, p provider.Provider, pt provider.PublicTimetables) ([]shared.PublicMatch, time.Time, error) {
-	v, at, err := s.public.get(ctx, cacheKey(ctx, "rooms", p.Info().ID), s.opts.TimetableBudget, func(ctx context.Context) (any, error) {
+	v, at, err := s.public.get(ctx, cacheKey(ctx, "rooms", p.Info().ID), s.opts.TimetableBudget, s.charged(p, func(ctx context.Context) (any, error) {
 		return pt.Rooms(ctx)
-	})
+	}))
 	rooms, _ := v.([]shared.PublicMatch)
 	return rooms, at, err
 }
@@ -192,13 +232,13 @@ func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 	} else {
 		var v any
 		key := cacheKey(ctx, "search", p.Info().ID, string(kind), strings.ToLower(strings.TrimSpace(q)))
-		v, fetched, err = s.public.get(ctx, key, s.opts.TimetableBudget, func(ctx context.Context) (any, error) {
+		v, fetched, err = s.public.get(ctx, key, s.opts.TimetableBudget, s.charged(p, func(ctx context.Context) (any, error) {
 			return pt.PublicSearch(ctx, kind, strings.TrimSpace(q))
-		})
+		}))
 		matches, _ = v.([]shared.PublicMatch)
 	}
 	if err != nil {
-		s.writeError(w, r, publicError(err))
+		s.writePublicError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, shared.PublicSearch{Provider: p.Info().ID, Type: kind, Query: q,
@@ -248,7 +288,7 @@ func (s *Server) handlePublicTimetable(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	events, fetched, err := s.publicEvents(ctx, p, pt, kind, id, from, to)
 	if err != nil {
-		s.writeError(w, r, publicError(err))
+		s.writePublicError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, shared.PublicTimetable{Provider: p.Info().ID, Type: kind, ID: id,
@@ -277,9 +317,9 @@ func (s *Server) publicEvents(ctx context.Context, p provider.Provider, pt provi
 	for i, monday := range weeks {
 		g.Go(func() error {
 			key := cacheKey(gctx, "week", p.Info().ID, string(kind), id, monday.String())
-			v, at, err := s.public.get(gctx, key, s.opts.TimetableBudget, func(ctx context.Context) (any, error) {
+			v, at, err := s.public.get(gctx, key, s.opts.TimetableBudget, s.charged(p, func(ctx context.Context) (any, error) {
 				return pt.PublicTimetable(ctx, kind, id, monday, monday.AddDays(6))
-			})
+			}))
 			parts[i], _ = v.([]shared.Event)
 			times[i] = at
 			return err
@@ -328,7 +368,7 @@ func (s *Server) handleFreeRooms(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	all, fetched, err := s.rooms(ctx, p, pt)
 	if err != nil {
-		s.writeError(w, r, publicError(err))
+		s.writePublicError(w, r, err)
 		return
 	}
 	var rooms []shared.PublicMatch
@@ -366,7 +406,7 @@ func (s *Server) handleFreeRooms(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		s.writeError(w, r, publicError(err))
+		s.writePublicError(w, r, err)
 		return
 	}
 	out := shared.FreeRooms{Provider: p.Info().ID, Building: building, From: at, Until: until,

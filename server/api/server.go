@@ -64,6 +64,11 @@ type Options struct {
 	// DefaultClientReadRateLimit. Tests and load tests that run many
 	// students from one address raise it.
 	ClientReadRateLimit RateLimit
+	// PublicRateLimit bounds the public reads (rooms', courses' and
+	// lecturers' timetables) that reach each university, all clients
+	// together, in reads the cache could not answer; zero means
+	// DefaultPublicRateLimit.
+	PublicRateLimit RateLimit
 	// ClientIPHeader names the header (e.g. X-Forwarded-For) in which a
 	// trusted reverse proxy passes the client's address. Empty means the
 	// TCP peer is the client; set it only behind such a proxy, since
@@ -97,8 +102,10 @@ type Server struct {
 	clientReads, studentReads, feedReads *limiter
 	// spent remembers the sign-in flows that reached the university.
 	spent *spentFlows
-	// public caches the public timetables' reads.
-	public   *publicCache
+	// public caches the public timetables' reads; publicReads bounds
+	// those that reach each university.
+	public      *publicCache
+	publicReads *limiter
 	draining atomic.Bool
 	handler  http.Handler
 }
@@ -139,6 +146,7 @@ func New(opts Options) (*Server, error) {
 		feedReads:    newLimiter(opts.FeedRateLimit, DefaultFeedRateLimit, opts.Now),
 		spent:        newSpentFlows(spentFlowsSize(opts.UniversitySignInRateLimit, len(opts.Providers))),
 		public:       newPublicCache(publicCacheEntries, shared.PublicCacheLifetime, opts.Now),
+		publicReads:  newLimiter(opts.PublicRateLimit, DefaultPublicRateLimit, opts.Now),
 	}
 	for _, p := range opts.Providers {
 		id := p.Info().ID
