@@ -143,6 +143,55 @@ const (
 	ICSGroup
 	ICSLecturers
 
+	// The day view, the grid week, class details, hidden classes, the
+	// theme and change marks.
+	ViewDay
+	ViewPrevDay
+	ViewNextDay
+	ViewToday
+	ViewStrip
+	ViewHasClasses
+	ViewNoClassesToday
+	ViewNoClassesDay
+	ViewNextClassesOn
+	ViewWeekGrid
+	ViewNow
+	ViewBlockLabel
+	ViewRoom
+	CardNext
+	CardInMinutes
+	CardInClass
+	CardNoMore
+	DetailsTitle
+	DetailsWhen
+	DetailsType
+	DetailsGroup
+	DetailsWhere
+	DetailsLecturers
+	DetailsNotes
+	DetailsCoursePage
+	DetailsClose
+	DetailsColour
+	HideAllGroups
+	HideGroup
+	HiddenTitle
+	HiddenNone
+	HiddenShow
+	HiddenGroup
+	HiddenAllGroups
+	HiddenCount
+	SettingsTitle
+	ThemeLabel
+	ThemeSystem
+	ThemeLight
+	ThemeDark
+	ChangeNew
+	ChangeMovedFrom
+	ChangeRoomWas
+	ChangeCancelled
+	ChangesSummary
+	ChangesUnconfirmed
+
 	numKeys
 )
 
