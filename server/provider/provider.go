@@ -208,7 +208,7 @@ func isStrayControl(r rune) bool {
 
 // cleanEvent applies CleanText to every text of ev.
 func cleanEvent(ev *shared.Event) {
-	for _, s := range []*string{&ev.ID, &ev.Title, &ev.Course, &ev.Kind, (*string)(&ev.Category), &ev.Building, &ev.Room, &ev.Group, &ev.URL, &ev.Notes} {
+	for _, s := range []*string{&ev.ID, &ev.Title, &ev.Course, &ev.CourseID, &ev.Kind, (*string)(&ev.Category), &ev.Building, &ev.Room, &ev.Group, &ev.URL, &ev.Notes} {
 		*s = CleanText(*s)
 	}
 	for i, l := range ev.Lecturers {
