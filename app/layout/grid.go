@@ -11,7 +11,7 @@ import (
 type Week struct {
 	Monday shared.Date
 	// Days are Monday to Friday, then Saturday and Sunday when the week
-	// has events on either.
+	// has events on either or today is one of them (today always shows).
 	Days []Column
 	// FirstHour and LastHour bound the hours shown, [FirstHour, LastHour):
 	// from the week's earliest start to its latest end, whole hours, or
@@ -71,7 +71,8 @@ func Grid(monday shared.Date, events []shared.Event, today shared.Date) Week {
 		all[i] = c
 	}
 	n := 5
-	if weekend := all[5:]; len(weekend[0].AllDay)+len(weekend[0].Blocks)+len(weekend[1].AllDay)+len(weekend[1].Blocks) > 0 {
+	if weekend := all[5:]; weekend[0].Today || weekend[1].Today ||
+		len(weekend[0].AllDay)+len(weekend[0].Blocks)+len(weekend[1].AllDay)+len(weekend[1].Blocks) > 0 {
 		n = 7
 	}
 	w.Days = all[:n]

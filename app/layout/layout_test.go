@@ -156,6 +156,8 @@ func TestGrid(t *testing.T) {
 			map[int]string{0: "long 9:00-12:00 0/2, short 9:00-10:00 1/2"}, -1},
 		{"weekend class adds both weekend columns", []shared.Event{class("a", 0, 8, 15, 9, 45), class("s", 5, 10, 0, 11, 0)}, 7, "8-11",
 			map[int]string{5: "s 10:00-11:00 0/1", 6: ""}, 6},
+		{"today on an empty Sunday shows the weekend", []shared.Event{class("a", 0, 8, 15, 9, 45)}, 7, "8-10",
+			map[int]string{6: ""}, 6},
 		{"all-day events: own row, no hours", []shared.Event{allDay("h", loc, date(2026, 3, 4), date(2026, 3, 6)), class("a", 0, 12, 0, 13, 0)}, 5, "12-13",
 			map[int]string{2: "h all-day", 3: "h all-day", 4: ""}, -1},
 		{"all-day only: the default hours", []shared.Event{allDay("h", loc, date(2026, 3, 7), date(2026, 3, 8))}, 7, "8-18",
