@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	ui.StartLanguage()
 	ui.Routes()
 	app.RunWhenOnBrowser()
 }

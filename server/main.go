@@ -125,9 +125,11 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		return err
 	}
 	var ready func(context.Context) error
+	var notify *api.Notifications
 	if notes != nil {
 		defer notes.Close()
 		ready = notes.Ping
+		notify = &api.Notifications{Store: notes, VAPIDPublicKey: cfg.Notifications.VAPID.Public}
 	}
 	infos := make([]shared.Provider, len(providers))
 	for i, p := range providers {
@@ -152,6 +154,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		ClientIPHeader: cfg.ClientIPHeader,
 		Hosts:          hosts(cfg, configPath != ""),
 		Ready:          ready,
+		Notifications:  notify,
 	})
 	if err != nil {
 		return err

@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -28,6 +28,7 @@ type calendarPanel struct {
 	Provider  string
 	Offline   bool
 	SignedOut bool
+	Lang      i18n.Lang // the language shown
 
 	open     bool
 	busy     bool
@@ -44,12 +45,6 @@ type calendarPanel struct {
 
 	owner
 }
-
-const (
-	msgFeedRevoked  = "The subscription address no longer works. Calendar apps that used it stop updating."
-	msgCopyManually = "Select the address and copy it."
-	msgNotAFeed     = "That is not a CampusWeek calendar address. Copy it from your calendar app's subscription settings."
-)
 
 // stateNewFeed is the go-app state (a shared.Feed, in memory only) that
 // hands a subscription address from the callback page to the panel. It is
@@ -166,6 +161,8 @@ func (c *calendarPanel) download(ctx app.Context, e app.Event) {
 	}
 	c.busy, c.err = true, nil
 	monday := shared.DateOf(time.Now()).Monday()
+	// A download is a navigation, made without the app's Accept-Language:
+	// the URL carries the language.
 	u := api().CalendarURL(monday, monday.AddDays(7*shared.ExportWeeks-1))
 	ctx.Async(func() {
 		cctx, cancel := callCtx(ctx)
@@ -211,16 +208,17 @@ func (c *calendarPanel) Render() app.UI {
 		return app.Section().ID("calendar-panel").Class("calendar-panel").Hidden(true)
 	}
 	offline := c.Offline || c.SignedOut
+	l := c.Lang
 	return app.Section().ID("calendar-panel").Class("calendar-panel").Body(
-		button("link-button", "Add to calendar", c.toggle).ID("add-to-calendar").Aria("expanded", c.open),
+		button("link-button", l.T(i18n.CalAddToCalendar), c.toggle).ID("add-to-calendar").Aria("expanded", c.open),
 		app.If(c.open, func() app.UI {
 			return app.Div().Class("calendar-options").Body(
 				app.P().Body(
-					disable(button("button", "Download for your calendar", c.download).ID("download-ics"), c.busy || offline),
-					app.Span().Class("hint").Text(" the next "+strconv.Itoa(shared.ExportWeeks)+" weeks, once."),
+					disable(button("button", l.T(i18n.CalDownload), c.download).ID("download-ics"), c.busy || offline),
+					app.Span().Class("hint").Text(l.N(i18n.CalDownloadHint, shared.ExportWeeks)),
 				),
 				c.renderFeed(offline),
-				app.If(c.err != nil, func() app.UI { return errorBox(errorMessage(c.err)) }),
+				app.If(c.err != nil, func() app.UI { return errBox(l, c.err) }),
 				c.renderStop(offline),
 			)
 		}),
@@ -228,38 +226,41 @@ func (c *calendarPanel) Render() app.UI {
 }
 
 func (c *calendarPanel) renderFeed(offline bool) app.UI {
+	l := c.Lang
 	if c.feed == nil {
 		return app.Div().Class("feed").Body(
-			disable(button("button", "Subscribe in your calendar app", c.createFeed).ID("create-feed"), c.busy || offline),
-			app.Span().Class("hint").Text(" you approve it at your university; it stays up to date."),
-			app.If(c.revoked, func() app.UI { return app.P().ID("feed-revoked").Class("hint").Role("status").Text(msgFeedRevoked) }),
+			disable(button("button", l.T(i18n.CalSubscribe), c.createFeed).ID("create-feed"), c.busy || offline),
+			app.Span().Class("hint").Text(l.T(i18n.CalSubscribeHint)),
+			app.If(c.revoked, func() app.UI {
+				return app.P().ID("feed-revoked").Class("hint").Role("status").Text(l.T(i18n.CalRevoked))
+			}),
 		)
 	}
 	f := c.feed
 	return app.Div().Class("feed").Body(
-		feedField(f),
+		feedField(l, f),
 		app.Div().Class("feed-actions").Body(
-			button("button", "Copy", c.copyFeed).ID("copy-feed"),
+			button("button", l.T(i18n.CalCopy), c.copyFeed).ID("copy-feed"),
 			app.If(strings.HasPrefix(f.URL, "https://"), func() app.UI {
 				// Calendar apps (Apple's, Outlook) subscribe to webcal://
 				// links in one step.
 				return app.A().ID("open-feed").Class("button").Href("webcal://" + strings.TrimPrefix(f.URL, "https://")).
-					Text("Open in your calendar app")
+					Text(l.T(i18n.CalOpenInApp))
 			}),
 			app.If(f.Revocable, func() app.UI {
-				return disable(button("button button-quiet", "Stop this address", c.revokeFeed).ID("revoke-feed"), c.busy || offline)
+				return disable(button("button button-quiet", l.T(i18n.CalStopThis), c.revokeFeed).ID("revoke-feed"), c.busy || offline)
 			}),
 		),
-		app.If(c.copied, func() app.UI { return app.P().Class("hint").Role("status").Text("Copied.") }),
-		app.If(c.copyFail, func() app.UI { return app.P().Class("hint").Text(msgCopyManually) }),
+		app.If(c.copied, func() app.UI { return app.P().Class("hint").Role("status").Text(l.T(i18n.CalCopied)) }),
+		app.If(c.copyFail, func() app.UI { return app.P().Class("hint").Text(l.T(i18n.CalCopyManually)) }),
 		app.P().ID("feed-note").Class("hint").Text(f.Note),
 	)
 }
 
-// feedField shows a subscription address for copying.
-func feedField(f *shared.Feed) app.UI {
+// feedField shows a subscription address for copying, labelled in l.
+func feedField(l i18n.Lang, f *shared.Feed) app.UI {
 	return app.Div().Class("feed-field").Body(
-		app.Label().For("feed-url").Text("Subscription address (add it in your calendar app as a calendar from the internet):"),
+		app.Label().For("feed-url").Text(l.T(i18n.CalFeedLabel)),
 		app.Input().ID("feed-url").Type("text").ReadOnly(true).Value(f.URL).
 			OnFocus(func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
 	)
@@ -267,16 +268,23 @@ func feedField(f *shared.Feed) app.UI {
 
 // renderStop is the form that ends an address made before.
 func (c *calendarPanel) renderStop(offline bool) app.UI {
+	l := c.Lang
 	return app.Details().Class("feed-stop").Body(
-		app.Summary().Text("Stop an address you made before"),
-		app.Label().For("stop-feed-url").Class("hint").Text("Paste the address from your calendar app:"),
+		app.Summary().Text(l.T(i18n.CalStopSummary)),
+		app.Label().For("stop-feed-url").Class("hint").Text(l.T(i18n.CalStopLabel)),
 		disableInput(app.Input().ID("stop-feed-url").Type("url").Value(c.stopURL).
 			AutoComplete(false).Attr("spellcheck", "false").
 			OnInput(func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }), c.stopping),
-		disable(button("button button-quiet", "Stop it", c.stopFeed).ID("stop-feed"), c.stopping || offline),
-		app.If(c.stopped, func() app.UI { return app.P().ID("feed-stopped").Class("hint").Role("status").Text(msgFeedRevoked) }),
+		disable(button("button button-quiet", l.T(i18n.CalStopIt), c.stopFeed).ID("stop-feed"), c.stopping || offline),
+		app.If(c.stopped, func() app.UI {
+			return app.P().ID("feed-stopped").Class("hint").Role("status").Text(l.T(i18n.CalRevoked))
+		}),
 		app.If(c.stopErr != nil, func() app.UI {
-			return app.P().ID("stop-error").Class("error-message").Role("alert").Text(errorMessage(c.stopErr))
+			msg := errorMessage(l, c.stopErr)
+			if d := errorDetail(c.stopErr); d != "" {
+				msg += " " + l.F(i18n.ErrDetail, d)
+			}
+			return app.P().ID("stop-error").Class("error-message").Role("alert").Text(msg)
 		}),
 	)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -20,13 +21,23 @@ type authCallback struct {
 	started bool
 	feed    bool // the authorization is for a calendar subscription
 	err     error
+	lang    i18n.Lang // the language shown
 	// made is a subscription address made while the session had ended:
 	// shown here, since the week page would not.
 	made *shared.Feed
 }
 
+func (c *authCallback) OnMount(ctx app.Context) {
+	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
+}
+
+func (c *authCallback) setTitle(ctx app.Context) {
+	ctx.Page().SetTitle(c.lang.T(i18n.CallbackTitle) + " · " + appName)
+}
+
 func (c *authCallback) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Signing in · " + appName)
+	c.lang = pageLang(ctx)
+	c.setTitle(ctx)
 	if code := ctx.Page().URL().Query().Get(failedParam); code != "" {
 		// The server completed (or tried to) before the app ran, and says
 		// only how it failed; the app shows the same page.
@@ -117,7 +128,7 @@ func callbackParams(q map[string][]string) map[string]string {
 
 func (c *authCallback) Render() app.UI {
 	return app.Div().Class("page", "page-callback").Body(
-		simpleHeader(),
+		simpleHeader(c.lang),
 		app.Main().Class("content").Body(
 			app.Section().Class("card").Body(c.renderBody()),
 		),
@@ -125,46 +136,47 @@ func (c *authCallback) Render() app.UI {
 }
 
 func (c *authCallback) renderBody() app.UI {
+	l := c.lang
 	if c.made != nil {
 		return app.Div().Class("callback-feed calendar-panel").Body(
-			app.H1().Text("Your calendar address"),
-			feedField(c.made),
+			app.H1().Text(l.T(i18n.CallbackFeedTitle)),
+			feedField(l, c.made),
 			app.P().ID("feed-note").Class("hint").Text(c.made.Note),
-			app.P().Class("hint").Text("Copy it now: CampusWeek does not keep it. Your session has ended, so sign in again to see your timetable here."),
-			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text("Sign in"),
+			app.P().Class("hint").Text(l.T(i18n.CallbackFeedSignedOut)),
+			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text(l.T(i18n.SignInButton)),
 		)
 	}
 	if c.err == nil {
-		title := "Signing you in…"
+		title := l.T(i18n.CallbackSigningIn)
 		if c.feed {
-			title = "Making your calendar address…"
+			title = l.T(i18n.CallbackMakingFeed)
 		}
 		return app.Div().Class("callback-working").Body(
 			app.H1().Text(title),
-			loading("Checking with your university…"),
+			loading(l.T(i18n.CallbackChecking)),
 		)
 	}
 	code := errorCode(c.err)
 	if c.feed {
-		title := "No calendar address made"
+		title := l.T(i18n.CallbackNoFeed)
 		if code == shared.CodeAccessDenied {
-			title = "No access given"
+			title = l.T(i18n.CallbackNoAccess)
 		}
 		return app.Div().Class("callback-failed").Body(
 			app.H1().Text(title),
-			errorBox(feedErrorMessage(c.err),
-				app.A().Class("button", "button-primary").ID("back-to-week").Href(routeWeek).Text("Back to your timetable"),
+			errorBoxDetail(l, feedErrorMessage(l, c.err), errorDetail(c.err),
+				app.A().Class("button", "button-primary").ID("back-to-week").Href(routeWeek).Text(l.T(i18n.CallbackBackToWeek)),
 			),
 		)
 	}
-	title := "Signing in didn't work"
+	title := l.T(i18n.CallbackFailed)
 	if code == shared.CodeAccessDenied {
-		title = "No access given"
+		title = l.T(i18n.CallbackNoAccess)
 	}
 	return app.Div().Class("callback-failed").Body(
 		app.H1().Text(title),
-		errorBox(errorMessage(c.err),
-			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text("Back to sign-in"),
+		errBox(l, c.err,
+			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text(l.T(i18n.CallbackBackToSignIn)),
 		),
 	)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -17,10 +18,10 @@ func brand() app.UI {
 	)
 }
 
-// simpleHeader is the header of the pages shown before signing in.
-func simpleHeader() app.UI {
+// simpleHeader is the header of the pages shown before signing in, in l.
+func simpleHeader(l i18n.Lang) app.UI {
 	return app.Header().Class("app-header").Body(
-		app.Div().Class("app-header-inner").Body(brand()),
+		app.Div().Class("app-header-inner").Body(brand(), langSwitch(l)),
 	)
 }
 
@@ -32,28 +33,43 @@ func loading(label string) app.UI {
 	)
 }
 
-// demoBanner says the data is made up. Always the same id, so tests and
-// students find it.
-func demoBanner() app.UI {
+// demoBanner says the data is made up, in l. Always the same id, so
+// tests and students find it.
+func demoBanner(l i18n.Lang) app.UI {
 	return app.Div().ID("demo-banner").Class("demo-banner").Role("note").Body(
-		app.Strong().Text("Demo mode:"),
-		app.Text(" made-up university and classes."),
+		app.Strong().Text(l.T(i18n.DemoLabel)),
+		app.Text(" "+l.T(i18n.DemoText)),
 	)
 }
 
 // updateBar offers to reload into a new version of the app, which the
 // service worker has already cached completely (see server/pwa).
-func updateBar() app.UI {
+func updateBar(l i18n.Lang) app.UI {
 	return app.Div().ID("update-bar").Class("update-bar").Role("status").Body(
-		app.Span().Text("A new version of "+appName+" is ready."),
-		button("button button-primary button-small", "Update now", func(ctx app.Context, e app.Event) { ctx.Reload() }).ID("update-app"),
+		app.Span().Text(l.T(i18n.UpdateReady)),
+		button("button button-primary button-small", l.T(i18n.UpdateNow), func(ctx app.Context, e app.Event) { ctx.Reload() }).ID("update-app"),
 	)
 }
 
 // errorBox shows message in #error with optional actions (buttons, links).
 func errorBox(message string, actions ...app.UI) app.UI {
+	return errorBoxDetail(i18n.English, message, "", actions...)
+}
+
+// errBox shows err in l in #error: the app's words for it, the backend's
+// explanation as a detail when it has one (see errorDetail), and optional
+// actions.
+func errBox(l i18n.Lang, err error, actions ...app.UI) app.UI {
+	return errorBoxDetail(l, errorMessage(l, err), errorDetail(err), actions...)
+}
+
+// errorBoxDetail is errorBox with a detail under the message, if not "".
+func errorBoxDetail(l i18n.Lang, message, detail string, actions ...app.UI) app.UI {
 	return app.Div().ID("error").Class("error").Role("alert").Body(
 		app.P().Class("error-message").Text(message),
+		app.If(detail != "", func() app.UI {
+			return app.P().Class("error-detail", "hint").Text(l.F(i18n.ErrDetail, detail))
+		}),
 		app.If(len(actions) > 0, func() app.UI {
 			return app.Div().Class("error-actions").Body(actions...)
 		}),

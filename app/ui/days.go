@@ -5,21 +5,22 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // notSynced says that a week is not on the device, which is not the same
 // as a week without classes.
-func notSynced(msg string) app.UI {
+func notSynced(l i18n.Lang, msg string) app.UI {
 	return app.Div().Class("not-synced").Role("status").Body(
-		app.P().Class("not-synced-title").Text("This week isn't saved on this device."),
+		app.P().Class("not-synced-title").Text(l.T(i18n.WeekNotSaved)),
 		app.P().Class("not-synced-hint").Text(msg),
 	)
 }
 
 // renderDays shows the week of monday, Monday to Sunday, with events in
-// their days and today marked.
-func renderDays(events []shared.Event, monday, today shared.Date) app.UI {
+// their days and today marked, in l.
+func renderDays(l i18n.Lang, events []shared.Event, monday, today shared.Date) app.UI {
 	days := eventsByDay(events, monday)
 	total := 0
 	for _, d := range days {
@@ -28,17 +29,17 @@ func renderDays(events []shared.Event, monday, today shared.Date) app.UI {
 	dates := weekDays(monday)
 	return app.Div().Class("week-body").Body(
 		app.If(total == 0, func() app.UI {
-			return app.P().Class("empty-state").Text("No classes this week.")
+			return app.P().Class("empty-state").Text(l.T(i18n.WeekNoClassesWeek))
 		}),
 		app.Div().Class("week").Body(
 			app.Range(dates[:]).Slice(func(i int) app.UI {
-				return renderDay(dates[i], days[i], dates[i] == today)
+				return renderDay(l, dates[i], days[i], dates[i] == today)
 			}),
 		),
 	)
 }
 
-func renderDay(d shared.Date, events []shared.Event, isToday bool) app.UI {
+func renderDay(l i18n.Lang, d shared.Date, events []shared.Event, isToday bool) app.UI {
 	classes := []string{"day"}
 	if isToday {
 		classes = append(classes, "today")
@@ -46,22 +47,22 @@ func renderDay(d shared.Date, events []shared.Event, isToday bool) app.UI {
 	section := app.Section().
 		Class(classes...).
 		DataSet("date", d.String()).
-		Aria("label", dayName(d)+" "+dayShortDate(d))
+		Aria("label", dayName(l, d)+" "+dayShortDate(l, d))
 	if isToday {
 		section = section.Aria("current", "date")
 	}
 	return section.Body(
 		app.H2().Class("day-heading").Body(
-			app.Span().Class("day-name").Text(dayName(d)),
-			app.Span().Class("day-date").Text(dayShortDate(d)),
-			app.If(isToday, func() app.UI { return app.Span().Class("today-badge").Text("Today") }),
+			app.Span().Class("day-name").Text(dayName(l, d)),
+			app.Span().Class("day-date").Text(dayShortDate(l, d)),
+			app.If(isToday, func() app.UI { return app.Span().Class("today-badge").Text(l.T(i18n.WeekToday)) }),
 		),
 		app.If(len(events) == 0, func() app.UI {
-			return app.P().Class("no-classes").Text("No classes")
+			return app.P().Class("no-classes").Text(l.T(i18n.WeekNoClasses))
 		}).Else(func() app.UI {
 			return app.Ul().Class("events").Body(
 				app.Range(events).Slice(func(i int) app.UI {
-					return app.Li().Body(renderEvent(events[i]))
+					return app.Li().Body(renderEvent(l, events[i]))
 				}),
 			)
 		}),
@@ -69,9 +70,9 @@ func renderDay(d shared.Date, events []shared.Event, isToday bool) app.UI {
 }
 
 // renderEvent shows one class, exam or meeting.
-func renderEvent(e shared.Event) app.UI {
+func renderEvent(l i18n.Lang, e shared.Event) app.UI {
 	cat := eventCategory(e)
-	kind := eventKind(e)
+	kind := eventKind(l, e)
 	place := eventPlace(e)
 	lecturers := strings.Join(nonEmpty(e.Lecturers), ", ")
 	return app.Article().
@@ -82,23 +83,23 @@ func renderEvent(e shared.Event) app.UI {
 			app.Time().
 				Class("event-time").
 				DateTime("%s", e.Start.Format(time.RFC3339)).
-				Text(timeRange(e)),
+				Text(timeRange(l, e)),
 			app.H3().Class("event-title").Text(e.Title),
 			app.If(kind != "", func() app.UI {
 				return app.P().Class("event-kind").Text(kind)
 			}),
 			app.If(place != "", func() app.UI {
 				return app.P().Class("event-place").Body(
-					app.Span().Class("visually-hidden").Text("Where: "),
+					app.Span().Class("visually-hidden").Text(l.T(i18n.EventWhere)),
 					app.Text(place),
 				)
 			}),
 			app.If(e.Group != "", func() app.UI {
-				return app.P().Class("event-group").Text("Group " + e.Group)
+				return app.P().Class("event-group").Text(l.F(i18n.EventGroup, e.Group))
 			}),
 			app.If(lecturers != "", func() app.UI {
 				return app.P().Class("event-lecturers").Body(
-					app.Span().Class("visually-hidden").Text("With: "),
+					app.Span().Class("visually-hidden").Text(l.T(i18n.EventWith)),
 					app.Text(lecturers),
 				)
 			}),
@@ -108,7 +109,7 @@ func renderEvent(e shared.Event) app.UI {
 					Href("%s", e.URL).
 					Target("_blank").
 					Rel("noopener noreferrer").
-					Text("Details")
+					Text(l.T(i18n.EventDetails))
 			}),
 		)
 }

@@ -9,31 +9,7 @@ import (
 
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/client"
-)
-
-// What students read when something goes wrong. Plain words, no codes.
-const (
-	msgSignedOut    = "Your session has expired. Please sign in again."
-	msgUpstream     = "Your university's system isn't answering right now. Try again in a few minutes."
-	msgOffline      = "You appear to be offline."
-	msgSlow         = "CampusWeek is taking too long to answer. Check your connection and try again."
-	msgDenied       = "You declined access at your university. Nothing was shared."
-	msgFlowExpired  = "That sign-in link has expired or was already used. Please start again."
-	msgRateLimited  = "Too many tries in a short time. Please wait a minute and try again."
-	msgForbidden    = "CampusWeek couldn't accept that request. Reload the page and try again."
-	msgNoProvider   = "CampusWeek doesn't know that university. Please choose yours from the list."
-	msgGeneric      = "Something went wrong on our side. Please try again."
-	msgBadPIN       = "That PIN wasn't accepted. Check it and try again, or start again."
-	msgEmptyPIN     = "Please type the PIN your university showed you."
-	msgNoProviders  = "No universities are set up yet. Please try again later."
-	msgBadAuthorize = "Your university's sign-in page address looks wrong. Please try again later."
-
-	msgSignedOutKeep      = "Your session has expired. Sign in again to update your timetable; until then you see the one saved on this device."
-	msgNotUpdated         = "Your timetable couldn't be updated."
-	msgNotSyncedOffline   = "Connect to the internet to see it. Once you are signed in and online, CampusWeek keeps last week and the next 16 weeks on this device."
-	msgNotSyncedSignedOut = "Sign in again to see it."
-	msgNotSynced          = "Try again in a moment to load it."
-	msgSignOutOffline     = "Your timetable was removed from this device. You appear to be offline, so your session will be ended as soon as you're back online."
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // errorCode returns the API error code of err, or "".
@@ -51,64 +27,73 @@ func isSignedOut(err error) bool { return errorCode(err) == shared.CodeSignedOut
 // isUnreachable reports whether err means the backend could not be reached.
 func isUnreachable(err error) bool { return errors.Is(err, client.ErrUnreachable) }
 
-// errorMessage turns an error of the API client into words for students.
-// It returns "" for nil and for cancelled requests (nothing to show).
-func errorMessage(err error) string {
+// errorMessage turns an error of the API client into words for students,
+// in l, by its API error code (never the backend's English message; see
+// errorDetail). It returns "" for nil and for cancelled requests (nothing
+// to show).
+func errorMessage(l i18n.Lang, err error) string {
 	switch {
 	case err == nil, errors.Is(err, context.Canceled):
 		return ""
 	case isUnreachable(err):
-		return msgOffline
+		return l.T(i18n.ErrOffline)
 	case errors.Is(err, context.DeadlineExceeded):
-		return msgSlow
+		return l.T(i18n.ErrSlow)
 	case errors.Is(err, errBadAuthorizeURL):
-		return msgBadAuthorize
+		return l.T(i18n.ErrBadAuthorize)
 	case errors.Is(err, errNotAFeed):
-		return msgNotAFeed
+		return l.T(i18n.ErrNotAFeed)
 	}
 	switch errorCode(err) {
 	case shared.CodeSignedOut:
-		return msgSignedOut
+		return l.T(i18n.ErrSignedOut)
 	case shared.CodeUpstream, shared.CodeUpstreamTimeout:
-		return msgUpstream
+		return l.T(i18n.ErrUpstream)
 	case shared.CodeAccessDenied:
-		return msgDenied
+		return l.T(i18n.ErrDenied)
 	case shared.CodeFlowExpired:
-		return msgFlowExpired
+		return l.T(i18n.ErrFlowExpired)
 	case shared.CodeRateLimited:
-		return msgRateLimited
+		return l.T(i18n.ErrRateLimited)
 	case shared.CodeForbidden:
-		return msgForbidden
+		return l.T(i18n.ErrForbidden)
 	case shared.CodeNotFound:
-		return msgNoProvider
+		return l.T(i18n.ErrNoProvider)
 	case shared.CodeUnsupported:
-		// The backend explains what the university cannot do, in words
-		// meant for students.
-		var apiErr *shared.Error
-		if errors.As(err, &apiErr) && apiErr.Message != "" {
-			return apiErr.Message
-		}
+		return l.T(i18n.ErrUnsupported)
 	}
-	return msgGeneric
+	return l.T(i18n.ErrGeneric)
+}
+
+// errorDetail is the backend's own explanation of err, shown under the
+// message as a detail where it says what the code alone cannot (what a
+// university does not support, what went wrong with an approval), or "".
+// The backend writes it in English.
+func errorDetail(err error) string {
+	var apiErr *shared.Error
+	if errors.As(err, &apiErr) && (apiErr.Code == shared.CodeUnsupported || apiErr.Code == shared.CodeBadRequest) {
+		return apiErr.Message
+	}
+	return ""
 }
 
 // signOutMessage is errorMessage for a failed sign-out, after the cached
 // timetable was already removed from the device.
-func signOutMessage(err error) string {
+func signOutMessage(l i18n.Lang, err error) string {
 	if isUnreachable(err) {
-		return msgSignOutOffline
+		return l.T(i18n.WeekSignOutOffline)
 	}
-	return errorMessage(err)
+	return errorMessage(l, err)
 }
 
 // pinErrorMessage is errorMessage for the PIN page, where a refused or
 // malformed verifier means a mistyped PIN.
-func pinErrorMessage(err error) string {
+func pinErrorMessage(l i18n.Lang, err error) string {
 	switch errorCode(err) {
 	case shared.CodeAccessDenied, shared.CodeBadRequest:
-		return msgBadPIN
+		return l.T(i18n.ErrBadPIN)
 	}
-	return errorMessage(err)
+	return errorMessage(l, err)
 }
 
 // safeReturnTo returns s when it is a path on this origin the app may go to
@@ -138,14 +123,13 @@ func isWebURL(s string) bool {
 // an http(s) URL; the app refuses to go there.
 var errBadAuthorizeURL = errors.New("authorize URL is not an http(s) URL")
 
-// feedErrorMessage is errorMessage for making a subscription, where the
-// backend's own words say what went wrong with the approval.
-func feedErrorMessage(err error) string {
-	var apiErr *shared.Error
-	if errors.As(err, &apiErr) && apiErr.Code == shared.CodeBadRequest && apiErr.Message != "" {
-		return apiErr.Message
+// feedErrorMessage is errorMessage for making a subscription, where a
+// bad request means the approval did not fit (errorDetail says how).
+func feedErrorMessage(l i18n.Lang, err error) string {
+	if errorCode(err) == shared.CodeBadRequest {
+		return l.T(i18n.ErrFeedApproval)
 	}
-	return errorMessage(err)
+	return errorMessage(l, err)
 }
 
 // isFeedURL reports whether s looks like a subscription address

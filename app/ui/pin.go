@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -17,11 +18,21 @@ type pinEntry struct {
 	pin          string
 	busy         bool
 	err          error
-	msg          string // a message that is not an API error
+	empty        bool      // the student sent no PIN
+	lang         i18n.Lang // the language shown
+}
+
+func (c *pinEntry) OnMount(ctx app.Context) {
+	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
+}
+
+func (c *pinEntry) setTitle(ctx app.Context) {
+	ctx.Page().SetTitle(c.lang.T(i18n.PINTitle) + " · " + appName)
 }
 
 func (c *pinEntry) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Enter your PIN · " + appName)
+	c.lang = pageLang(ctx)
+	c.setTitle(ctx)
 	c.providerID = strings.TrimPrefix(ctx.Page().URL().Path, prefixPIN)
 	if !app.IsClient {
 		return
@@ -42,9 +53,9 @@ func (c *pinEntry) submit(ctx app.Context, e app.Event) {
 		c.pin = in.Get("value").String()
 	}
 	pin := strings.TrimSpace(c.pin)
-	c.err, c.msg = nil, ""
+	c.err, c.empty = nil, false
 	if pin == "" {
-		c.msg = msgEmptyPIN
+		c.empty = true
 		return
 	}
 	c.busy = true
@@ -67,17 +78,21 @@ func (c *pinEntry) submit(ctx app.Context, e app.Event) {
 }
 
 func (c *pinEntry) Render() app.UI {
-	message := c.msg
-	if c.err != nil {
-		message = pinErrorMessage(c.err)
+	l := c.lang
+	message := ""
+	switch {
+	case c.err != nil:
+		message = pinErrorMessage(l, c.err)
+	case c.empty:
+		message = l.T(i18n.ErrEmptyPIN)
 	}
 	expired := errorCode(c.err) == shared.CodeFlowExpired
 	return app.Div().Class("page", "page-pin").Body(
-		simpleHeader(),
+		simpleHeader(l),
 		app.Main().Class("content").Body(
 			app.Section().Class("card").Aria("labelledby", "pin-title").Body(
-				app.H1().ID("pin-title").Text("Enter your PIN"),
-				app.P().Class("lead").Text("Your university's page opened in a new tab. Allow "+appName+" there, and your university shows a PIN. Type it here."),
+				app.H1().ID("pin-title").Text(l.T(i18n.PINTitle)),
+				app.P().Class("lead").Text(l.T(i18n.PINLead)),
 				app.If(c.authorizeURL != "", func() app.UI {
 					return app.P().Class("pin-reopen").Body(
 						app.A().
@@ -85,11 +100,11 @@ func (c *pinEntry) Render() app.UI {
 							Href("%s", c.authorizeURL).
 							Target("_blank").
 							Rel("noopener noreferrer").
-							Text("Didn't see it? Open your university's page again"),
+							Text(l.T(i18n.PINReopen)),
 					)
 				}),
 				app.Form().ID("pin-form").Class("pin-form").OnSubmit(c.submit).Body(
-					app.Label().For("pin-input").Text("PIN"),
+					app.Label().For("pin-input").Text(l.T(i18n.PINLabel)),
 					disableInput(app.Input().
 						ID("pin-input").
 						Type("text").
@@ -103,23 +118,23 @@ func (c *pinEntry) Render() app.UI {
 						Aria("describedby", "pin-help").
 						Value(c.pin).
 						OnInput(c.ValueTo(&c.pin)), c.busy),
-					app.P().ID("pin-help").Class("hint").Text("The PIN is only valid for a few minutes and for this sign-in."),
+					app.P().ID("pin-help").Class("hint").Text(l.T(i18n.PINHelp)),
 					disable(app.Button().
 						ID("pin-submit").
 						Type("submit").
 						Class("button", "button-primary").
-						Text("Continue"), c.busy),
+						Text(l.T(i18n.PINContinue)), c.busy),
 				),
-				app.If(c.busy, func() app.UI { return loading("Checking your PIN…") }),
+				app.If(c.busy, func() app.UI { return loading(l.T(i18n.PINChecking)) }),
 				app.If(message != "", func() app.UI {
 					if expired {
 						return errorBox(message,
-							app.A().Class("button", "button-primary").Href(routeSignIn).Text("Start again"))
+							app.A().Class("button", "button-primary").Href(routeSignIn).Text(l.T(i18n.StartAgain)))
 					}
 					return errorBox(message)
 				}),
 				app.P().Class("secondary-actions").Body(
-					app.A().Href(routeSignIn).Text("Start again"),
+					app.A().Href(routeSignIn).Text(l.T(i18n.StartAgain)),
 				),
 			),
 		),

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -26,11 +27,13 @@ type signIn struct {
 	removePageShow  func()
 	stopUpdates     func()
 	updateAvailable bool
+	lang            i18n.Lang // the language shown
 	owner
 }
 
 func (c *signIn) OnMount(ctx app.Context) {
 	c.own(ctx)
+	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
 	// Coming back from the provider with the Back button may restore this
 	// page from the back/forward cache with the buttons still busy.
 	c.removePageShow = listenWindow("pageshow", func(e app.Value) {
@@ -56,8 +59,13 @@ func (c *signIn) OnDismount() {
 	}
 }
 
+func (c *signIn) setTitle(ctx app.Context) {
+	ctx.Page().SetTitle(c.lang.T(i18n.SignInTitle) + " · " + appName)
+}
+
 func (c *signIn) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Sign in · " + appName)
+	c.lang = pageLang(ctx)
+	c.setTitle(ctx)
 	c.returnTo = safeReturnTo(ctx.Page().URL().Query().Get("return_to"))
 	if !app.IsClient {
 		// Prerendering: the universities the server knows, as forms that
@@ -122,13 +130,13 @@ func (c *signIn) start(ctx app.Context, p shared.Provider, mode shared.SignInMod
 
 func (c *signIn) Render() app.UI {
 	return app.Div().Class("page", "page-signin").Body(
-		simpleHeader(),
-		app.If(c.updateAvailable, updateBar),
+		simpleHeader(c.lang),
+		app.If(c.updateAvailable, func() app.UI { return updateBar(c.lang) }),
 		app.Main().Class("content").Body(
 			app.Section().Class("card", "signin-card").Aria("labelledby", "signin-title").Body(
-				app.H1().ID("signin-title").Text("Sign in to "+appName),
-				app.P().Class("lead").Text("Your week of classes, at a glance. Choose your university to sign in."),
-				app.P().Class("privacy").Text("Your university's password is typed only on your university's page; "+appName+" never sees it."),
+				app.H1().ID("signin-title").Text(c.lang.T(i18n.SignInHeading)),
+				app.P().Class("lead").Text(c.lang.T(i18n.SignInLead)),
+				app.P().Class("privacy").Text(c.lang.T(i18n.SignInPrivacy)),
 				c.renderBody(),
 			),
 		),
@@ -136,14 +144,15 @@ func (c *signIn) Render() app.UI {
 }
 
 func (c *signIn) renderBody() app.UI {
+	l := c.lang
 	switch {
 	case c.loadErr != nil:
-		return errorBox(errorMessage(c.loadErr),
-			button("button button-primary", "Try again", func(ctx app.Context, e app.Event) { c.load(ctx) }).ID("retry"))
+		return errBox(l, c.loadErr,
+			button("button button-primary", l.T(i18n.TryAgain), func(ctx app.Context, e app.Event) { c.load(ctx) }).ID("retry"))
 	case !c.loaded:
-		return loading("Loading universities…")
+		return loading(l.T(i18n.SignInLoading))
 	case len(c.providers) == 0:
-		return app.P().Class("notice").Text(msgNoProviders)
+		return app.P().Class("notice").Text(l.T(i18n.SignInNoProviders))
 	}
 
 	demo := false
@@ -151,14 +160,14 @@ func (c *signIn) renderBody() app.UI {
 		demo = demo || p.Demo
 	}
 	return app.Div().Class("signin-body").Body(
-		app.If(demo, demoBanner),
-		app.If(c.startErr != nil, func() app.UI { return errorBox(errorMessage(c.startErr)) }),
+		app.If(demo, func() app.UI { return demoBanner(l) }),
+		app.If(c.startErr != nil, func() app.UI { return errBox(l, c.startErr) }),
 		app.Ul().Class("providers").Aria("busy", c.busy != "").Body(
 			app.Range(c.providers).Slice(func(i int) app.UI {
 				return c.renderProvider(c.providers[i])
 			}),
 		),
-		app.If(c.busy != "", func() app.UI { return loading("Opening your university's page…") }),
+		app.If(c.busy != "", func() app.UI { return loading(l.T(i18n.SignInOpening)) }),
 	)
 }
 
@@ -195,6 +204,7 @@ func (c *signIn) clickedProvider(ctx app.Context, attr string) (shared.Provider,
 // before app.wasm runs); the running app takes it over with a plain
 // button. The PIN option needs the app.
 func (c *signIn) renderProvider(p shared.Provider) app.UI {
+	l := c.lang
 	busy := c.busy != ""
 	submit := "button"
 	if !app.IsClient {
@@ -215,7 +225,7 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 				OnClick(c.startRedirect).
 				Body(
 					app.Span().Class("provider-name").Text(p.Name),
-					app.If(p.Demo, func() app.UI { return app.Span().Class("provider-tag").Text("Demo") }),
+					app.If(p.Demo, func() app.UI { return app.Span().Class("provider-tag").Text(l.T(i18n.SignInDemoTag)) }),
 				), busy),
 		),
 		app.If(p.Capabilities.PIN, func() app.UI {
@@ -223,9 +233,9 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 				Type("button").
 				Class("link-button", "pin-option").
 				DataSet("pin-provider", p.ID).
-				Aria("label", "Use a PIN instead for "+p.Name).
+				Aria("label", l.F(i18n.SignInUsePINFor, p.Name)).
 				OnClick(c.startPIN).
-				Text("Use a PIN instead"), busy || !app.IsClient)
+				Text(l.T(i18n.SignInUsePIN)), busy || !app.IsClient)
 		}),
 	)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/client"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -52,15 +53,15 @@ func TestWeekTitle(t *testing.T) {
 		{date(2026, 12, 28), "28 December 2026 – 3 January 2027"},
 		{date(2027, 2, 1), "1 – 7 February 2027"},
 	} {
-		if got := weekTitle(tc.monday); got != tc.want {
+		if got := weekTitle(i18n.English, tc.monday); got != tc.want {
 			t.Errorf("weekTitle(%v) = %q, want %q", tc.monday, got, tc.want)
 		}
 	}
 	days := weekDays(date(2026, 12, 28))
-	if days[0] != date(2026, 12, 28) || days[6] != date(2027, 1, 3) || dayName(days[0]) != "Monday" || dayName(days[6]) != "Sunday" {
+	if days[0] != date(2026, 12, 28) || days[6] != date(2027, 1, 3) || dayName(i18n.English, days[0]) != "Monday" || dayName(i18n.English, days[6]) != "Sunday" {
 		t.Errorf("weekDays = %v", days)
 	}
-	if got := dayShortDate(date(2026, 11, 3)); got != "3 Nov" {
+	if got := dayShortDate(i18n.English, date(2026, 11, 3)); got != "3 Nov" {
 		t.Errorf("dayShortDate = %q", got)
 	}
 }
@@ -81,20 +82,20 @@ func TestTimeRangeUsesTheEventsOffset(t *testing.T) {
 	defer func() { time.Local = old }()
 
 	e := shared.Event{Start: mustTime(t, "2026-11-23T09:15:00+01:00"), End: mustTime(t, "2026-11-23T10:45:00+01:00")}
-	if got := timeRange(e); got != "09:15–10:45" {
+	if got := timeRange(i18n.English, e); got != "09:15–10:45" {
 		t.Errorf("timeRange = %q", got)
 	}
 	// An end in another offset (a DST change in the middle) still shows in
 	// the start's offset.
 	e = shared.Event{Start: mustTime(t, "2026-10-25T01:30:00+02:00"), End: mustTime(t, "2026-10-25T02:30:00Z")}
-	if got := timeRange(e); got != "01:30–04:30" {
+	if got := timeRange(i18n.English, e); got != "01:30–04:30" {
 		t.Errorf("timeRange = %q", got)
 	}
-	if got := timeRange(shared.Event{AllDay: true}); got != "All day" {
+	if got := timeRange(i18n.English, shared.Event{AllDay: true}); got != "All day" {
 		t.Errorf("all day = %q", got)
 	}
 	e = shared.Event{Start: mustTime(t, "2026-11-23T09:15:00+01:00")}
-	if got := timeRange(e); got != "09:15" {
+	if got := timeRange(i18n.English, e); got != "09:15" {
 		t.Errorf("no end = %q", got)
 	}
 }
@@ -134,12 +135,12 @@ func TestEventsByDay(t *testing.T) {
 
 func TestEventLabels(t *testing.T) {
 	e := shared.Event{Kind: " Lecture ", Category: shared.CategoryClass, Room: "101", Building: "Main Building"}
-	if eventKind(e) != "Lecture" || eventPlace(e) != "101, Main Building" || eventCategory(e) != "class" {
-		t.Errorf("labels = %q %q %q", eventKind(e), eventPlace(e), eventCategory(e))
+	if eventKind(i18n.English, e) != "Lecture" || eventPlace(e) != "101, Main Building" || eventCategory(e) != "class" {
+		t.Errorf("labels = %q %q %q", eventKind(i18n.English, e), eventPlace(e), eventCategory(e))
 	}
 	e = shared.Event{Category: shared.CategoryExam, Building: "Hall"}
-	if eventKind(e) != "Exam" || eventPlace(e) != "Hall" {
-		t.Errorf("labels = %q %q", eventKind(e), eventPlace(e))
+	if eventKind(i18n.English, e) != "Exam" || eventPlace(e) != "Hall" {
+		t.Errorf("labels = %q %q", eventKind(i18n.English, e), eventPlace(e))
 	}
 	if got := eventCategory(shared.Event{Category: "party\" onclick=x"}); got != "other" {
 		t.Errorf("unknown category = %q", got)
@@ -181,31 +182,45 @@ func TestErrorMessage(t *testing.T) {
 		{nil, ""},
 		{context.Canceled, ""},
 		{fmt.Errorf("%w: dial tcp: refused", client.ErrUnreachable), "You appear to be offline."},
-		{context.DeadlineExceeded, msgSlow},
+		{context.DeadlineExceeded, i18n.English.T(i18n.ErrSlow)},
 		{apiErr(shared.CodeSignedOut), "Your session has expired. Please sign in again."},
 		{apiErr(shared.CodeUpstream), "Your university's system isn't answering right now. Try again in a few minutes."},
 		{apiErr(shared.CodeUpstreamTimeout), "Your university's system isn't answering right now. Try again in a few minutes."},
 		{apiErr(shared.CodeAccessDenied), "You declined access at your university. Nothing was shared."},
 		{apiErr(shared.CodeFlowExpired), "That sign-in link has expired or was already used. Please start again."},
-		{apiErr(shared.CodeRateLimited), msgRateLimited},
-		{apiErr(shared.CodeInternal), msgGeneric},
-		{apiErr("something_new"), msgGeneric},
-		{errors.New("decoding failed"), msgGeneric},
-		{errBadAuthorizeURL, msgBadAuthorize},
-		{errNotAFeed, msgNotAFeed},
-		{&shared.Error{Code: shared.CodeUnsupported, Message: "No long-lived access here."}, "No long-lived access here."},
+		{apiErr(shared.CodeRateLimited), i18n.English.T(i18n.ErrRateLimited)},
+		{apiErr(shared.CodeInternal), i18n.English.T(i18n.ErrGeneric)},
+		{apiErr("something_new"), i18n.English.T(i18n.ErrGeneric)},
+		{errors.New("decoding failed"), i18n.English.T(i18n.ErrGeneric)},
+		{errBadAuthorizeURL, i18n.English.T(i18n.ErrBadAuthorize)},
+		{errNotAFeed, i18n.English.T(i18n.ErrNotAFeed)},
+		{&shared.Error{Code: shared.CodeUnsupported, Message: "No long-lived access here."}, "Your university's system doesn't offer this."},
 	} {
-		if got := errorMessage(tc.err); got != tc.want {
+		if got := errorMessage(i18n.English, tc.err); got != tc.want {
 			t.Errorf("errorMessage(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
-	if got := feedErrorMessage(&shared.Error{Code: shared.CodeBadRequest, Message: "You approved as someone else."}); got != "You approved as someone else." {
+	// The backend's English words are a detail, never the message.
+	approval := &shared.Error{Code: shared.CodeBadRequest, Message: "You approved as someone else."}
+	if got := feedErrorMessage(i18n.Polish, approval); got != i18n.Polish.T(i18n.ErrFeedApproval) {
 		t.Errorf("feedErrorMessage = %q", got)
 	}
-	if got := feedErrorMessage(apiErr(shared.CodeSignedOut)); got != msgSignedOut {
+	if got := errorDetail(approval); got != "You approved as someone else." {
+		t.Errorf("errorDetail = %q", got)
+	}
+	if got := errorDetail(&shared.Error{Code: shared.CodeUnsupported, Message: "No long-lived access here."}); got != "No long-lived access here." {
+		t.Errorf("errorDetail = %q", got)
+	}
+	if got := errorDetail(apiErr(shared.CodeUpstream)); got != "" {
+		t.Errorf("errorDetail of an upstream error = %q", got)
+	}
+	if got := feedErrorMessage(i18n.English, apiErr(shared.CodeSignedOut)); got != i18n.English.T(i18n.ErrSignedOut) {
 		t.Errorf("feedErrorMessage = %q", got)
 	}
-	if got := pinErrorMessage(apiErr(shared.CodeBadRequest)); got != msgBadPIN {
+	if got := errorMessage(i18n.Dutch, apiErr(shared.CodeSignedOut)); got != "Je sessie is verlopen. Log opnieuw in." {
+		t.Errorf("errorMessage in Dutch = %q", got)
+	}
+	if got := pinErrorMessage(i18n.English, apiErr(shared.CodeBadRequest)); got != i18n.English.T(i18n.ErrBadPIN) {
 		t.Errorf("pinErrorMessage = %q", got)
 	}
 	if !isSignedOut(apiErr(shared.CodeSignedOut)) || isSignedOut(errors.New("x")) {
@@ -361,19 +376,19 @@ func TestWeekViewStates(t *testing.T) {
 	}
 
 	html = render(week(timetable.View{Week: monday.AddDays(7), Account: &ada, Status: signedIn, Cache: synced(), WeekErr: &shared.Error{Code: shared.CodeUpstreamTimeout}}))
-	if !contains(html, msgUpstream) || !strings.Contains(html, `id="retry"`) {
+	if !contains(html, i18n.English.T(i18n.ErrUpstream)) || !strings.Contains(html, `id="retry"`) {
 		t.Errorf("upstream:\n%s", html)
 	}
 
 	// A failed refresh keeps the cached week and offers to try again.
 	html = render(week(timetable.View{Week: monday, Account: &ada, Status: signedIn, Cache: synced(), RefreshErr: &shared.Error{Code: shared.CodeUpstream}}))
-	if !contains(html, msgNotUpdated) || !strings.Contains(html, `id="retry"`) || !strings.Contains(html, `data-date="2026-11-23"`) {
+	if !contains(html, i18n.English.T(i18n.WeekNotUpdated)) || !strings.Contains(html, `id="retry"`) || !strings.Contains(html, `data-date="2026-11-23"`) {
 		t.Errorf("refresh failed:\n%s", html)
 	}
 
 	// Offline at the first start, nothing cached.
 	html = render(week(timetable.View{Week: monday, SessionErr: fmt.Errorf("%w: x", client.ErrUnreachable)}))
-	if !strings.Contains(html, `id="error"`) || !contains(html, msgOffline) {
+	if !strings.Contains(html, `id="error"`) || !contains(html, i18n.English.T(i18n.ErrOffline)) {
 		t.Errorf("offline:\n%s", html)
 	}
 
@@ -421,7 +436,7 @@ func TestSignInRenders(t *testing.T) {
 	}
 
 	html = render(&signIn{loaded: true, loadErr: fmt.Errorf("%w: x", client.ErrUnreachable)})
-	if !contains(html, msgOffline) || !strings.Contains(html, `id="retry"`) {
+	if !contains(html, i18n.English.T(i18n.ErrOffline)) || !strings.Contains(html, `id="retry"`) {
 		t.Errorf("offline sign-in:\n%s", html)
 	}
 }
@@ -432,11 +447,11 @@ func TestCallbackAndPINRender(t *testing.T) {
 		t.Errorf("callback:\n%s", html)
 	}
 	html = render(&authCallback{err: &shared.Error{Code: shared.CodeAccessDenied}})
-	if !contains(html, msgDenied) || !strings.Contains(html, `href="/signin"`) {
+	if !contains(html, i18n.English.T(i18n.ErrDenied)) || !strings.Contains(html, `href="/signin"`) {
 		t.Errorf("denied:\n%s", html)
 	}
 	html = render(&authCallback{err: &shared.Error{Code: shared.CodeFlowExpired}})
-	if !contains(html, msgFlowExpired) {
+	if !contains(html, i18n.English.T(i18n.ErrFlowExpired)) {
 		t.Errorf("expired:\n%s", html)
 	}
 
@@ -447,7 +462,7 @@ func TestCallbackAndPINRender(t *testing.T) {
 		}
 	}
 	html = render(&pinEntry{providerID: "uw", err: &shared.Error{Code: shared.CodeAccessDenied}})
-	if !contains(html, msgBadPIN) {
+	if !contains(html, i18n.English.T(i18n.ErrBadPIN)) {
 		t.Errorf("bad PIN:\n%s", html)
 	}
 }
@@ -468,11 +483,28 @@ func TestSyncedLabel(t *testing.T) {
 		{time.Date(2026, 11, 2, 9, 14, 0, 0, loc), "on 2 Nov at 09:14"},
 		{time.Date(2025, 12, 30, 9, 14, 0, 0, loc), "on 30 Dec 2025"},
 	} {
-		if got := syncedLabel(tc.at, now); got != tc.want {
+		if got := syncedLabel(i18n.English, tc.at, now); got != tc.want {
 			t.Errorf("syncedLabel(%v) = %q, want %q", tc.at, got, tc.want)
 		}
 	}
-	if got := syncProgress(2, 5); got != "Syncing… 2/5" {
+	if got := syncProgress(i18n.English, 2, 5); got != "Syncing… 2/5" {
 		t.Errorf("syncProgress = %q", got)
+	}
+	for _, tc := range []struct {
+		l    i18n.Lang
+		at   time.Time
+		want string
+	}{
+		{i18n.Polish, now.Add(-90 * time.Second), "1 minutę temu"},
+		{i18n.Polish, now.Add(-3 * time.Minute), "3 minuty temu"},
+		{i18n.Polish, now.Add(-12 * time.Minute), "12 minut temu"},
+		{i18n.Polish, time.Date(2026, 11, 24, 18, 2, 0, 0, loc), "wczoraj o 18:02"},
+		{i18n.Polish, time.Date(2026, 11, 2, 9, 14, 0, 0, loc), "2 lis o 09:14"},
+		{i18n.Dutch, time.Date(2026, 11, 25, 8, 5, 0, 0, time.UTC), "vandaag om 09:05"},
+		{i18n.Dutch, time.Date(2025, 12, 30, 9, 14, 0, 0, loc), "op 30 dec 2025"},
+	} {
+		if got := syncedLabel(tc.l, tc.at, now); got != tc.want {
+			t.Errorf("%v syncedLabel(%v) = %q, want %q", tc.l, tc.at, got, tc.want)
+		}
 	}
 }

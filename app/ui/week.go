@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // weekFromQuery returns the Monday of the week named by the "week" query
@@ -33,41 +34,26 @@ func weekDays(monday shared.Date) [7]shared.Date {
 	return days
 }
 
-// weekTitle names the week Monday..Sunday of monday:
-// "23 – 29 November 2026", "30 November – 6 December 2026",
-// "28 December 2026 – 3 January 2027".
-func weekTitle(monday shared.Date) string {
-	sun := monday.AddDays(6)
-	day := func(d shared.Date) string { return strconv.Itoa(d.Day) }
-	year := func(d shared.Date) string { return strconv.Itoa(d.Year) }
-	switch {
-	case monday.Year != sun.Year:
-		return day(monday) + " " + monday.Month.String() + " " + year(monday) + " – " +
-			day(sun) + " " + sun.Month.String() + " " + year(sun)
-	case monday.Month != sun.Month:
-		return day(monday) + " " + monday.Month.String() + " – " +
-			day(sun) + " " + sun.Month.String() + " " + year(sun)
-	}
-	return day(monday) + " – " + day(sun) + " " + sun.Month.String() + " " + year(sun)
-}
+// weekTitle names the week Monday..Sunday of monday in l:
+// "23 – 29 November 2026", "30 listopada – 6 grudnia 2026",
+// "28 december 2026 – 3 januari 2027".
+func weekTitle(l i18n.Lang, monday shared.Date) string { return l.WeekRange(monday) }
 
-// dayName is "Monday".."Sunday".
-func dayName(d shared.Date) string { return d.Weekday().String() }
+// dayName is "Monday", "poniedziałek", "maandag".
+func dayName(l i18n.Lang, d shared.Date) string { return l.Weekday(d.Weekday()) }
 
-// dayShortDate is "23 Nov".
-func dayShortDate(d shared.Date) string {
-	return strconv.Itoa(d.Day) + " " + d.Month.String()[:3]
-}
+// dayShortDate is "23 Nov", "23 lis", "23 nov".
+func dayShortDate(l i18n.Lang, d shared.Date) string { return l.ShortDate(d) }
 
 // clock formats t as "HH:MM" in t's own offset: the university's local time,
 // whatever the browser's time zone.
-func clock(t time.Time) string { return t.Format("15:04") }
+func clock(t time.Time) string { return i18n.Clock(t) }
 
 // timeRange is "HH:MM–HH:MM" (with an en dash) in the event's own offset, or
-// "All day".
-func timeRange(e shared.Event) string {
+// "All day" in l.
+func timeRange(l i18n.Lang, e shared.Event) string {
 	if e.AllDay {
-		return "All day"
+		return l.T(i18n.EventAllDay)
 	}
 	if e.End.IsZero() || !e.End.After(e.Start) {
 		return clock(e.Start)
@@ -125,18 +111,18 @@ func eventsByDay(events []shared.Event, monday shared.Date) [7][]shared.Event {
 }
 
 // eventKind is the label shown under an event's title: the provider's kind
-// ("Lecture"), or a word for its category.
-func eventKind(e shared.Event) string {
+// ("Wykład"), or a word in l for its category.
+func eventKind(l i18n.Lang, e shared.Event) string {
 	if k := strings.TrimSpace(e.Kind); k != "" {
 		return k
 	}
 	switch e.Category {
 	case shared.CategoryClass:
-		return "Class"
+		return l.T(i18n.EventClass)
 	case shared.CategoryExam:
-		return "Exam"
+		return l.T(i18n.EventExam)
 	case shared.CategoryMeeting:
-		return "Meeting"
+		return l.T(i18n.EventMeeting)
 	}
 	return ""
 }
@@ -162,38 +148,41 @@ func eventPlace(e shared.Event) string {
 	return strings.Join(parts, ", ")
 }
 
-// syncedLabel says when data was synced, relative to now, in now's zone:
-// "just now", "5 minutes ago", "today at 09:14", "yesterday at 18:02",
-// "on 21 Nov at 09:14", "on 21 Nov 2025".
-func syncedLabel(at, now time.Time) string {
+// syncedLabel says in l when data was synced, relative to now, in now's
+// zone: "just now", "5 minutes ago", "today at 09:14", "yesterday at
+// 18:02", "on 21 Nov at 09:14", "on 21 Nov 2025".
+func syncedLabel(l i18n.Lang, at, now time.Time) string {
 	if at.IsZero() {
-		return "never"
+		return l.T(i18n.WeekSyncedNever)
 	}
 	at = at.In(now.Location())
 	d := now.Sub(at)
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return l.T(i18n.WeekSyncedJustNow)
 	case d < time.Hour:
-		if m := int(d / time.Minute); m > 1 {
-			return strconv.Itoa(m) + " minutes ago"
-		}
-		return "1 minute ago"
+		return l.N(i18n.WeekSyncedMinutesAgo, int(d/time.Minute))
 	}
 	day, today := shared.DateOf(at), shared.DateOf(now)
-	hm := at.Format("15:04")
+	hm := clock(at)
 	switch {
 	case day == today:
-		return "today at " + hm
+		return l.F(i18n.WeekSyncedToday, hm)
 	case day == today.AddDays(-1):
-		return "yesterday at " + hm
+		return l.F(i18n.WeekSyncedYesterday, hm)
 	case day.Year == today.Year:
-		return "on " + dayShortDate(day) + " at " + hm
+		return l.F(i18n.WeekSyncedOnAt, dayShortDate(l, day), hm)
 	}
-	return "on " + dayShortDate(day) + " " + strconv.Itoa(day.Year)
+	return l.F(i18n.WeekSyncedOn, dayShortDate(l, day)+" "+strconv.Itoa(day.Year))
 }
 
-// syncProgress is "Syncing… 2/5".
-func syncProgress(done, total int) string {
-	return "Syncing… " + strconv.Itoa(done) + "/" + strconv.Itoa(total)
+// syncedAt is the exact time of a sync in l, for a tooltip:
+// "21 Nov 2026, 09:14".
+func syncedAt(l i18n.Lang, at time.Time) string {
+	return l.F(i18n.WeekSyncedAt, dayShortDate(l, shared.DateOf(at))+" "+strconv.Itoa(at.Year()), clock(at))
+}
+
+// syncProgress is "Syncing… 2/5" in l.
+func syncProgress(l i18n.Lang, done, total int) string {
+	return l.F(i18n.WeekSyncing, strconv.Itoa(done), strconv.Itoa(total))
 }

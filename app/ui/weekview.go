@@ -5,6 +5,7 @@ import (
 
 	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -22,7 +23,8 @@ type weekView struct {
 
 	tt      *timetable.Model // nil while prerendering
 	view    timetable.View
-	leaving bool // the page is being left (View.Next)
+	leaving bool      // the page is being left (View.Next)
+	lang    i18n.Lang // the language shown
 
 	updateAvailable bool
 	removeListeners []func()
@@ -31,11 +33,12 @@ type weekView struct {
 
 func (c *weekView) OnMount(ctx app.Context) {
 	c.own(ctx)
+	followLang(ctx, &c.lang, func() { c.langChanged(ctx) })
 	if !app.IsClient {
 		return
 	}
 	c.tt = timetable.New(timetable.Config{
-		API:     api(),
+		API:     modelAPI{},
 		Storage: ctx.LocalStorage(),
 		Online:  navigatorOnLine,
 		Changed: func() { c.dispatch(ctx, c.refresh) },
@@ -80,14 +83,28 @@ func (c *weekView) OnAppUpdate(ctx app.Context) {
 }
 
 func (c *weekView) OnNav(ctx app.Context) {
+	c.lang = pageLang(ctx)
 	week := weekFromQuery(ctx.Page().URL().Query().Get("week"), shared.DateOf(time.Now()))
 	if c.tt == nil {
 		// Prerendering: a loading shell, no network calls, no query echo.
 		ctx.Page().SetTitle(appName)
 		return
 	}
-	ctx.Page().SetTitle("%s · %s", weekTitle(week), appName)
+	ctx.Page().SetTitle("%s · %s", weekTitle(c.lang, week), appName)
 	c.act(ctx, func() { c.tt.Show(week) })
+}
+
+// langChanged retitles the page in the language just chosen, and fetches
+// the timetable again in it: the university names courses and class types
+// in each language (offline, the cached copy stays as it is).
+func (c *weekView) langChanged(ctx app.Context) {
+	if c.tt == nil {
+		return
+	}
+	if !c.view.Week.IsZero() {
+		ctx.Page().SetTitle("%s · %s", weekTitle(c.lang, c.view.Week), appName)
+	}
+	c.act(ctx, c.tt.Refetch)
 }
 
 // act runs f on the model and renders its outcome at once.
@@ -138,16 +155,18 @@ func (c *weekView) goToWeek(ctx app.Context, monday shared.Date) {
 func (c *weekView) Render() app.UI {
 	return app.Div().Class("page", "page-week").Body(
 		c.renderHeader(),
-		app.If(c.updateAvailable, updateBar),
+		app.If(c.updateAvailable, func() app.UI { return updateBar(c.lang) }),
 		app.Main().Class("content", "content-wide").Body(c.renderMain()),
 	)
 }
 
 func (c *weekView) renderHeader() app.UI {
 	v := &c.view
+	l := c.lang
 	return app.Header().Class("app-header").Body(
 		app.Div().Class("app-header-inner").Body(
 			brand(),
+			langSwitch(l),
 			app.If(v.Account != nil, func() app.UI {
 				return app.Div().Class("account").Body(
 					app.Span().ID("user-name").Class("user-name").Text(v.Account.Name),
@@ -156,7 +175,7 @@ func (c *weekView) renderHeader() app.UI {
 						Type("button").
 						Class("button", "button-quiet").
 						OnClick(c.signOut).
-						Text("Sign out"), v.SigningOut),
+						Text(l.T(i18n.WeekSignOut)), v.SigningOut),
 				)
 			}),
 		),
@@ -165,40 +184,41 @@ func (c *weekView) renderHeader() app.UI {
 
 func (c *weekView) renderMain() app.UI {
 	v := &c.view
+	l := c.lang
 	if v.Account == nil {
 		switch {
 		case v.SigningOut:
-			return loading("Signing out…")
+			return loading(l.T(i18n.WeekSigningOut))
 		case v.SignOutErr != nil:
-			return errorBox(signOutMessage(v.SignOutErr), c.retryButton())
+			return errorBox(signOutMessage(l, v.SignOutErr), c.retryButton())
 		case v.SessionErr != nil:
-			return errorBox(errorMessage(v.SessionErr), c.retryButton())
+			return errBox(l, v.SessionErr, c.retryButton())
 		}
-		return loading("Loading your timetable…")
+		return loading(l.T(i18n.WeekLoading))
 	}
 	signedOut := v.Status == timetable.SignedOut
 	return app.Div().Class("week-page").Body(
-		app.If(v.Demo, demoBanner),
-		app.If(v.SignOutErr != nil, func() app.UI { return errorBox(signOutMessage(v.SignOutErr)) }),
+		app.If(v.Demo, func() app.UI { return demoBanner(l) }),
+		app.If(v.SignOutErr != nil, func() app.UI { return errorBox(signOutMessage(l, v.SignOutErr)) }),
 		app.If(signedOut && !v.SigningOut, func() app.UI {
-			return errorBox(msgSignedOutKeep,
-				app.A().ID("signin-again").Class("button", "button-primary").Href(routeSignIn).Text("Sign in"))
+			return errorBox(l.T(i18n.WeekSignedOutKeep),
+				app.A().ID("signin-again").Class("button", "button-primary").Href(routeSignIn).Text(l.T(i18n.SignInButton)))
 		}),
 		app.If(v.RefreshErr != nil && !signedOut, func() app.UI {
 			return app.Div().Class("notice", "refresh-error").Role("status").Body(
-				app.Span().Text(msgNotUpdated+" "+errorMessage(v.RefreshErr)),
-				button("link-button", "Try again", c.retry).ID("retry"),
+				app.Span().Text(l.T(i18n.WeekNotUpdated)+" "+errorMessage(l, v.RefreshErr)),
+				button("link-button", l.T(i18n.TryAgain), c.retry).ID("retry"),
 			)
 		}),
 		c.renderWeekNav(),
 		c.renderSyncBar(),
 		c.renderWeek(),
-		&calendarPanel{Provider: v.Account.Provider, Offline: v.Offline, SignedOut: signedOut},
+		&calendarPanel{Provider: v.Account.Provider, Offline: v.Offline, SignedOut: signedOut, Lang: l},
 	)
 }
 
 func (c *weekView) retryButton() app.UI {
-	return button("button button-primary", "Try again", c.retry).ID("retry")
+	return button("button button-primary", c.lang.T(i18n.TryAgain), c.retry).ID("retry")
 }
 
 // renderSyncBar says whether the app is offline, how far a sync is and
@@ -210,45 +230,46 @@ func (c *weekView) renderSyncBar() app.UI {
 		app.If(v.Offline, func() app.UI {
 			return app.Span().ID("offline-indicator").Class("offline-indicator").Role("status").Body(
 				app.Span().Class("offline-dot").Aria("hidden", "true"),
-				app.Text("Offline: showing your saved timetable"),
+				app.Text(c.lang.T(i18n.WeekOffline)),
 			)
 		}),
 		app.If(v.Syncing, func() app.UI {
 			return app.Span().ID("sync-status").Class("sync-status").Role("status").Aria("live", "polite").
-				Text(syncProgress(v.SyncDone, v.SyncTotal))
+				Text(syncProgress(c.lang, v.SyncDone, v.SyncTotal))
 		}),
 		app.If(covered, func() app.UI {
 			return app.Span().ID("last-synced").Class("last-synced").
 				DataSet("synced-at", at.UTC().Format(time.RFC3339)).
-				Title("%s", at.Local().Format("2 Jan 2006, 15:04")).
-				Text("Last synced " + syncedLabel(at, time.Now()))
+				Title("%s", syncedAt(c.lang, at.Local())).
+				Text(c.lang.F(i18n.WeekLastSynced, syncedLabel(c.lang, at, time.Now())))
 		}),
 	)
 }
 
 func (c *weekView) renderWeekNav() app.UI {
-	return app.Nav().Class("week-nav").Aria("label", "Week").Body(
+	l := c.lang
+	return app.Nav().Class("week-nav").Aria("label", l.T(i18n.WeekNav)).Body(
 		app.Button().
 			ID("prev-week").
 			Type("button").
 			Class("button", "button-icon").
-			Aria("label", "Previous week").
-			Title("Previous week").
+			Aria("label", l.T(i18n.WeekPrevious)).
+			Title(l.T(i18n.WeekPrevious)).
 			OnClick(c.prevWeek).
 			Body(app.Span().Class("chevron", "chevron-left").Aria("hidden", "true")),
-		app.H1().ID("week-title").Class("week-title").Aria("live", "polite").Text(weekTitle(c.view.Week)),
+		app.H1().ID("week-title").Class("week-title").Aria("live", "polite").Text(weekTitle(l, c.view.Week)),
 		app.Button().
 			ID("today").
 			Type("button").
 			Class("button", "button-quiet", "today-button").
 			OnClick(c.todayWeek).
-			Text("Today"),
+			Text(l.T(i18n.WeekToday)),
 		app.Button().
 			ID("next-week").
 			Type("button").
 			Class("button", "button-icon").
-			Aria("label", "Next week").
-			Title("Next week").
+			Aria("label", l.T(i18n.WeekNext)).
+			Title(l.T(i18n.WeekNext)).
 			OnClick(c.nextWeek).
 			Body(app.Span().Class("chevron", "chevron-right").Aria("hidden", "true")),
 	)
@@ -258,18 +279,19 @@ func (c *weekView) renderWeekNav() app.UI {
 // otherwise why not.
 func (c *weekView) renderWeek() app.UI {
 	v := &c.view
+	l := c.lang
 	if _, ok := v.Cache.WeekSynced(v.Week); ok {
-		return renderDays(v.Cache.WeekEvents(v.Week), v.Week, v.Today)
+		return renderDays(l, v.Cache.WeekEvents(v.Week), v.Week, v.Today)
 	}
 	switch {
 	case v.WeekErr != nil:
-		return errorBox(errorMessage(v.WeekErr), c.retryButton())
+		return errBox(l, v.WeekErr, c.retryButton())
 	case v.Offline:
-		return notSynced(msgNotSyncedOffline)
+		return notSynced(l, l.T(i18n.WeekNotSyncedOffline))
 	case v.Status == timetable.SignedOut:
-		return notSynced(msgNotSyncedSignedOut)
+		return notSynced(l, l.T(i18n.WeekNotSyncedSignedOut))
 	case v.Status != timetable.SignedIn && v.RefreshErr != nil:
-		return notSynced(msgNotSynced)
+		return notSynced(l, l.T(i18n.WeekNotSynced))
 	}
-	return loading("Loading classes…")
+	return loading(l.T(i18n.WeekLoadingClasses))
 }

@@ -68,7 +68,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, p provider.Provid
 	default:
 		return "", badRequest(`mode must be "redirect" or "pin".`)
 	}
-	var owner string // for a feed: the student it is for
+	var owner string // for a feed or notifications: the student they are for
 	switch req.Purpose {
 	case "", shared.PurposeSession:
 		req.Purpose = ""
@@ -78,8 +78,14 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, p provider.Provid
 			return "", err
 		}
 		owner = st.User.ID
+	case shared.PurposeNotifications:
+		st, err := s.checkNotifyStart(r, p)
+		if err != nil {
+			return "", err
+		}
+		owner = st.User.ID
 	default:
-		return "", badRequest(`purpose must be "session" or "feed".`)
+		return "", badRequest(`purpose must be "session", "feed" or "notifications".`)
 	}
 	// Stored, and handed back by complete, exactly as checked.
 	returnTo, err := shared.CleanReturnTo(req.ReturnTo)
@@ -130,8 +136,11 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Pro
 	if err != nil {
 		return err
 	}
-	if flow.Purpose == shared.PurposeFeed {
+	switch flow.Purpose {
+	case shared.PurposeFeed:
 		return s.completeFeed(w, r, p, flow, st)
+	case shared.PurposeNotifications:
+		return s.completeNotify(w, r, p, flow, st)
 	}
 	sess, err := s.startSession(w, r, st)
 	if err != nil {

@@ -137,7 +137,7 @@ func (s *Server) publicOrigin() string {
 func (s *Server) corsHandler(next http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins:   append([]string{s.publicOrigin()}, s.opts.AllowedOrigins...),
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodDelete},
 		AllowedHeaders:   []string{"Content-Type"},
 		AllowCredentials: true,
 		MaxAge:           600,

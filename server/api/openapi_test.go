@@ -57,6 +57,11 @@ var openAPIObjects = map[string]any{
 	"PublicTimetable":   shared.PublicTimetable{},
 	"FreeRooms":         shared.FreeRooms{},
 	"FreeRoom":          shared.FreeRoom{},
+
+	"Notifications":        shared.Notifications{},
+	"PushSubscription":     shared.PushSubscription{},
+	"PushSubscriptionKeys": shared.PushSubscriptionKeys{},
+	"NotificationsRequest": shared.NotificationsRequest{},
 }
 
 // openAPIEnums are the spec's enum schemas and the Go constants of each.
@@ -69,7 +74,7 @@ var openAPIEnums = map[string]struct {
 	"SignInMode": {reflect.TypeFor[shared.SignInMode](), []string{
 		string(shared.ModeRedirect), string(shared.ModePIN)}},
 	"Purpose": {reflect.TypeFor[shared.Purpose](), []string{
-		string(shared.PurposeSession), string(shared.PurposeFeed)}},
+		string(shared.PurposeSession), string(shared.PurposeFeed), string(shared.PurposeNotifications)}},
 	"Category": {reflect.TypeFor[shared.Category](), []string{
 		string(shared.CategoryClass), string(shared.CategoryExam), string(shared.CategoryMeeting), string(shared.CategoryOther)}},
 	"ErrorCode": {reflect.TypeFor[shared.ErrorCode](), []string{
@@ -660,6 +665,13 @@ func TestOpenAPIAnswers(t *testing.T) {
 		{route: "GET /api/public/{provider}/free-rooms", target: "/api/public/pub/free-rooms?building=annex", status: 404, code: shared.CodeNotFound},
 		{route: "GET /api/public/{provider}/free-rooms", target: "/api/public/pub/free-rooms?building=main&for=1d", status: 400, code: shared.CodeBadRequest},
 		{route: "GET /api/public/{provider}/free-rooms", target: "/api/public/fake/free-rooms?building=main", status: 409, code: shared.CodeUnsupported},
+		{route: "GET /api/notifications", status: 401, code: shared.CodeSignedOut},
+		{route: "GET /api/notifications", cookie: lasting, status: 200},
+		{route: "POST /api/notifications", body: `{}`, header: jsonCT, cookie: lasting, status: 409, code: shared.CodeUnsupported},
+		{route: "POST /api/notifications", body: `{}`, header: jsonCT, status: 401, code: shared.CodeSignedOut},
+		{route: "DELETE /api/notifications", body: `{}`, header: jsonCT, status: 200},
+		{route: "DELETE /api/notifications", body: `[]`, header: jsonCT, status: 400, code: shared.CodeBadRequest},
+		{route: "POST /api/auth/{id}/start", target: "/api/auth/fake/start", body: `{"purpose":"notifications"}`, header: jsonCT, cookie: lasting, status: 409, code: shared.CodeUnsupported},
 		{route: "GET /feed/{token}/campusweek.ics", target: "FEED", status: 200},
 		{route: "GET /feed/{token}/campusweek.ics", target: "/feed/forged/campusweek.ics", status: 404},
 		{route: "", target: "/api/nope", status: 404, code: shared.CodeNotFound},
@@ -781,6 +793,9 @@ var openAPIWire = map[string]wire{
 	"GET /api/public/{provider}/search":     {response: shared.PublicSearch{}, status: 200, query: []string{"q", "type"}},
 	"GET /api/public/{provider}/timetable":  {response: shared.PublicTimetable{}, status: 200, query: []string{"from", "id", "to", "type"}},
 	"GET /api/public/{provider}/free-rooms": {response: shared.FreeRooms{}, status: 200, query: []string{"at", "building", "for"}},
+	"GET /api/notifications":                {response: shared.Notifications{}, status: 200},
+	"POST /api/notifications":               {request: shared.NotificationsRequest{}, response: shared.Notifications{}, status: 200},
+	"DELETE /api/notifications":             {request: struct{}{}, response: shared.Notifications{}, status: 200},
 }
 
 // Each operation documents the shared types its handler decodes and

@@ -88,9 +88,9 @@ func (s *Server) sameOriginForm(r *http.Request) bool {
 // whatever parameters the callback URL carries: a flow completes only
 // when the callback names one this browser started (its request token or
 // state, in the sealed flow cookie, which is SameSite=Lax and so comes
-// with the university's top-level redirect), each flow once. Calendar
-// approvals (whose address the app shows) and requests naming no flow of
-// this browser get the app's page, as before.
+// with the university's top-level redirect), each flow once. Calendar and
+// notification approvals (whose outcome the app shows) and requests naming
+// no flow of this browser get the app's page, as before.
 func (s *Server) handleCallbackPage(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.providers[r.PathValue("id")]
 	params := callbackParams(r.URL.Query())
@@ -100,7 +100,7 @@ func (s *Server) handleCallbackPage(w http.ResponseWriter, r *http.Request) {
 	}
 	flows, _ := s.readFlows(r)
 	if i := s.findFlow(flows, p.Info().ID, params); i >= 0 &&
-		(flows[i].Purpose == shared.PurposeFeed || flows[i].Mode != shared.ModeRedirect) {
+		(flows[i].Purpose != "" || flows[i].Mode != shared.ModeRedirect) {
 		s.opts.PWA.ServeHTTP(w, r)
 		return
 	}

@@ -35,6 +35,9 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "POST /api/auth/{id}/complete", handler: s.handleComplete, limited: true},
 		{pattern: "POST /api/auth/logout", handler: s.handleLogout, limited: true, object: true},
 		{pattern: "POST /api/feed/revoke", handler: s.handleFeedRevoke, limited: true},
+		{pattern: "GET " + shared.NotificationsPath, handler: s.handleNotifications},
+		{pattern: "POST " + shared.NotificationsPath, handler: s.handleNotificationsPost, limited: true},
+		{pattern: "DELETE " + shared.NotificationsPath, handler: s.handleNotificationsDelete, limited: true, object: true},
 	}, s.publicRoutes()...)
 }
 

@@ -83,6 +83,10 @@ type Options struct {
 	// Ready, if set, is part of the readiness probe: an error (e.g. the
 	// notifications database unreachable) fails /readyz.
 	Ready func(context.Context) error
+	// Notifications, if set, turns change notifications on (GET, POST
+	// and DELETE /api/notifications); nil answers that they are not
+	// available.
+	Notifications *Notifications
 }
 
 // Server holds no per-user state: everything about a student lives in
