@@ -266,7 +266,7 @@ func (s *Server) notificationsPost(w http.ResponseWriter, r *http.Request) error
 			sub.ID, sub.Snapshot, sub.Created = existing.ID, existing.Snapshot, existing.Created
 		}
 	case existing == nil:
-		return newError(http.StatusConflict, shared.CodeFlowExpired,
+		return newError(http.StatusBadRequest, shared.CodeFlowExpired,
 			"Approve notifications at "+p.Info().Name+" first: the approval was not made in this browser, or it expired.")
 	}
 	sub.Owner, sub.Provider, sub.Language = owner, st.Provider, lang.String()

@@ -231,8 +231,8 @@ func TestNotificationsLifecycle(t *testing.T) {
 	req := shared.NotificationsRequest{Subscription: subscription(device), Language: "pl", RemindersMinutes: 15}
 
 	// Not approved in this browser yet.
-	if code, ec := e.do("POST", shared.NotificationsPath, req, nil); code != http.StatusConflict || ec != shared.CodeFlowExpired {
-		t.Errorf("POST before approving: %d %s, want 409 flow_expired", code, ec)
+	if code, ec := e.do("POST", shared.NotificationsPath, req, nil); code != http.StatusBadRequest || ec != shared.CodeFlowExpired {
+		t.Errorf("POST before approving: %d %s, want 400 flow_expired", code, ec)
 	}
 	if code, ec := e.approve(); code != 200 {
 		t.Fatalf("approving: %d %s", code, ec)
@@ -351,8 +351,8 @@ func TestNotificationsApprovalChecks(t *testing.T) {
 	if n := e.status(); n.Subscribed || n.Approved {
 		t.Errorf("student 3 sees student 1's notifications: %+v", n)
 	}
-	if code, ec := e.do("POST", shared.NotificationsPath, shared.NotificationsRequest{Subscription: subscription(device)}, nil); code != http.StatusConflict {
-		t.Errorf("student 3 changing student 1's subscription: %d %s, want 409", code, ec)
+	if code, ec := e.do("POST", shared.NotificationsPath, shared.NotificationsRequest{Subscription: subscription(device)}, nil); code != http.StatusBadRequest || ec != shared.CodeFlowExpired {
+		t.Errorf("student 3 changing student 1's subscription: %d %s, want 400 flow_expired", code, ec)
 	}
 	if sub := e.only(); sub.Owner != "fake:1" {
 		t.Errorf("owner %s, want fake:1", sub.Owner)

@@ -669,6 +669,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		{route: "GET /api/notifications", cookie: lasting, status: 200},
 		{route: "POST /api/notifications", body: `{}`, header: jsonCT, cookie: lasting, status: 409, code: shared.CodeUnsupported},
 		{route: "POST /api/notifications", body: `{}`, header: jsonCT, status: 401, code: shared.CodeSignedOut},
+		{route: "POST /api/notifications", body: `{"subscription":{}}`, header: jsonCT, cookie: lasting, status: 409, code: shared.CodeUnsupported},
 		{route: "DELETE /api/notifications", body: `{}`, header: jsonCT, status: 200},
 		{route: "DELETE /api/notifications", body: `[]`, header: jsonCT, status: 400, code: shared.CodeBadRequest},
 		{route: "POST /api/auth/{id}/start", target: "/api/auth/fake/start", body: `{"purpose":"notifications"}`, header: jsonCT, cookie: lasting, status: 409, code: shared.CodeUnsupported},
