@@ -120,14 +120,14 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	if err != nil {
 		return fmt.Errorf("session keys: %w", err)
 	}
-	notes, err := openNotifications(context.Background(), cfg.Notifications, sealer, log, m)
+	notes, closeNotes, err := openNotifications(context.Background(), cfg.Notifications, sealer, log, m)
 	if err != nil {
 		return err
 	}
+	defer closeNotes()
 	var ready func(context.Context) error
 	var notify *api.Notifications
 	if notes != nil {
-		defer notes.Close()
 		ready = notes.Ping
 		notify = &api.Notifications{Store: notes, VAPIDPublicKey: cfg.Notifications.VAPID.Public}
 	}

@@ -16,19 +16,24 @@ import (
 // migrating it at start.
 const openTimeout = time.Minute
 
+// purgeInterval is how often expired subscriptions are deleted.
+const purgeInterval = time.Hour
+
 // openNotifications opens the notifications database when the
 // configuration has a notifications section (n not nil): the database or
-// its file is created and migrated now, and its subscriptions are counted
-// in m. Without the section it returns nil: the server keeps no state.
-func openNotifications(ctx context.Context, n *config.Notifications, sealer *seal.Sealer, log *slog.Logger, m *metrics.Metrics) (store.Store, error) {
+// its file is created and migrated now, its subscriptions are counted in
+// m, and expired ones are deleted every purgeInterval until the returned
+// close is called. Without the section it returns nil: the server keeps
+// no state.
+func openNotifications(ctx context.Context, n *config.Notifications, sealer *seal.Sealer, log *slog.Logger, m *metrics.Metrics) (store.Store, func(), error) {
 	if n == nil {
-		return nil, nil
+		return nil, func() {}, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	octx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
-	st, err := store.Open(ctx, store.Options{DSN: n.DatabaseURL, Dir: n.DataDir, Sealer: sealer, Logger: log})
+	st, err := store.Open(octx, store.Options{DSN: n.DatabaseURL, Dir: n.DataDir, Sealer: sealer, Logger: log})
 	if err != nil {
-		return nil, fmt.Errorf("notifications database: %w", err)
+		return nil, nil, fmt.Errorf("notifications database: %w", err)
 	}
 	m.Subscriptions(st.Count)
 	if n.DatabaseURL != "" {
@@ -36,5 +41,34 @@ func openNotifications(ctx context.Context, n *config.Notifications, sealer *sea
 	} else {
 		log.Info("notifications database: SQLite, for a single replica", "dir", n.DataDir)
 	}
-	return st, nil
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		purgeExpired(pctx, st, log, purgeInterval, time.Now)
+	}()
+	return st, func() {
+		stop()
+		<-done
+		st.Close()
+	}, nil
+}
+
+// purgeExpired deletes the expired subscriptions now and every interval
+// until ctx is done.
+func purgeExpired(ctx context.Context, st store.Store, log *slog.Logger, interval time.Duration, now func() time.Time) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := st.DeleteExpired(ctx, now()); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired notification subscriptions failed", "err", err)
+		} else if n > 0 {
+			log.Info("expired notification subscriptions deleted", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

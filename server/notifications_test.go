@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/metrics"
@@ -22,17 +25,19 @@ func TestOpenNotifications(t *testing.T) {
 	}
 	ctx := context.Background()
 	// Without a notifications section: no database, nothing on disk.
-	if st, err := openNotifications(ctx, nil, sealer, discard, metrics.New()); st != nil || err != nil {
+	if st, closeNotes, err := openNotifications(ctx, nil, sealer, discard, metrics.New()); st != nil || err != nil {
 		t.Fatalf("without notifications: %v, %v; want nothing", st, err)
+	} else {
+		closeNotes()
 	}
 
 	dir := filepath.Join(t.TempDir(), "data")
 	m := metrics.New()
-	st, err := openNotifications(ctx, &config.Notifications{DataDir: dir}, sealer, discard, m)
+	st, closeNotes, err := openNotifications(ctx, &config.Notifications{DataDir: dir}, sealer, discard, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer closeNotes()
 	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
 		t.Errorf("the SQLite database was not created on first start: %v", err)
 	}
@@ -48,7 +53,48 @@ func TestOpenNotifications(t *testing.T) {
 	// A database that cannot be opened stops the start.
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)
-	if _, err := openNotifications(ctx, &config.Notifications{DataDir: file}, sealer, discard, metrics.New()); err == nil {
+	if _, _, err := openNotifications(ctx, &config.Notifications{DataDir: file}, sealer, discard, metrics.New()); err == nil {
 		t.Error("a data directory that is a file: no error")
 	}
+}
+
+// TestPurgeExpired: expired subscriptions are deleted at once and then
+// every interval, until the context ends.
+func TestPurgeExpired(t *testing.T) {
+	sealer, _ := seal.New(bytes.Repeat([]byte{1}, seal.KeySize))
+	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Sealer: sealer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	for i, expires := range []time.Time{now.Add(-time.Minute), now.Add(time.Hour)} {
+		err := st.Put(context.Background(), &store.Subscription{ID: store.NewID(), Owner: "uw:1",
+			Push: store.Push{Endpoint: fmt.Sprintf("https://push.example/%d", i)}, Expires: expires})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); purgeExpired(ctx, st, discard, 10*time.Millisecond, clock) }()
+	count := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if n, _ := st.Count(context.Background()); n == want {
+				return
+			}
+		}
+		n, _ := st.Count(context.Background())
+		t.Fatalf("%d subscriptions, want %d", n, want)
+	}
+	count(1) // the expired one, at once
+	mu.Lock()
+	now = now.Add(2 * time.Hour)
+	mu.Unlock()
+	count(0) // the other, at a later round
+	cancel()
+	<-done
 }
