@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // decode undoes a Content-Encoding.
@@ -112,7 +114,7 @@ func TestGeneratedFilesCompressed(t *testing.T) {
 func TestGeneratedFilesAreGoApps(t *testing.T) {
 	h := newHandler(t, webDir(t)).(*handler)
 	for _, path := range generatedPaths {
-		want, err := render(h.app, path)
+		want, err := render(h.apps[i18n.English], path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,9 @@ package pwa
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // shellPath serves the app shell the service worker caches as "/" and
@@ -42,10 +45,18 @@ func (h *handler) serveShell(w http.ResponseWriter, r *http.Request) {
 }
 
 // prerender answers r with go-app's prerendered page for path (which may
-// differ from r's: / shows another route's page). A variant of a path's
-// page gets its own ETag, the version and the variant's name, so that a
+// differ from r's: / shows another route's page), in the language r's
+// Accept-Language asks for (English when none of the app's matches). A
+// variant of a path's page gets its own ETag, the version and the
+// variant's name (with the language's, for all but English), so that a
 // cached copy of one is never revalidated as another.
 func (h *handler) prerender(w http.ResponseWriter, r *http.Request, path, variant string) {
+	lang := i18n.MatchAccept(r.Header.Get("Accept-Language"))
+	w.Header().Add("Vary", "Accept-Language")
+	w.Header().Set("Content-Language", lang.String())
+	if lang != i18n.English {
+		variant = strings.TrimPrefix(variant+"-"+lang.String(), "-")
+	}
 	etag := `"` + h.web.version + `"`
 	if variant != "" {
 		etag = `"` + h.web.version + "-" + variant + `"`
@@ -61,7 +72,7 @@ func (h *handler) prerender(w http.ResponseWriter, r *http.Request, path, varian
 	if path != r.URL.Path {
 		r2.URL.Path, r2.URL.RawPath, r2.URL.RawQuery = path, "", ""
 	}
-	h.app.ServeHTTP(&etagWriter{ResponseWriter: w, etag: etag}, r2)
+	h.apps[lang].ServeHTTP(&etagWriter{ResponseWriter: w, etag: etag}, r2)
 }
 
 // etagWriter sets the ETag of a response whose handler sets its own.

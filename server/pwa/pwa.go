@@ -27,6 +27,7 @@ import (
 
 	"github.com/campusweek/campusweek/app/ui"
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -108,49 +109,56 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 
 	ui.Routes()
 	ui.SetPrerender(ui.Prerender{Providers: opts.Providers})
-	newApp := func(version string) (*app.Handler, *webFiles) {
+	// One go-app handler per language, which prerenders pages in it.
+	newApps := func(version string) (map[i18n.Lang]*app.Handler, *webFiles) {
 		web := &webFiles{dir: dir, version: version, encodings: idx.encodings}
-		h := appHandler(web, st.Size())
-		if adjust != nil {
-			adjust(h)
+		apps := make(map[i18n.Lang]*app.Handler, len(i18n.Langs))
+		for _, l := range i18n.Langs {
+			h := appHandler(web, st.Size(), l)
+			if adjust != nil {
+				adjust(h)
+			}
+			h.Version = version
+			apps[l] = h
 		}
-		h.Version = version
-		return h, web
+		return apps, web
 	}
 	// What go-app generates depends on the version it is given: generate it
 	// with a placeholder to learn what the settings make of it.
-	placeholder, _ := newApp(strings.Repeat("0", 32))
-	client, err := clientDigest(placeholder)
-	if err != nil {
-		return nil, fmt.Errorf("pwa: %w", err)
-	}
+	placeholder, _ := newApps(strings.Repeat("0", 32))
 	sum := sha256.New()
 	sum.Write(idx.digest[:])
-	sum.Write(client[:])
-	h, web := newApp(hex.EncodeToString(sum.Sum(nil))[:32])
+	for _, l := range i18n.Langs {
+		client, err := clientDigest(placeholder[l])
+		if err != nil {
+			return nil, fmt.Errorf("pwa: %w", err)
+		}
+		sum.Write(client[:])
+	}
+	apps, web := newApps(hex.EncodeToString(sum.Sum(nil))[:32])
 
 	generated := make(map[string]*memFile, len(generatedPaths))
 	for _, p := range generatedPaths {
-		if generated[p], err = generate(h, p); err != nil {
+		if generated[p], err = generate(apps[i18n.English], p); err != nil {
 			return nil, fmt.Errorf("pwa: %w", err)
 		}
 	}
-	return &handler{app: h, web: web, generated: generated, signedIn: opts.SignedIn}, nil
+	return &handler{apps: apps, web: web, generated: generated, signedIn: opts.SignedIn}, nil
 }
 
 // appHandler is go-app's handler with the app's settings, serving web, for
-// a wasm of wasmSize bytes.
-func appHandler(web *webFiles, wasmSize int64) *app.Handler {
+// a wasm of wasmSize bytes, prerendering pages in lang.
+func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 	return &app.Handler{
 		Name:            "CampusWeek",
 		ShortName:       "CampusWeek",
 		Title:           "CampusWeek",
-		Description:     "Your university timetable, one week at a time.",
+		Description:     lang.T(i18n.AppDescription),
 		Author:          "CampusWeek",
-		Lang:            "en",
+		Lang:            lang.String(),
 		BackgroundColor: backgroundColor,
 		ThemeColor:      themeColor,
-		LoadingLabel:    "Loading CampusWeek… {progress}%",
+		LoadingLabel:    lang.T(i18n.AppLoading),
 		Icon: app.Icon{
 			Default:  iconDefault,
 			Large:    iconLarge,
@@ -172,7 +180,7 @@ func appHandler(web *webFiles, wasmSize int64) *app.Handler {
 }
 
 type handler struct {
-	app       *app.Handler
+	apps      map[i18n.Lang]*app.Handler // by the language of their pages
 	web       *webFiles
 	generated map[string]*memFile // by path
 	signedIn  func(*http.Request) bool

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 func versionWith(t *testing.T, dir string, adjust func(*app.Handler)) string {
@@ -99,10 +101,12 @@ func TestVersionIsTheSameOnEveryReplica(t *testing.T) {
 // The settings that are functions cannot be part of the version: the app
 // sets none (or the version would miss what they change).
 func TestNoSettingIsAFunction(t *testing.T) {
-	v := reflect.ValueOf(appHandler(&webFiles{}, 1)).Elem()
-	for i := range v.NumField() {
-		if f := v.Field(i); f.Kind() == reflect.Func && !f.IsNil() {
-			t.Errorf("app.Handler.%s is set: hashSettings cannot cover it", v.Type().Field(i).Name)
+	for _, l := range i18n.Langs {
+		v := reflect.ValueOf(appHandler(&webFiles{}, 1, l)).Elem()
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.Func && !f.IsNil() {
+				t.Errorf("app.Handler.%s is set: hashSettings cannot cover it", v.Type().Field(i).Name)
+			}
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // workerConst returns the JSON value of `const name = ...;` in the worker.
@@ -80,7 +82,7 @@ func TestWorkerAndServerAgreeOnPages(t *testing.T) {
 		server := r.StatusCode == 200 && strings.HasPrefix(r.Header.Get("Content-Type"), "text/html")
 		// go-app's own router (the routes ui.Routes registers) agrees.
 		w := httptest.NewRecorder()
-		h.app.ServeHTTP(w, httptest.NewRequest("GET", tc.path, nil))
+		h.apps[i18n.English].ServeHTTP(w, httptest.NewRequest("GET", tc.path, nil))
 		routed := w.Code == 200 && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html")
 		if worker != tc.page || server != tc.page {
 			t.Errorf("%s: the worker takes it for a page: %v, the server: %v (%d); want %v", tc.path, worker, server, r.StatusCode, tc.page)
