@@ -192,6 +192,51 @@ const (
 	ChangesSummary
 	ChangesUnconfirmed
 
+	// Public timetables: the search, a room's, course's or lecturer's
+	// week, pinned timetables and free rooms.
+	PublicLink
+	PublicTitle
+	PublicLead
+	PublicUniversity
+	PublicKindLabel
+	PublicKindRoom
+	PublicKindCourse
+	PublicKindLecturer
+	PublicQuery
+	PublicSearch
+	PublicSearching
+	PublicResults
+	PublicMatches
+	PublicNoMatches
+	PublicNoProviders
+	PublicNotFound
+	PublicBack
+	PublicMyWeek
+	PublicPinned
+	PublicPin
+	PublicUnpin
+	PublicUnpinName
+	PublicPinnedNote
+	PublicTooManyPins
+	PublicPinToKeep
+	PublicOffline
+	PublicUpdated
+	FreeRoomsLink
+	FreeRoomsTitle
+	FreeRoomsIn
+	FreeRoomsFor
+	FreeRoomsSpan
+	FreeRoomsUntil
+	FreeRoomsRestOfDay
+	FreeRoomsNone
+	FreeRoomsChecked
+	FreeRoomsTooLarge
+	FreeRoomsChecking
+	FreeRoomsAgain
+	DurationMinutes
+	DurationHours
+	DurationHoursMinutes
+
 	numKeys
 )
 
