@@ -522,6 +522,7 @@ func TestTryAgain(t *testing.T) {
 		chromedp.Navigate(b.url+"/signin"),
 		chromedp.WaitVisible(chromedp.CSS(`#retry`)),
 	)
+	assertAccessible(t, ctx, "sign-in page with the backend down")
 	b.start()
 	run(t, ctx, "try again",
 		chromedp.Click(chromedp.CSS(`#retry`)),
@@ -607,6 +608,7 @@ func TestUpdateOffersReload(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new Event('visibilitychange'))`),
 		chromedp.WaitVisible(chromedp.CSS(`#update-app`)),
 	)
+	assertAccessible(t, ctx, "sign-in page with an update offered")
 	newKeys := evalAwait[[]string](t, ctx, `caches.keys()`)
 	if len(newKeys) != 1 || newKeys[0] == oldKeys[0] || !strings.HasPrefix(newKeys[0], "app-") {
 		t.Fatalf("caches after the update = %v (before %v): the old one must be gone", newKeys, oldKeys)
