@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"sync/atomic"
 
+	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // Prerender is what the server knows when it prerenders a page and the
@@ -20,3 +24,65 @@ var prerender atomic.Pointer[Prerender]
 // calls it before serving pages). Without it, the sign-in page is
 // prerendered as a loading shell.
 func SetPrerender(p Prerender) { prerender.Store(&p) }
+
+// prerenderedProvidersAttr carries, on the prerendered sign-in page, the
+// universities it lists (base64 of their JSON: go-app writes attribute
+// values quoted as Go strings, so only characters both read alike may
+// appear), for the app to start from.
+const prerenderedProvidersAttr = "data-prerendered-providers"
+
+// encodeProviders is the value of prerenderedProvidersAttr.
+func encodeProviders(ps []shared.Provider) string {
+	b, err := json.Marshal(ps)
+	if err != nil {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// startedProviders are the universities of the sign-in page the server
+// prerendered for this page load, until the sign-in screen takes them.
+var startedProviders atomic.Pointer[[]shared.Provider]
+
+// StartPrerendered reads what the server prerendered before go-app
+// replaces it, so that the app starts where the page is: on a sign-in
+// page prerendered at / (a visitor without a session), the app starts on
+// the sign-in screen with its universities, instead of the week's screen
+// finding out there is no session and then loading the sign-in screen and
+// asking for them again. A browser that keeps a student's timetable starts
+// on the week as before, which shows it. Call it once in the browser,
+// before app.RunWhenOnBrowser; it does nothing on the server.
+func StartPrerendered() {
+	if !app.IsClient {
+		return
+	}
+	win := app.Window()
+	el := win.Get("document").Call("querySelector", "["+prerenderedProvidersAttr+"]")
+	if !el.Truthy() {
+		return
+	}
+	b, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", prerenderedProvidersAttr).String())
+	var ps []shared.Provider
+	if err != nil || json.Unmarshal(b, &ps) != nil {
+		return
+	}
+	startedProviders.Store(&ps)
+	loc := win.Get("location")
+	if loc.Get("pathname").String() != routeWeek || loc.Get("search").String() != "" {
+		return
+	}
+	if ls := win.Get("localStorage"); ls.Truthy() && !ls.Call("getItem", timetable.AccountKey).IsNull() {
+		return
+	}
+	win.Get("history").Call("replaceState", nil, "", routeSignIn)
+}
+
+// takeStartedProviders returns, once, the universities StartPrerendered
+// read.
+func takeStartedProviders() ([]shared.Provider, bool) {
+	ps := startedProviders.Swap(nil)
+	if ps == nil {
+		return nil, false
+	}
+	return *ps, true
+}

@@ -76,6 +76,10 @@ func (c *signIn) OnNav(ctx app.Context) {
 		return
 	}
 	if !c.loaded {
+		if ps, ok := takeStartedProviders(); ok {
+			c.providers, c.loaded = ps, true // those the page was prerendered with
+			return
+		}
 		c.load(ctx)
 	}
 }
@@ -139,6 +143,9 @@ func (c *signIn) Render() app.UI {
 				app.P().Class("privacy").Text(c.lang.T(i18n.SignInPrivacy)),
 				c.renderBody(),
 			),
+			app.P().Class("public-link").Body(
+				app.A().ID("public-link").Href(routePublic).Text(c.lang.T(i18n.PublicLink)),
+			),
 		),
 	)
 }
@@ -162,13 +169,22 @@ func (c *signIn) renderBody() app.UI {
 	return app.Div().Class("signin-body").Body(
 		app.If(demo, func() app.UI { return demoBanner(l) }),
 		app.If(c.startErr != nil, func() app.UI { return errBox(l, c.startErr) }),
-		app.Ul().Class("providers").Aria("busy", c.busy != "").Body(
+		c.prerendered(app.Ul().Class("providers").Aria("busy", c.busy != "")).Body(
 			app.Range(c.providers).Slice(func(i int) app.UI {
 				return c.renderProvider(c.providers[i])
 			}),
 		),
 		app.If(c.busy != "", func() app.UI { return loading(l.T(i18n.SignInOpening)) }),
 	)
+}
+
+// prerendered marks, when the server prerenders, the list with the
+// universities it shows, for the app to start from (see StartPrerendered).
+func (c *signIn) prerendered(ul app.HTMLUl) app.HTMLUl {
+	if app.IsClient {
+		return ul
+	}
+	return ul.Attr(prerenderedProvidersAttr, encodeProviders(c.providers))
 }
 
 // startRedirect and startPIN handle the clicks on a provider's buttons. They
