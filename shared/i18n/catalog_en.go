@@ -4,7 +4,6 @@ package i18n
 // students across Europe).
 var en = [numKeys]string{
 	AppDescription: "Your university timetable, one week at a time.",
-	AppLoading:     "Loading CampusWeek… {progress}%",
 	Language:       "Language",
 	DemoLabel:      "Demo mode:",
 	DemoText:       "made-up university and classes.",
@@ -219,4 +218,23 @@ var en = [numKeys]string{
 	DurationMinutes:      "{1} min",
 	DurationHours:        "{1} h",
 	DurationHoursMinutes: "{1} h {2} min",
+
+	NotifySetting:       "Notify me about changes",
+	NotifyOnNote:        "You will get a notification when one of your classes in the next two weeks moves, changes room or is cancelled.",
+	NotifyApproveNote:   "Your university will ask you to let CampusWeek check your timetable while you are away.",
+	NotifyTurningOn:     "Turning notifications on…",
+	NotifyBlocked:       "Notifications are blocked for CampusWeek in this browser's settings.",
+	NotifyNoSupport:     "This browser cannot receive notifications.",
+	NotifyFailed:        "Notifications could not be turned on. Try again.",
+	NotifyToday:         "today",
+	NotifyTomorrow:      "tomorrow",
+	NotifyMoved:         "{1}, {2} → {3}",
+	NotifyRoom:          "room changed: {3} → {4} ({1}, {2})",
+	NotifyMovedRoom:     "{1}, {2} → {3}, room {4} → {5}",
+	NotifyCancelled:     "cancelled: {1}, {2}",
+	NotifyAdded:         "new: {1}, {2}",
+	NotifyMore:          "and {n} more|and {n} more",
+	NotifyReminderTitle: "Class soon",
+	NotifyReminder:      "{1} at {2}",
+	NotifyReminderRoom:  "{1} at {2}, room {3}",
 }

@@ -5,7 +5,6 @@ package i18n
 // student apps do.
 var nl = [numKeys]string{
 	AppDescription: "Je rooster, week voor week.",
-	AppLoading:     "CampusWeek laden… {progress}%",
 	Language:       "Taal",
 	DemoLabel:      "Demomodus:",
 	DemoText:       "verzonnen instelling en lessen.",
@@ -220,4 +219,23 @@ var nl = [numKeys]string{
 	DurationMinutes:      "{1} min",
 	DurationHours:        "{1} uur",
 	DurationHoursMinutes: "{1} uur {2} min",
+
+	NotifySetting:       "Meld wijzigingen",
+	NotifyOnNote:        "Je krijgt een melding als een van je lessen in de komende twee weken verschuift, naar een andere zaal gaat of vervalt.",
+	NotifyApproveNote:   "Je universiteit vraagt of CampusWeek je rooster mag controleren terwijl je de app niet gebruikt.",
+	NotifyTurningOn:     "Meldingen aanzetten…",
+	NotifyBlocked:       "Meldingen van CampusWeek zijn geblokkeerd in de instellingen van deze browser.",
+	NotifyNoSupport:     "Deze browser kan geen meldingen ontvangen.",
+	NotifyFailed:        "Meldingen konden niet worden aangezet. Probeer het opnieuw.",
+	NotifyToday:         "vandaag",
+	NotifyTomorrow:      "morgen",
+	NotifyMoved:         "{1}, {2} → {3}",
+	NotifyRoom:          "andere zaal: {3} → {4} ({1}, {2})",
+	NotifyMovedRoom:     "{1}, {2} → {3}, zaal {4} → {5}",
+	NotifyCancelled:     "geannuleerd: {1}, {2}",
+	NotifyAdded:         "nieuw: {1}, {2}",
+	NotifyMore:          "en nog {n}|en nog {n}",
+	NotifyReminderTitle: "Zo meteen les",
+	NotifyReminder:      "{1} om {2}",
+	NotifyReminderRoom:  "{1} om {2}, zaal {3}",
 }

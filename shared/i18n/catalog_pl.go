@@ -5,7 +5,6 @@ package i18n
 // apps do.
 var pl = [numKeys]string{
 	AppDescription: "Twój plan zajęć, tydzień po tygodniu.",
-	AppLoading:     "Wczytywanie CampusWeek… {progress}%",
 	Language:       "Język",
 	DemoLabel:      "Tryb demonstracyjny:",
 	DemoText:       "uczelnia i zajęcia są zmyślone.",
@@ -220,4 +219,23 @@ var pl = [numKeys]string{
 	DurationMinutes:      "{1} min",
 	DurationHours:        "{1} godz.",
 	DurationHoursMinutes: "{1} godz. {2} min",
+
+	NotifySetting:       "Powiadamiaj o zmianach",
+	NotifyOnNote:        "Dostaniesz powiadomienie, gdy zajęcia z najbliższych dwóch tygodni zostaną przeniesione, zmienią salę albo zostaną odwołane.",
+	NotifyApproveNote:   "Uczelnia poprosi o zgodę na sprawdzanie Twojego planu przez CampusWeek, także gdy nie korzystasz z aplikacji.",
+	NotifyTurningOn:     "Włączanie powiadomień…",
+	NotifyBlocked:       "Powiadomienia od CampusWeek są zablokowane w ustawieniach tej przeglądarki.",
+	NotifyNoSupport:     "Ta przeglądarka nie może odbierać powiadomień.",
+	NotifyFailed:        "Nie udało się włączyć powiadomień. Spróbuj ponownie.",
+	NotifyToday:         "dziś",
+	NotifyTomorrow:      "jutro",
+	NotifyMoved:         "{1}, {2} → {3}",
+	NotifyRoom:          "zmiana sali: {3} → {4} ({1}, {2})",
+	NotifyMovedRoom:     "{1}, {2} → {3}, sala {4} → {5}",
+	NotifyCancelled:     "odwołane: {1}, {2}",
+	NotifyAdded:         "nowe: {1}, {2}",
+	NotifyMore:          "i jeszcze {n}|i jeszcze {n}|i jeszcze {n}",
+	NotifyReminderTitle: "Zaraz zajęcia",
+	NotifyReminder:      "{1} o {2}",
+	NotifyReminderRoom:  "{1} o {2}, sala {3}",
 }

@@ -10,7 +10,6 @@ type Key uint16
 const (
 	// The app as a whole.
 	AppDescription Key = iota
-	AppLoading
 	Language
 	DemoLabel
 	DemoText
@@ -236,6 +235,27 @@ const (
 	DurationMinutes
 	DurationHours
 	DurationHoursMinutes
+
+	// Change notifications: the setting in the PWA, and the push
+	// messages the server sends (which also use ChangesSummary).
+	NotifySetting
+	NotifyOnNote
+	NotifyApproveNote
+	NotifyTurningOn
+	NotifyBlocked
+	NotifyNoSupport
+	NotifyFailed
+	NotifyToday
+	NotifyTomorrow
+	NotifyMoved
+	NotifyRoom
+	NotifyMovedRoom
+	NotifyCancelled
+	NotifyAdded
+	NotifyMore
+	NotifyReminderTitle
+	NotifyReminder
+	NotifyReminderRoom
 
 	numKeys
 )
