@@ -14,6 +14,7 @@ import (
 const (
 	routeWeek      = "/"
 	routeSignIn    = "/signin"
+	routePublic    = "/public"
 	prefixCallback = shared.CallbackPathPrefix
 	prefixPIN      = "/auth/pin/"
 	// prefixAuth starts every route of signing in.
