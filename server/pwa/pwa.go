@@ -158,7 +158,9 @@ func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 		Lang:            lang.String(),
 		BackgroundColor: backgroundColor,
 		ThemeColor:      themeColor,
-		LoadingLabel:    lang.T(i18n.AppLoading),
+		// app.js, one file for every language, shows it while app.wasm
+		// loads: no words.
+		LoadingLabel: "CampusWeek · {progress}%",
 		Icon: app.Icon{
 			Default:  iconDefault,
 			Large:    iconLarge,
