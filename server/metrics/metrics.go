@@ -26,6 +26,7 @@ type Metrics struct {
 	upstream         *prometheus.CounterVec
 	upstreamDuration *prometheus.HistogramVec
 	signIns          *prometheus.CounterVec
+	notify           *notifyMetrics
 }
 
 // New returns a registry with the Go runtime and process collectors and the
@@ -55,7 +56,9 @@ func New() *Metrics {
 			Name: "campusweek_sign_ins_total",
 			Help: "Completed authorizations, by provider, purpose (session, feed, or unknown when the flow was lost) and outcome (ok or an API error code).",
 		}, []string{"provider", "purpose", "outcome"}),
+		notify: newNotifyMetrics(),
 	}
+	m.reg.MustRegister(m.notify.collectors()...)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
