@@ -176,7 +176,7 @@ func TestCheckSendsOneMessagePerCheckWithChanges(t *testing.T) {
 	if n := e.check(10 * time.Minute); n != 0 {
 		t.Errorf("checked %d before it was due", n)
 	}
-	if e.check(20*time.Minute); len(e.messages()) != 0 {
+	if e.check(20 * time.Minute); len(e.messages()) != 0 {
 		t.Fatalf("nothing changed, yet %d messages", len(e.messages()))
 	}
 
@@ -195,7 +195,7 @@ func TestCheckSendsOneMessagePerCheckWithChanges(t *testing.T) {
 	if msgs[0] != want {
 		t.Errorf("message\n%+v\nwant\n%+v", msgs[0], want)
 	}
-	if e.check(30*time.Minute); len(e.messages()) != 1 {
+	if e.check(30 * time.Minute); len(e.messages()) != 1 {
 		t.Errorf("the same changes were sent again")
 	}
 
