@@ -7,8 +7,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"time"
 
 	"github.com/campusweek/campusweek/server/config"
+	"github.com/campusweek/campusweek/server/notify/push"
 	mttsandbox "github.com/campusweek/campusweek/server/sandbox/mytimetable"
 	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
 	"github.com/campusweek/campusweek/shared"
@@ -20,12 +23,45 @@ import (
 type demo struct {
 	mounts    map[string]http.Handler // by path prefix, with a trailing slash
 	providers []config.Provider
+	// cleanup removes what the demo made on disk (the notifications
+	// database).
+	cleanup func()
 }
 
 const (
 	demoUSOSPrefix = "/sandbox/usos"
 	demoMTTPrefix  = "/sandbox/mytimetable"
 )
+
+// Change notifications in demo mode: checked every minute, so that a
+// class changed on a sandbox's /changes page is notified within about
+// one.
+const (
+	demoCheckInterval = time.Minute
+	demoPollTick      = 10 * time.Second
+)
+
+// demoNotifications turns change notifications on for demo mode: fresh
+// VAPID keys and a SQLite database in a new temporary directory, which
+// the returned cleanup removes.
+func demoNotifications() (*config.Notifications, func(), error) {
+	keys, err := push.GenerateKeys()
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := os.MkdirTemp("", "campusweek-demo-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo notifications: %w", err)
+	}
+	return &config.Notifications{
+		DataDir:            dir,
+		VAPID:              keys,
+		VAPIDContact:       "mailto:demo@campusweek.invalid",
+		CheckInterval:      demoCheckInterval,
+		TodayCheckInterval: demoCheckInterval,
+		Days:               config.DefaultNotifyDays,
+	}, func() { os.RemoveAll(dir) }, nil
+}
 
 func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 	if len(cfg.SessionKeys) == 0 {
@@ -63,11 +99,20 @@ func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 		}},
 		Logger: log.With("component", "sandbox-mytimetable"),
 	})
+	cleanup := func() {}
+	if cfg.Notifications == nil {
+		n, rm, err := demoNotifications()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Notifications, cleanup = n, rm
+	}
 	return &demo{
 		mounts: map[string]http.Handler{
 			demoUSOSPrefix + "/": usosSandbox,
 			demoMTTPrefix + "/":  mttSandbox,
 		},
+		cleanup: cleanup,
 		providers: []config.Provider{{
 			ID:             usosID,
 			Kind:           shared.KindUSOS,

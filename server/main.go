@@ -104,6 +104,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		if err != nil {
 			return err
 		}
+		defer d.cleanup()
 		maps.Copy(mounts, d.mounts)
 		for _, pc := range d.providers {
 			p, err := newProvider(pc, true, log, m)
@@ -130,6 +131,15 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 	if notes != nil {
 		ready = notes.Ping
 		notify = &api.Notifications{Store: notes, VAPIDPublicKey: cfg.Notifications.VAPID.Public}
+		var tick time.Duration
+		if demo {
+			tick = demoPollTick
+		}
+		stopPoller, err := startPoller(cfg.Notifications, notes, providers, tick, log, m)
+		if err != nil {
+			return err
+		}
+		defer stopPoller()
 	}
 	infos := make([]shared.Provider, len(providers))
 	for i, p := range providers {

@@ -8,7 +8,10 @@ import (
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/metrics"
+	"github.com/campusweek/campusweek/server/notify/poll"
+	"github.com/campusweek/campusweek/server/notify/push"
 	"github.com/campusweek/campusweek/server/notify/store"
+	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/seal"
 )
 
@@ -71,4 +74,33 @@ func purgeExpired(ctx context.Context, st store.Store, log *slog.Logger, interva
 		case <-t.C:
 		}
 	}
+}
+
+// startPoller checks the subscriptions in st on n's schedule, sending
+// with n's VAPID identity, until the returned stop is called (which waits
+// for the checks in flight). tick is how often due subscriptions are
+// looked for; 0 means the poller's default.
+func startPoller(n *config.Notifications, st store.Store, providers []provider.Provider, tick time.Duration, log *slog.Logger, m *metrics.Metrics) (stop func(), err error) {
+	sender, err := push.NewSender(push.Options{Keys: n.VAPID, Contact: n.VAPIDContact})
+	if err != nil {
+		return nil, fmt.Errorf("notifications: %w", err)
+	}
+	p, err := poll.New(poll.Options{
+		Store: st, Sender: sender, Providers: providers,
+		Days: n.Days, Interval: n.CheckInterval, TodayInterval: n.TodayCheckInterval, Tick: tick,
+		Logger: log.With("component", "notifications"), Metrics: m,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/metrics"
+	"github.com/campusweek/campusweek/server/notify/push"
 	"github.com/campusweek/campusweek/server/notify/store"
 	"github.com/campusweek/campusweek/server/seal"
 )
@@ -97,4 +98,43 @@ func TestPurgeExpired(t *testing.T) {
 	count(0) // the other, at a later round
 	cancel()
 	<-done
+}
+
+// Demo mode turns notifications on with fresh VAPID keys and a database
+// in a temporary directory that its cleanup removes; the poller checks
+// every minute.
+func TestDemoNotifications(t *testing.T) {
+	cfg := &config.Config{Listen: config.DefaultListen, PublicURL: defaultPublicURL("127.0.0.1:8080")}
+	d, err := newDemo(cfg, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := cfg.Notifications
+	if n == nil {
+		t.Fatal("demo mode has no notifications")
+	}
+	if _, err := push.ParseKeys(n.VAPID.Public, n.VAPID.Private); err != nil || push.CheckContact(n.VAPIDContact) != nil {
+		t.Errorf("VAPID keys %v, contact %q", err, n.VAPIDContact)
+	}
+	if n.CheckInterval != time.Minute || n.TodayCheckInterval != time.Minute || n.Days != config.DefaultNotifyDays {
+		t.Errorf("schedule %v %v %d", n.CheckInterval, n.TodayCheckInterval, n.Days)
+	}
+	sealer, err := seal.New(cfg.SessionKeys...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, closeNotes, err := openNotifications(context.Background(), n, sealer, discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop, err := startPoller(n, st, nil, demoPollTick, discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	closeNotes()
+	d.cleanup()
+	if _, err := os.Stat(n.DataDir); !os.IsNotExist(err) {
+		t.Errorf("the demo's data directory is still there: %v", err)
+	}
 }
