@@ -58,3 +58,26 @@ func TestPagesInTheRequestsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The manifest describes the app in the language the browser asks in.
+func TestManifestInTheRequestsLanguage(t *testing.T) {
+	h := newSessionHandler(t)
+	english := get(t, h, "/manifest.webmanifest")
+	for accept, want := range map[string]string{
+		"pl-PL,pl": "Twój plan zajęć, tydzień po tygodniu.",
+		"nl-BE":    "Je rooster, week voor week.",
+		"de":       "Your university timetable, one week at a time.",
+	} {
+		r := get(t, h, "/manifest.webmanifest", "Accept-Language", accept)
+		m := body(t, r)
+		if r.StatusCode != http.StatusOK || !strings.Contains(m, want) || !strings.Contains(m, `"name": "CampusWeek"`) && !strings.Contains(m, `"name":"CampusWeek"`) {
+			t.Errorf("%s: %d\n%s", accept, r.StatusCode, m)
+		}
+		if !strings.Contains(strings.Join(r.Header.Values("Vary"), ","), "Accept-Language") {
+			t.Errorf("%s: Vary %q", accept, r.Header.Values("Vary"))
+		}
+		if accept != "de" && r.Header.Get("ETag") == english.Header.Get("ETag") {
+			t.Errorf("%s: the English manifest's ETag %q", accept, r.Header.Get("ETag"))
+		}
+	}
+}

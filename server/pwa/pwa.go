@@ -143,8 +143,18 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 			return nil, fmt.Errorf("pwa: %w", err)
 		}
 	}
-	return &handler{apps: apps, web: web, generated: generated, signedIn: opts.SignedIn}, nil
+	// The manifest's description in each language, for browsers that
+	// show it (they fetch it with the page's Accept-Language).
+	manifests := make(map[i18n.Lang]*memFile, len(i18n.Langs))
+	for _, l := range i18n.Langs {
+		if manifests[l], err = generate(apps[l], manifestPath); err != nil {
+			return nil, fmt.Errorf("pwa: %w", err)
+		}
+	}
+	return &handler{apps: apps, web: web, generated: generated, manifests: manifests, signedIn: opts.SignedIn}, nil
 }
+
+const manifestPath = "/manifest.webmanifest"
 
 // appHandler is go-app's handler with the app's settings, serving web, for
 // a wasm of wasmSize bytes, prerendering pages in lang.
@@ -185,6 +195,7 @@ type handler struct {
 	apps      map[i18n.Lang]*app.Handler // by the language of their pages
 	web       *webFiles
 	generated map[string]*memFile // by path
+	manifests map[i18n.Lang]*memFile
 	signedIn  func(*http.Request) bool
 }
 
@@ -202,6 +213,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.web.serveFile(w, r, m[2], true)
+		return
+	}
+	if r.URL.Path == manifestPath {
+		// One variant per language, each with its own ETag (the version
+		// and the language, as the service worker accepts).
+		lang := i18n.MatchAccept(r.Header.Get("Accept-Language"))
+		hdr.Add("Vary", "Accept-Language")
+		hdr.Set("Content-Language", lang.String())
+		tag := h.web.version
+		if lang != i18n.English {
+			tag += "-" + lang.String()
+		}
+		h.manifests[lang].serve(w, r, tag)
 		return
 	}
 	if f, ok := h.generated[r.URL.Path]; ok {
