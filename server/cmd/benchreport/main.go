@@ -14,7 +14,13 @@
 //     online and offline, relative to the hello-world app rendered by its
 //     own app.wasm (the framework's floor), both counted only once go-app's
 //     loader no longer covers the page, the two sides alternating (when
-//     Chromium is installed; any other failure to measure it fails the run).
+//     Chromium is installed; any other failure to measure it fails the run);
+//   - the first visit as Lighthouse measures it on a phone (mobile preset,
+//     fresh profile), CampusWeek's signed-out / against the hello world,
+//     3 runs each, medians: the run fails when CampusWeek's performance
+//     score is under 0.95 or more than 0.03 under the hello world's, its
+//     largest contentful paint over 1.2x, its total blocking time over
+//     1.5x, or its accessibility, best-practices or SEO score under 1.
 package main
 
 import (
@@ -47,12 +53,12 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/dghubble/oauth1"
 
+	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/server/api"
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/usos"
 	usossandbox "github.com/campusweek/campusweek/server/sandbox/usos"
-	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/server/seal"
 	"github.com/campusweek/campusweek/shared"
 )
@@ -94,7 +100,7 @@ func run() error {
 	flag.IntVar(&s.repeats, "repeats", 5, "term sync repetitions (medians reported)")
 	flag.IntVar(&s.reloads, "reloads", 5, "measured reloads per paint figure (medians reported)")
 	browser := flag.Bool("browser", true, "measure paint in headless Chromium; skipped only when none is installed")
-	only := flag.String("only", "", "run only one part: size, overhead, sync or paint")
+	only := flag.String("only", "", "run only one part: size, overhead, sync, paint or lighthouse")
 	quick := flag.Bool("quick", false, "short run that checks the tool works (2 rounds of 100ms and 300ms, 3 repeats and reloads; about a minute and a half); not figures to quote")
 	flag.Parse()
 	if *quick {
@@ -110,8 +116,8 @@ func run() error {
 	if s.rounds < 1 || s.round <= 0 || s.latencyRound <= 0 || s.concurrency < 1 || s.repeats < 1 || s.reloads < 1 {
 		return errors.New("-rounds, -round, -latency-round, -c, -repeats and -reloads must be positive")
 	}
-	if *only != "" && !slices.Contains([]string{"size", "overhead", "sync", "paint"}, *only) {
-		return fmt.Errorf("-only %q: want size, overhead, sync or paint", *only)
+	if *only != "" && !slices.Contains([]string{"size", "overhead", "sync", "paint", "lighthouse"}, *only) {
+		return fmt.Errorf("-only %q: want size, overhead, sync, paint or lighthouse", *only)
 	}
 	want := func(part string) bool { return *only == "" || *only == part }
 	// heading prints a part's title, after a blank line unless it is the
@@ -126,7 +132,7 @@ func run() error {
 	}
 
 	var hello string
-	if want("size") || want("paint") {
+	if want("size") || want("paint") || want("lighthouse") {
 		var err error
 		if hello, err = buildHello(s.goCmd); err != nil {
 			return fmt.Errorf("building the hello-world app: %w", err)
@@ -154,6 +160,13 @@ func run() error {
 			fmt.Println("   skipped:", err)
 		case err != nil:
 			return fmt.Errorf("paint: %w", err)
+		}
+	}
+
+	if want("lighthouse") {
+		heading("first visit, Lighthouse (npm lighthouse@%s, Debian chromium; installed when missing)", lighthouseVersion)
+		if err := reportLighthouse(s, *webDir, hello); err != nil {
+			return fmt.Errorf("lighthouse: %w", err)
 		}
 	}
 	return nil
