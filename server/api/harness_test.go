@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,6 +21,10 @@ import (
 	"github.com/campusweek/campusweek/server/api"
 	"github.com/campusweek/campusweek/server/config"
 	"github.com/campusweek/campusweek/server/metrics"
+	"github.com/campusweek/campusweek/server/notify/poll"
+	"github.com/campusweek/campusweek/server/notify/push"
+	"github.com/campusweek/campusweek/server/notify/push/pushtest"
+	"github.com/campusweek/campusweek/server/notify/store"
 	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/mytimetable"
 	"github.com/campusweek/campusweek/server/provider/usos"
@@ -67,6 +73,13 @@ type env struct {
 	client  *http.Client
 	logs    *syncBuffer
 	clock   *clock
+
+	// With envOptions.notifications: the subscriptions, the push service
+	// browsers subscribe at, and a poller checking with the same
+	// providers and clock as the API.
+	notes   store.Store
+	pushSvc *pushtest.Service
+	poller  *poll.Poller
 }
 
 type clock struct {
@@ -116,6 +129,9 @@ type envOptions struct {
 	// logger, when set, replaces the debug JSON log kept in env.logs (the
 	// load test discards logs: a growing buffer would inflate its memory).
 	logger *slog.Logger
+	// notifications turns change notifications on (SQLite in a temporary
+	// directory, a stand-in push service, env.poller).
+	notifications bool
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -186,6 +202,10 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var notify *api.Notifications
+	if o.notifications {
+		notify = e.notifications(sealer, log, []provider.Provider{p, m})
+	}
 	srv, err := api.New(api.Options{
 		PublicURL:           public,
 		Providers:           []provider.Provider{p, m},
@@ -202,6 +222,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 
 		UniversitySignInRateLimit: o.universitySignInRateLimit,
 		ClientIPHeader:            o.clientIPHeader,
+		Notifications:             notify,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -214,6 +235,31 @@ func newEnv(t testing.TB, o envOptions) *env {
 	t.Cleanup(e.api.Close)
 	e.client = newBrowser(t)
 	return e
+}
+
+// notifications opens a notifications store and makes e's poller.
+func (e *env) notifications(sealer *seal.Sealer, log *slog.Logger, providers []provider.Provider) *api.Notifications {
+	t := e.t
+	st, err := store.Open(context.Background(), store.Options{Dir: filepath.Join(t.TempDir(), "notifications"), Sealer: sealer, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	keys, err := push.GenerateKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.notes, e.pushSvc = st, pushtest.New(t, keys.Public)
+	sender, err := push.NewSender(push.Options{Keys: keys, Contact: "mailto:ops@example.edu", Client: e.pushSvc.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.poller, err = poll.New(poll.Options{Store: st, Sender: sender, Providers: providers, Now: e.clock.Now, Logger: log,
+		Jitter: func() float64 { return 0.5 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &api.Notifications{Store: st, VAPIDPublicKey: keys.Public}
 }
 
 // newBrowser is an HTTP client that keeps cookies and does not follow

@@ -27,6 +27,7 @@ import (
 	"github.com/campusweek/campusweek/server/notify/push"
 	"github.com/campusweek/campusweek/server/notify/store"
 	"github.com/campusweek/campusweek/server/provider"
+	"github.com/campusweek/campusweek/server/provider/upstream"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/change"
 	"github.com/campusweek/campusweek/shared/i18n"
@@ -281,13 +282,13 @@ func (p *Poller) Check(ctx context.Context, sub *store.Subscription) {
 	next := snap
 	var msg *Payload
 	if sub.Snapshot != nil {
-		d := change.Diff(snap.Timetable, fresh)
-		if d.Unconfirmed {
-			// An empty answer where there were classes is not a mass
-			// cancellation: keep the snapshot and see at the next check.
-			log.Info("the university answered no classes where there were some; keeping the snapshot")
-			fresh = snap.Timetable
-		} else if changes := Noticeable(d.Changes, snap.Timetable.To); len(changes) > 0 {
+		var changes []change.Change
+		var unconfirmed int
+		changes, fresh, unconfirmed = GuardedDiff(snap.Timetable, fresh)
+		if unconfirmed > 0 {
+			log.Info("the university answered no classes where there were some; keeping them until confirmed", "weeks", unconfirmed)
+		}
+		if changes = Noticeable(changes, snap.Timetable.To); len(changes) > 0 {
 			p.o.Metrics.NotifyChanges(sub.Provider, len(changes))
 			m := ChangesMessage(lang, now, changes)
 			msg = &m
@@ -330,6 +331,46 @@ func (p *Poller) Check(ctx context.Context, sub *store.Subscription) {
 	sub.Snapshot = b
 	sub.NextCheck = p.nextCheck(now, fresh.Events, sub.RemindersMinutes, next.Reminded)
 	p.update(ctx, sub, "ok", due)
+}
+
+// guardDays is the span GuardedDiff guards: a week, as universities are
+// read (USOS answers a week per call).
+const guardDays = 7
+
+// GuardedDiff compares fresh with cached (change.Diff) week by week from
+// fresh.From, because a university read a week at a time can answer one
+// week empty by mistake: a week whose cached classes are all missing at
+// once is not believed (change.Diff's guard), reports no changes and keeps
+// its cached events. It returns the changes, sorted by time, the
+// timetable to remember, and how many weeks were not believed.
+func GuardedDiff(cached, fresh shared.Timetable) (changes []change.Change, keep shared.Timetable, unconfirmed int) {
+	keep = fresh
+	keep.Events = []shared.Event{}
+	for _, w := range upstream.Windows(fresh.From, fresh.To, guardDays) {
+		week := fresh
+		week.From, week.To = w.Start, w.End().AddDays(-1)
+		week.Events = inDays(fresh.Events, week.From, week.To)
+		d := change.Diff(cached, week)
+		if d.Unconfirmed {
+			unconfirmed++
+			keep.Events = append(keep.Events, inDays(cached.Events, week.From, week.To)...)
+			continue
+		}
+		changes = append(changes, d.Changes...)
+		keep.Events = append(keep.Events, week.Events...)
+	}
+	return changes, keep, unconfirmed
+}
+
+// inDays returns the events that start on a date in [from, to].
+func inDays(events []shared.Event, from, to shared.Date) []shared.Event {
+	var out []shared.Event
+	for _, ev := range events {
+		if d := shared.DateOf(ev.Start); !d.Before(from) && !d.After(to) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // Noticeable returns the changes worth telling: all but the classes that

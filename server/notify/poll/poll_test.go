@@ -348,3 +348,36 @@ func TestLeasesDoNotCheckTwice(t *testing.T) {
 		t.Errorf("%d reads, want 1", e.uni.reads)
 	}
 }
+
+// A week answered empty by mistake (a university read a week per call)
+// cancels nothing and keeps its classes; the other weeks' changes are
+// told.
+func TestGuardedDiff(t *testing.T) {
+	from := shared.DateOf(at(7, 0, 0))
+	a := event("A", at(8, 10, 0), 60, "1")  // week 1
+	b := event("B", at(15, 10, 0), 60, "1") // week 2
+	c := event("C", at(16, 10, 0), 60, "1") // week 2
+	cached := shared.Timetable{From: from, To: from.AddDays(13), Events: []shared.Event{a, b, c}}
+	a2 := a
+	a2.Room = "2"
+	for _, tc := range []struct {
+		name        string
+		fresh       []shared.Event
+		changes     int
+		keep        []shared.Event
+		unconfirmed int
+	}{
+		{"second week empty", []shared.Event{a2}, 1, []shared.Event{a2, b, c}, 1},
+		{"all empty", nil, 0, []shared.Event{a, b, c}, 2},
+		{"one of two cancelled", []shared.Event{a, c}, 1, []shared.Event{a, c}, 0},
+		{"unchanged", []shared.Event{a, b, c}, 0, []shared.Event{a, b, c}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fresh := shared.Timetable{From: from, To: from.AddDays(13), Events: tc.fresh}
+			changes, keep, unconfirmed := GuardedDiff(cached, fresh)
+			if len(changes) != tc.changes || unconfirmed != tc.unconfirmed || !slices.EqualFunc(keep.Events, tc.keep, func(x, y shared.Event) bool { return x.ID == y.ID && x.Room == y.Room }) {
+				t.Errorf("changes %+v, keep %v, unconfirmed %d", changes, keep.Events, unconfirmed)
+			}
+		})
+	}
+}
