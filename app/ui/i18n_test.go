@@ -74,6 +74,9 @@ func screens(t *testing.T, l i18n.Lang) map[string]string {
 		"callback denied":      &authCallback{lang: l, err: &shared.Error{Code: shared.CodeAccessDenied}},
 		"callback feed failed": &authCallback{lang: l, feed: true, err: &shared.Error{Code: shared.CodeBadRequest, Message: "x"}},
 	}
+	for name, ui := range publicScreens(t, l, monday, events) {
+		uis[name] = ui
+	}
 	out := make(map[string]string, len(uis))
 	for name, ui := range uis {
 		out[name] = render(ui)

@@ -12,11 +12,13 @@ import (
 
 // Routes of the PWA.
 const (
-	routeWeek      = "/"
-	routeSignIn    = "/signin"
-	routePublic    = "/public"
-	prefixCallback = shared.CallbackPathPrefix
-	prefixPIN      = "/auth/pin/"
+	routeWeek       = "/"
+	routeSignIn     = "/signin"
+	routePublic     = "/public"
+	routePublicWeek = "/public/week"
+	routeFreeRooms  = "/public/free-rooms"
+	prefixCallback  = shared.CallbackPathPrefix
+	prefixPIN       = "/auth/pin/"
 	// prefixAuth starts every route of signing in.
 	prefixAuth = "/auth/"
 )
@@ -37,6 +39,9 @@ var pages = []struct {
 	{`^/signin$`, func() app.Composer { return &signIn{} }},
 	{CallbackRoutePattern, func() app.Composer { return &authCallback{} }},
 	{PINRoutePattern, func() app.Composer { return &pinEntry{} }},
+	{`^/public$`, func() app.Composer { return &publicSearch{} }},
+	{`^/public/week$`, func() app.Composer { return &publicWeek{} }},
+	{`^/public/free-rooms$`, func() app.Composer { return &freeRooms{} }},
 }
 
 // RoutePatterns lists the paths of the app's pages, for the server, which

@@ -113,6 +113,9 @@ func TestRoutesPrerender(t *testing.T) {
 		"/auth/pin/uw":             `id="pin-input"`,
 		"/auth/callback/uw":        "Signing you in",
 		"/?week=2026-11-23":        "Loading your timetable",
+		"/public":                  `id="public-title"`,
+		"/public/week?id=1":        `class="loading"`,
+		"/public/free-rooms?u=uw":  `class="loading"`,
 		"/auth/callback/UPPER":     "404",
 		"/auth/callback/uw/x":      "404",
 		"/no-such-page":            "404",
@@ -139,6 +142,9 @@ func TestCallbackDoesNotEchoQuery(t *testing.T) {
 		"/auth/callback/tud?code=SECRET1&state=SECRET2",
 		"/?week=SECRET1&x=SECRET2",
 		"/signin?return_to=SECRET1",
+		"/public?u=SECRET1&q=SECRET2",
+		"/public/week?u=uw&type=room&id=SECRET1&name=SECRET2",
+		"/public/free-rooms?u=uw&building=SECRET1&name=SECRET2",
 	} {
 		r := get(t, h, target)
 		html := body(t, r)

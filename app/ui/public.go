@@ -1,0 +1,385 @@
+package ui
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/campusweek/campusweek/app/public"
+	"github.com/campusweek/campusweek/app/timetable"
+	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// The public timetables of a university (rooms, courses, lecturers), for
+// visitors signed in or not: the search (/public), a timetable's week
+// (/public/week) and a building's free rooms (/public/free-rooms). What
+// they show is in the address, so reload, Back and links work; the logic
+// is app/public's.
+
+// publicProviders are the universities of ps that publish public
+// timetables.
+func publicProviders(ps []shared.Provider) []shared.Provider {
+	var out []shared.Provider
+	for _, p := range ps {
+		if p.Capabilities.PublicTimetables {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// publicURL is the address of a public page with the query q.
+func publicURL(route string, q interface{ Encode() string }) string {
+	if s := q.Encode(); s != "" {
+		return route + "?" + s
+	}
+	return route
+}
+
+// kindName is "Room", "Course" or "Lecturer" in l.
+func kindName(l i18n.Lang, k shared.PublicKind) string {
+	switch k {
+	case shared.PublicCourse:
+		return l.T(i18n.PublicKindCourse)
+	case shared.PublicLecturer:
+		return l.T(i18n.PublicKindLecturer)
+	}
+	return l.T(i18n.PublicKindRoom)
+}
+
+// durationText is a free-room span in l: "30 min", "1 h", "1 h 30 min".
+func durationText(l i18n.Lang, d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return l.F(i18n.DurationMinutes, strconv.Itoa(m))
+	case m == 0:
+		return l.F(i18n.DurationHours, strconv.Itoa(h))
+	}
+	return l.F(i18n.DurationHoursMinutes, strconv.Itoa(h), strconv.Itoa(m))
+}
+
+// publicErrorMessage is errorMessage for public reads, where "not found"
+// is a timetable the university no longer knows.
+func publicErrorMessage(l i18n.Lang, err error) string {
+	if errorCode(err) == shared.CodeNotFound {
+		return l.T(i18n.PublicNotFound)
+	}
+	return errorMessage(l, err)
+}
+
+// publicHeader is the header of the public pages: the brand, a way back to
+// the student's own week (or to signing in, when nobody signed in on this
+// device) and the language switch.
+func publicHeader(l i18n.Lang, signedIn bool) app.UI {
+	label, href := l.T(i18n.SignInButton), routeSignIn
+	if signedIn {
+		label, href = l.T(i18n.PublicMyWeek), routeWeek
+	}
+	return app.Header().Class("app-header").Body(
+		app.Div().Class("app-header-inner").Body(
+			brand(),
+			langSwitch(l),
+			app.A().ID("public-home").Class("button", "button-quiet").Href(href).Text(label),
+		),
+	)
+}
+
+// rememberedAccount reports whether a student signed in on this device.
+func rememberedAccount(ctx app.Context) bool {
+	if !app.IsClient {
+		return false
+	}
+	var a timetable.Account
+	return ctx.LocalStorage().Get(timetable.AccountKey, &a) == nil && a.UserID != ""
+}
+
+// publicSearch is /public: choose a university and a kind, type a query,
+// see the matches; the timetables pinned on this device above.
+type publicSearch struct {
+	app.Compo
+
+	lang      i18n.Lang
+	signedIn  bool
+	providers []shared.Provider // those with public timetables
+	loaded    bool
+	loadErr   error
+
+	form    public.Search // what the form holds
+	shown   public.Search // what the results are for
+	results []shared.PublicMatch
+	busy    bool
+	err     error
+	seq     int // the search whose answer counts
+
+	pins   []public.Pin
+	pinErr error
+	owner
+}
+
+func (c *publicSearch) OnMount(ctx app.Context) {
+	c.own(ctx)
+	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
+	c.signedIn = rememberedAccount(ctx)
+	if app.IsClient {
+		c.pins = public.Pins(ctx.LocalStorage())
+	}
+}
+
+func (c *publicSearch) setTitle(ctx app.Context) {
+	ctx.Page().SetTitle("%s · %s", c.lang.T(i18n.PublicTitle), appName)
+}
+
+func (c *publicSearch) OnNav(ctx app.Context) {
+	c.lang = pageLang(ctx)
+	c.setTitle(ctx)
+	if !app.IsClient {
+		// Prerendering: the universities the server knows, no query echo.
+		if p := prerender.Load(); p != nil {
+			c.providers, c.loaded = publicProviders(p.Providers), true
+		}
+		c.form = public.Search{Kind: shared.PublicRoom}
+		c.pickProvider()
+		return
+	}
+	c.form = public.ParseSearch(ctx.Page().URL().Query())
+	c.pickProvider()
+	if !c.loaded {
+		c.load(ctx)
+		return
+	}
+	c.searchForm(ctx)
+}
+
+// pickProvider makes the form name a university that has public
+// timetables, the first when it names none of them.
+func (c *publicSearch) pickProvider() {
+	for _, p := range c.providers {
+		if p.ID == c.form.Provider {
+			return
+		}
+	}
+	c.form.Provider = ""
+	if len(c.providers) > 0 {
+		c.form.Provider = c.providers[0].ID
+	}
+}
+
+func (c *publicSearch) load(ctx app.Context) {
+	c.loadErr = nil
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		ps, err := api().Providers(cctx)
+		c.dispatch(ctx, func(ctx app.Context) {
+			c.loadErr = err
+			if err != nil {
+				return
+			}
+			c.providers, c.loaded = publicProviders(ps), true
+			c.form = public.ParseSearch(ctx.Page().URL().Query())
+			c.pickProvider()
+			c.searchForm(ctx)
+		})
+	})
+}
+
+// searchForm runs the search the form holds, unless its results show.
+func (c *publicSearch) searchForm(ctx app.Context) {
+	s := c.form
+	if s.Query == "" || s.Provider == "" || (s == c.shown && c.err == nil && !c.busy) {
+		return
+	}
+	c.seq++
+	seq := c.seq
+	c.shown, c.busy, c.err, c.results = s, true, nil, nil
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		res, err := api().PublicSearch(cctx, s.Provider, s.Kind, s.Query)
+		c.dispatch(ctx, func(ctx app.Context) {
+			if seq != c.seq {
+				return
+			}
+			c.busy, c.err, c.results = false, err, res.Matches
+		})
+	})
+}
+
+// submit puts the search in the address, which runs it (OnNav), or runs
+// it again when the address stays the same.
+func (c *publicSearch) submit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	c.form.Query = public.CleanQuery(c.form.Query)
+	if c.form.Query == "" {
+		return
+	}
+	u := publicURL(routePublic, c.form.Values())
+	if u == ctx.Page().URL().RequestURI() {
+		c.shown = public.Search{}
+		c.searchForm(ctx)
+		return
+	}
+	ctx.Navigate(u)
+}
+
+func (c *publicSearch) pickKind(ctx app.Context, e app.Event) {
+	if k := shared.PublicKind(ctx.JSSrc().Get("value").String()); k.Valid() {
+		c.form.Kind = k
+	}
+}
+
+// unpin removes the pin whose button was pressed (its data-index; go-app
+// keeps the first handler of a button, so a closure would go stale).
+func (c *publicSearch) unpin(ctx app.Context, e app.Event) {
+	i, err := strconv.Atoi(ctx.JSSrc().Get("dataset").Get("index").String())
+	if err != nil || i < 0 || i >= len(c.pins) {
+		return
+	}
+	c.pinErr = public.Remove(ctx.LocalStorage(), c.pins[i].Ref)
+	c.pins = public.Pins(ctx.LocalStorage())
+}
+
+func (c *publicSearch) Render() app.UI {
+	l := c.lang
+	return app.Div().Class("page", "page-public").Body(
+		publicHeader(l, c.signedIn),
+		app.Main().Class("content").Body(
+			app.Section().Class("card", "public-card").Aria("labelledby", "public-title").Body(
+				app.H1().ID("public-title").Text(l.T(i18n.PublicTitle)),
+				app.P().Class("lead").Text(l.T(i18n.PublicLead)),
+				c.renderPins(),
+				c.renderBody(),
+			),
+		),
+	)
+}
+
+func (c *publicSearch) renderPins() app.UI {
+	l := c.lang
+	if len(c.pins) == 0 && c.pinErr == nil {
+		return nil
+	}
+	return app.Section().ID("pinned").Class("pinned").Aria("labelledby", "pinned-title").Body(
+		app.H2().ID("pinned-title").Text(l.T(i18n.PublicPinned)),
+		app.If(c.pinErr != nil, func() app.UI { return errorBoxDetail(l, l.T(i18n.ErrGeneric), c.pinErr.Error()) }),
+		app.Ul().Class("public-list").Body(
+			app.Range(c.pins).Slice(func(i int) app.UI {
+				p := c.pins[i]
+				return app.Li().Class("public-item").Body(
+					app.A().Class("public-match").Href(publicURL(routePublicWeek, p.Query(shared.Date{}))).Body(
+						app.Span().Class("public-name").Text(p.Label()),
+						app.Span().Class("public-kind").Text(kindName(l, p.Kind)),
+					),
+					app.Button().Type("button").Class("link-button", "unpin").
+						DataSet("index", i).
+						Aria("label", l.F(i18n.PublicUnpinName, p.Label())).
+						OnClick(c.unpin).
+						Text(l.T(i18n.PublicUnpin)),
+				)
+			}),
+		),
+	)
+}
+
+func (c *publicSearch) renderBody() app.UI {
+	l := c.lang
+	switch {
+	case c.loadErr != nil:
+		return errBox(l, c.loadErr,
+			button("button button-primary", l.T(i18n.TryAgain), func(ctx app.Context, e app.Event) { c.load(ctx) }).ID("retry"))
+	case !c.loaded:
+		return loading(l.T(i18n.SignInLoading))
+	case len(c.providers) == 0:
+		return app.P().ID("public-none").Class("notice").Text(l.T(i18n.PublicNoProviders))
+	}
+	return app.Div().Class("public-body").Body(
+		c.renderForm(),
+		c.renderResults(),
+	)
+}
+
+func (c *publicSearch) renderForm() app.UI {
+	l := c.lang
+	return app.Form().ID("public-search").Class("public-form").Role("search").OnSubmit(c.submit).Body(
+		app.Div().Class("field").Body(
+			app.Label().For("public-provider").Text(l.T(i18n.PublicUniversity)),
+			app.Select().ID("public-provider").Class("select").OnChange(c.ValueTo(&c.form.Provider)).Body(
+				app.Range(c.providers).Slice(func(i int) app.UI {
+					p := c.providers[i]
+					o := app.Option().Value(p.ID).Text(p.Name)
+					if p.ID == c.form.Provider {
+						o = o.Selected(true) // never Selected(false): see langSwitch
+					}
+					return o
+				}),
+			),
+		),
+		app.Div().Class("field").Body(
+			app.Label().For("public-kind").Text(l.T(i18n.PublicKindLabel)),
+			app.Select().ID("public-kind").Class("select").OnChange(c.pickKind).Body(
+				app.Range(shared.PublicKinds).Slice(func(i int) app.UI {
+					k := shared.PublicKinds[i]
+					o := app.Option().Value(string(k)).Text(kindName(l, k))
+					if k == c.form.Kind {
+						o = o.Selected(true)
+					}
+					return o
+				}),
+			),
+		),
+		app.Div().Class("field", "field-query").Body(
+			app.Label().For("public-q").Text(l.T(i18n.PublicQuery)),
+			app.Input().ID("public-q").Type("search").Class("input").Name("q").
+				MaxLength(shared.MaxPublicQueryLen).
+				AutoComplete(false).
+				Required(true).
+				Value(c.form.Query).
+				OnInput(c.ValueTo(&c.form.Query)),
+		),
+		disable(app.Button().ID("public-submit").Type("submit").Class("button", "button-primary").
+			Text(l.T(i18n.PublicSearch)), !app.IsClient),
+	)
+}
+
+func (c *publicSearch) renderResults() app.UI {
+	l := c.lang
+	switch {
+	case c.busy:
+		return loading(l.T(i18n.PublicSearching))
+	case c.err != nil:
+		return errBox(l, c.err)
+	case c.shown.Query == "":
+		return nil
+	}
+	s := c.shown
+	return app.Section().ID("public-results").Class("public-results").Aria("labelledby", "public-results-title").Body(
+		app.H2().ID("public-results-title").Text(l.T(i18n.PublicResults)),
+		app.P().Class("hint").Role("status").Text(func() string {
+			if len(c.results) == 0 {
+				return l.F(i18n.PublicNoMatches, s.Query)
+			}
+			return l.N(i18n.PublicMatches, len(c.results))
+		}()),
+		app.Ul().Class("public-list").Body(
+			app.Range(c.results).Slice(func(i int) app.UI {
+				p := public.PinOf(s.Provider, c.results[i])
+				return app.Li().Class("public-item").Body(
+					app.A().Class("public-match").Href(publicURL(routePublicWeek, p.Query(shared.Date{}))).Body(
+						app.Span().Class("public-name").Text(p.Name),
+						app.If(p.Building != "" && p.Building != p.Name, func() app.UI {
+							return app.Span().Class("public-kind").Text(p.Building)
+						}),
+					),
+					app.If(p.Kind == shared.PublicRoom && p.BuildingID != "", func() app.UI {
+						b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
+						return app.A().Class("link-button", "free-rooms-link").
+							Href(publicURL(routeFreeRooms, b.Query(public.DefaultSpan))).
+							Text(l.T(i18n.FreeRoomsLink))
+					}),
+				)
+			}),
+		),
+	)
+}
