@@ -24,8 +24,11 @@ import (
 //   - answers the files it cached from its cache, and leaves everything
 //     else alone: the API, feeds, the sandboxes, probes and metrics (and
 //     other origins) go straight to the network, never through a cache;
-//   - drops go-app's push-notification handlers, which CampusWeek does not
-//     use;
+//   - replaces go-app's push-notification handlers with CampusWeek's:
+//     a change notification (the server's push payload: title, body,
+//     tag, lang and url, the address of the day to open) is shown at
+//     once, and clicking it opens that day in an open CampusWeek window,
+//     or a new one (only a path on this origin is ever opened);
 //   - does not claim uncontrolled pages on its first activation: go-app's
 //     app.js would take that for an update ("a new version is ready") on a
 //     student's very first visit. Pages opened later are controlled; on
@@ -113,6 +116,47 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (err) {
+    // Not a CampusWeek payload: shown without a text of its own.
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "CampusWeek", {
+      body: data.body || "",
+      tag: data.tag || "campusweek",
+      lang: data.lang || "",
+      icon: "{{.Icon}}",
+      data: { url: pageURL(data.url) },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const data = event.notification.data || {};
+  const target = new URL(pageURL(data.url), self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      for (const client of windows) {
+        if (new URL(client.url).origin === self.location.origin && "navigate" in client) {
+          await client.focus();
+          return client.navigate(target);
+        }
+      }
+      return self.clients.openWindow(target);
+    })()
+  );
+});
+
+// pageURL keeps a payload's address only if it is a path on this origin.
+function pageURL(url) {
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") && !url.includes("\\") ? url : "/";
+}
+
 // fromCache answers with this version's copy of url. Without one (a
 // browser may evict caches) it goes to the network, as with no worker.
 async function fromCache(url, request) {
@@ -121,11 +165,12 @@ async function fromCache(url, request) {
 }
 `
 
-// workerTemplate is serviceWorkerJS with the app's routes filled in.
+// workerTemplate is serviceWorkerJS with the app's routes, the shell's
+// address and the notifications' icon filled in.
 func workerTemplate() string {
 	routes, err := json.Marshal(appRoutes)
 	if err != nil {
 		panic(err) // strings always encode
 	}
-	return strings.NewReplacer("{{.AppRoutes}}", string(routes), "{{.ShellPath}}", shellPath).Replace(serviceWorkerJS)
+	return strings.NewReplacer("{{.AppRoutes}}", string(routes), "{{.ShellPath}}", shellPath, "{{.Icon}}", iconDefault).Replace(serviceWorkerJS)
 }
