@@ -97,23 +97,39 @@ func assertAccessible(t *testing.T, ctx context.Context, name string) {
 
 // runAxe emulates prefers-color-scheme, injects axe-core if the page has
 // not got it yet, and returns the violations. The emulation is undone
-// before it returns.
+// before it returns. axe-core needs the page's script execution: a test
+// that turned JavaScript off turns it on around the check.
 func runAxe(t *testing.T, ctx context.Context, src, scheme string) []axeViolation {
 	t.Helper()
-	run(t, ctx, "emulate the "+scheme+" colour scheme", setColorScheme(scheme))
-	defer run(t, ctx, "end the colour scheme emulation", setColorScheme(""))
-	// Let the styles of the scheme apply before axe measures colours.
-	evalAwait[bool](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
-	if !eval[bool](t, ctx, `typeof window.axe === 'object'`) {
-		// Evaluated by the DevTools protocol, not the page: the page's
-		// Content-Security-Policy does not apply.
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](src+"\n;void 0")); err != nil {
-			t.Fatalf("injecting axe-core: %v", err)
-		}
-	}
 	tags, _ := json.Marshal(axeTags)
-	out := evalAwait[string](t, ctx, `axe.run(document, {runOnly: {type: 'tag', values: `+string(tags)+`}, resultTypes: ['violations']})
-		.then(r => JSON.stringify(r.violations))`)
+	var out string
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	err := chromedp.Do(sctx, setColorScheme(scheme), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		loaded, err := chromedp.Evaluate[bool](`typeof window.axe === 'object'`)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		if !loaded {
+			// Evaluated by the DevTools protocol, not the page: the
+			// page's Content-Security-Policy does not apply.
+			if _, err := chromedp.Evaluate[chromedp.Void](src+"\n;void 0")(ctx, tg); err != nil {
+				return fmt.Errorf("injecting axe-core: %w", err)
+			}
+		}
+		out, err = chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: 'tag', values: `+string(tags)+`}, resultTypes: ['violations']})
+			.then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise)(ctx, tg)
+		return err
+	}))
+	if rerr := chromedp.Do(ctx, setColorScheme("")); rerr != nil && err == nil {
+		err = fmt.Errorf("ending the colour scheme emulation: %w", rerr)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("axe-core did not finish in %v (is JavaScript off?)", stepTimeout)
+	}
+	if err != nil {
+		t.Fatalf("running axe-core: %v", err)
+	}
 	var vs []axeViolation
 	if err := json.Unmarshal([]byte(out), &vs); err != nil {
 		t.Fatalf("axe-core's answer %.200q: %v", out, err)

@@ -80,6 +80,11 @@ func TestSignInBeforeTheApp(t *testing.T) {
 	if text := eval[string](t, ctx, `document.body.innerText`); !strings.Contains(text, "Sign in to CampusWeek") || strings.Contains(text, "Loading") {
 		t.Errorf("the page reads:\n%s", text)
 	}
+	// axe-core needs JavaScript; the page's own scripts, skipped when it
+	// loaded, do not run when it is turned on.
+	run(t, ctx, "turn JavaScript on for axe-core", scripts(true))
+	assertAccessible(t, ctx, "sign-in page before the app")
+	run(t, ctx, "turn JavaScript off again", scripts(false))
 
 	run(t, ctx, "choose the sandbox university",
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
