@@ -167,6 +167,7 @@ func (c *weekView) renderHeader() app.UI {
 		app.Div().Class("app-header-inner").Body(
 			brand(),
 			langSwitch(l),
+			app.A().ID("public-link").Class("button", "button-quiet", "header-link").Href(routePublic).Text(l.T(i18n.PublicLink)),
 			app.If(v.Account != nil, func() app.UI {
 				return app.Div().Class("account").Body(
 					app.Span().ID("user-name").Class("user-name").Text(v.Account.Name),
@@ -247,32 +248,7 @@ func (c *weekView) renderSyncBar() app.UI {
 }
 
 func (c *weekView) renderWeekNav() app.UI {
-	l := c.lang
-	return app.Nav().Class("week-nav").Aria("label", l.T(i18n.WeekNav)).Body(
-		app.Button().
-			ID("prev-week").
-			Type("button").
-			Class("button", "button-icon").
-			Aria("label", l.T(i18n.WeekPrevious)).
-			Title(l.T(i18n.WeekPrevious)).
-			OnClick(c.prevWeek).
-			Body(app.Span().Class("chevron", "chevron-left").Aria("hidden", "true")),
-		app.H1().ID("week-title").Class("week-title").Aria("live", "polite").Text(weekTitle(l, c.view.Week)),
-		app.Button().
-			ID("today").
-			Type("button").
-			Class("button", "button-quiet", "today-button").
-			OnClick(c.todayWeek).
-			Text(l.T(i18n.WeekToday)),
-		app.Button().
-			ID("next-week").
-			Type("button").
-			Class("button", "button-icon").
-			Aria("label", l.T(i18n.WeekNext)).
-			Title(l.T(i18n.WeekNext)).
-			OnClick(c.nextWeek).
-			Body(app.Span().Class("chevron", "chevron-right").Aria("hidden", "true")),
-	)
+	return weekNav(c.lang, c.view.Week, c.prevWeek, c.todayWeek, c.nextWeek)
 }
 
 // renderWeek shows the week's days when the week is on the device, and
