@@ -222,6 +222,7 @@ func (c *calendarPanel) Render() app.UI {
 				c.renderStop(offline),
 			)
 		}),
+		&notifySetting{Provider: c.Provider, Offline: c.Offline, SignedOut: c.SignedOut, Lang: c.Lang},
 	)
 }
 

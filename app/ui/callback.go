@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/campusweek/campusweek/app/notify"
 	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/i18n"
@@ -20,6 +21,7 @@ type authCallback struct {
 
 	started bool
 	feed    bool // the authorization is for a calendar subscription
+	notify  bool // the authorization is for change notifications
 	err     error
 	lang    i18n.Lang // the language shown
 	// made is a subscription address made while the session had ended:
@@ -57,6 +59,10 @@ func (c *authCallback) OnNav(ctx app.Context) {
 		c.feed = true
 	}
 	ctx.SessionStorage().Del(feedFlowKey)
+	if ctx.SessionStorage().Get(notify.FlowKey, &flowFor) == nil && flowFor == providerID {
+		c.notify = true
+	}
+	ctx.SessionStorage().Del(notify.FlowKey)
 
 	if u.RawQuery != "" || u.Fragment != "" {
 		clean := u
@@ -75,6 +81,11 @@ func (c *authCallback) OnNav(ctx app.Context) {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
 		resp, err := api().Complete(cctx, providerID, shared.CompleteRequest{Params: params})
+		if err == nil && c.notify {
+			// The approval of notifications: this browser's push
+			// subscription completes it. The session is unchanged.
+			err = sendPushSubscription(cctx, c.lang)
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				if declined && errorCode(err) != shared.CodeFlowExpired {
@@ -88,10 +99,13 @@ func (c *authCallback) OnNav(ctx app.Context) {
 				c.made = resp.Feed
 				return
 			}
-			if resp.Feed != nil {
+			switch {
+			case resp.Feed != nil:
 				// Shown by the week's calendar panel, kept in memory only.
 				ctx.SetState(stateNewFeed, *resp.Feed)
-			} else {
+			case c.notify:
+				// Not a sign-in: the week's setting shows them on.
+			default:
 				signedIn(ctx, resp.Session)
 			}
 			ctx.Navigate(safeReturnTo(resp.ReturnTo))

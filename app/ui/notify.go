@@ -1,0 +1,309 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"github.com/campusweek/campusweek/app/notify"
+	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// notifySetting is "Notify me about changes" (off by default). Turning it
+// on asks the browser for notification permission, subscribes with the
+// Push API under the server's VAPID key, and sends the student to the
+// university to approve the notifications' own long-lived access
+// (shared.PurposeNotifications); the callback page then sends the push
+// subscription. Turning it off deletes it on the server. What it shows
+// is package notify's decision.
+type notifySetting struct {
+	app.Compo
+
+	// Props, as calendarPanel's.
+	Provider  string
+	Offline   bool
+	SignedOut bool
+	Lang      i18n.Lang
+
+	status  *shared.Notifications
+	caps    shared.Capabilities
+	loading bool
+	busy    bool
+	err     error
+	note    string // a note of the last action, overriding the view's
+
+	owner
+}
+
+func (c *notifySetting) OnMount(ctx app.Context) {
+	c.own(ctx)
+	c.load(ctx)
+}
+
+// OnUpdate loads the setting once the week knows the university and is
+// online.
+func (c *notifySetting) OnUpdate(ctx app.Context) {
+	if c.status == nil {
+		c.load(ctx)
+	}
+}
+
+// load asks the server and the university's capabilities.
+func (c *notifySetting) load(ctx app.Context) {
+	if !app.IsClient || c.loading || c.Provider == "" || c.Offline || c.SignedOut {
+		return
+	}
+	c.loading = true
+	id := c.Provider
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		st, err := api().Notifications(cctx)
+		var caps shared.Capabilities
+		if err == nil {
+			var ps []shared.Provider
+			if ps, err = api().Providers(cctx); err == nil {
+				for _, p := range ps {
+					if p.ID == id {
+						caps = p.Capabilities
+					}
+				}
+			}
+		}
+		c.dispatch(ctx, func(ctx app.Context) {
+			c.loading = false
+			if err != nil {
+				return // asked again at the next update
+			}
+			c.status, c.caps = &st, caps
+		})
+	})
+}
+
+func (c *notifySetting) view() notify.View {
+	if c.Offline || c.SignedOut {
+		return notify.View{State: notify.Hidden}
+	}
+	return notify.Decide(c.Lang, c.status, c.caps, browserPush())
+}
+
+// browserPush is what this browser offers.
+func browserPush() notify.Browser {
+	w := app.Window()
+	nav := w.Get("navigator")
+	n := w.Get("Notification")
+	b := notify.Browser{Push: nav.Get("serviceWorker").Truthy() && w.Get("PushManager").Truthy() && n.Truthy()}
+	if n.Truthy() {
+		b.Permission = n.Get("permission").String()
+	}
+	return b
+}
+
+func (c *notifySetting) toggle(ctx app.Context, e app.Event) {
+	if c.busy || c.status == nil {
+		return
+	}
+	if c.status.Subscribed {
+		c.turnOff(ctx)
+	} else {
+		c.turnOn(ctx)
+	}
+}
+
+// errNotGranted is the student declining the browser's permission prompt.
+var errNotGranted = errors.New("notification permission not granted")
+
+// turnOn asks permission, subscribes and sends the student to approve.
+func (c *notifySetting) turnOn(ctx app.Context) {
+	c.busy, c.err, c.note = true, nil, ""
+	id, key, approved := c.Provider, c.status.VAPIDPublicKey, c.status.Approved
+	returnTo := safeReturnTo(ctx.Page().URL().RequestURI())
+	lang := c.Lang
+	ctx.Async(func() {
+		err := func() error {
+			perm, err := awaitJS(app.Window().Get("Notification").Call("requestPermission"))
+			if err != nil {
+				return err
+			}
+			if perm.String() != "granted" {
+				return errNotGranted
+			}
+			if _, err := pushSubscribe(key); err != nil {
+				return err
+			}
+			cctx, cancel := callCtx(ctx)
+			defer cancel()
+			if approved {
+				// An approval already waits for this browser.
+				return sendPushSubscription(cctx, lang)
+			}
+			resp, err := api().Start(cctx, id, shared.StartRequest{Mode: shared.ModeRedirect, Purpose: shared.PurposeNotifications, ReturnTo: returnTo})
+			if err == nil && !isWebURL(resp.AuthorizeURL) {
+				err = errBadAuthorizeURL
+			}
+			if err != nil {
+				return err
+			}
+			c.dispatch(ctx, func(ctx app.Context) {
+				ctx.SessionStorage().Set(notify.FlowKey, id)
+				goToExternal(resp.AuthorizeURL) // stay busy: the page is being left
+			})
+			return nil
+		}()
+		if err == nil && !approved {
+			return
+		}
+		c.dispatch(ctx, func(ctx app.Context) {
+			c.busy = false
+			switch {
+			case errors.Is(err, errNotGranted):
+				c.note = c.Lang.T(i18n.NotifyBlocked)
+			case err != nil:
+				c.err = err
+			default:
+				c.status.Subscribed = true
+			}
+		})
+	})
+}
+
+// turnOff deletes the subscription on the server (which revokes its
+// access) and ends the browser's push subscription.
+func (c *notifySetting) turnOff(ctx app.Context) {
+	c.busy, c.err, c.note = true, nil, ""
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		st, err := api().UnsubscribeNotifications(cctx)
+		if err == nil {
+			pushUnsubscribe()
+		}
+		c.dispatch(ctx, func(ctx app.Context) {
+			c.busy = false
+			if err != nil {
+				c.err = err
+				return
+			}
+			c.status = &st
+		})
+	})
+}
+
+func (c *notifySetting) Render() app.UI {
+	v := c.view()
+	if v.State == notify.Hidden {
+		return app.Div().ID("notify-setting").Hidden(true)
+	}
+	l := c.Lang
+	note := v.Note
+	if c.busy {
+		note = l.T(i18n.NotifyTurningOn)
+	} else if c.note != "" {
+		note = c.note
+	}
+	return app.Div().ID("notify-setting").Class("notify-setting").Body(
+		app.Label().For("notify-toggle").Body(
+			app.Input().ID("notify-toggle").Type("checkbox").Role("switch").
+				Checked(v.Checked).Disabled(!v.Enabled || c.busy).
+				Aria("describedby", "notify-note").OnChange(c.toggle),
+			app.Text(" "+l.T(i18n.NotifySetting)),
+		),
+		app.P().ID("notify-note").Class("hint").Role("status").Text(note),
+		app.If(c.err != nil, func() app.UI { return errBox(l, c.err) }),
+	)
+}
+
+// sendPushSubscription sends this browser's push subscription, after an
+// approval, to POST /api/notifications.
+func sendPushSubscription(ctx context.Context, lang i18n.Lang) error {
+	text, err := pushSubscriptionJSON()
+	if err != nil {
+		return err
+	}
+	sub, err := notify.Subscription(text)
+	if err != nil {
+		return err
+	}
+	_, err = api().SubscribeNotifications(ctx, notify.Request(sub, lang))
+	return err
+}
+
+// awaitJS waits for the JavaScript promise p: its value, or an error
+// with the reason it was rejected. Call it off the UI goroutine.
+func awaitJS(p app.Value) (app.Value, error) {
+	type result struct {
+		v   app.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	then := app.FuncOf(func(this app.Value, args []app.Value) any {
+		var v app.Value = app.Undefined()
+		if len(args) > 0 {
+			v = args[0]
+		}
+		ch <- result{v: v}
+		return nil
+	})
+	catch := app.FuncOf(func(this app.Value, args []app.Value) any {
+		msg := "rejected"
+		if len(args) > 0 {
+			msg = args[0].Call("toString").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	defer then.Release()
+	defer catch.Release()
+	p.Call("then", then, catch)
+	r := <-ch
+	return r.v, r.err
+}
+
+// pushManager is the service worker registration's PushManager, once the
+// worker is active.
+func pushManager() (app.Value, error) {
+	reg, err := awaitJS(app.Window().Get("navigator").Get("serviceWorker").Get("ready"))
+	if err != nil {
+		return nil, err
+	}
+	return reg.Get("pushManager"), nil
+}
+
+// pushSubscribe subscribes this browser with the server's VAPID public
+// key (base64url), or returns its subscription made with that key.
+func pushSubscribe(key string) (app.Value, error) {
+	pm, err := pushManager()
+	if err != nil {
+		return nil, err
+	}
+	return awaitJS(pm.Call("subscribe", map[string]any{"userVisibleOnly": true, "applicationServerKey": key}))
+}
+
+// pushSubscriptionJSON is this browser's push subscription as
+// PushSubscription.toJSON() gives it.
+func pushSubscriptionJSON() (string, error) {
+	pm, err := pushManager()
+	if err != nil {
+		return "", err
+	}
+	sub, err := awaitJS(pm.Call("getSubscription"))
+	if err != nil {
+		return "", err
+	}
+	if !sub.Truthy() {
+		return "", errors.New("this browser has no push subscription")
+	}
+	return app.Window().Get("JSON").Call("stringify", sub).String(), nil
+}
+
+// pushUnsubscribe ends this browser's push subscription, if it has one.
+func pushUnsubscribe() {
+	pm, err := pushManager()
+	if err != nil {
+		return
+	}
+	if sub, err := awaitJS(pm.Call("getSubscription")); err == nil && sub.Truthy() {
+		awaitJS(sub.Call("unsubscribe"))
+	}
+}
