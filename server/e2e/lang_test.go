@@ -158,6 +158,7 @@ func TestLanguages(t *testing.T) {
 				waitSynced(),
 			)
 			checkLanguage(t, ctx, "week after the switch", to, toMonday, to.T(i18n.WeekSignOut))
+			assertAccessible(t, ctx, "week switched to "+to.Name())
 
 			// The choice is remembered, and works offline.
 			run(t, ctx, "reload offline",
