@@ -44,25 +44,7 @@ func errorMessage(l i18n.Lang, err error) string {
 	case errors.Is(err, errNotAFeed):
 		return l.T(i18n.ErrNotAFeed)
 	}
-	switch errorCode(err) {
-	case shared.CodeSignedOut:
-		return l.T(i18n.ErrSignedOut)
-	case shared.CodeUpstream, shared.CodeUpstreamTimeout:
-		return l.T(i18n.ErrUpstream)
-	case shared.CodeAccessDenied:
-		return l.T(i18n.ErrDenied)
-	case shared.CodeFlowExpired:
-		return l.T(i18n.ErrFlowExpired)
-	case shared.CodeRateLimited:
-		return l.T(i18n.ErrRateLimited)
-	case shared.CodeForbidden:
-		return l.T(i18n.ErrForbidden)
-	case shared.CodeNotFound:
-		return l.T(i18n.ErrNoProvider)
-	case shared.CodeUnsupported:
-		return l.T(i18n.ErrUnsupported)
-	}
-	return l.T(i18n.ErrGeneric)
+	return l.T(i18n.ErrorKey(errorCode(err)))
 }
 
 // errorDetail is the backend's own explanation of err, shown under the

@@ -140,3 +140,21 @@ func TestMyTimetableInTheAppsLanguage(t *testing.T) {
 		t.Errorf("English class types:\n%s", en)
 	}
 }
+
+// The sign-in form's error pages, which a person reads before the app
+// runs, are in their language.
+func TestSignInFormErrorsInTheirLanguage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	for lang, want := range map[string]string{
+		"pl-PL,pl": "CampusWeek nie może przyjąć tego żądania.",
+		"nl-BE":    "CampusWeek kon dit verzoek niet aannemen.",
+		"":         "CampusWeek couldn't accept that request.",
+	} {
+		r := e.do(e.client, "POST", shared.SignInPath("uni"), nil, map[string]string{
+			"Origin": "https://evil.example", "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": lang,
+		})
+		if r.status != http.StatusForbidden || !strings.Contains(string(r.body), want) {
+			t.Errorf("%q: %d %s", lang, r.status, r.body)
+		}
+	}
+}

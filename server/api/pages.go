@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/campusweek/campusweek/shared"
+	"github.com/campusweek/campusweek/shared/i18n"
 )
 
 // Signing in without the app: the sign-in page's forms and the callback
@@ -150,5 +151,8 @@ func (s *Server) writePageError(w http.ResponseWriter, r *http.Request, err erro
 	ae := asAPIError(err)
 	s.log.InfoContext(r.Context(), "request failed", "path", logPath(r), "status", ae.status, "code", ae.body.Code, "err", err)
 	w.Header().Set("Cache-Control", "no-store")
-	http.Error(w, ae.body.Message, ae.status)
+	// A person reads it: in their language, by the error's code.
+	lang := requestLang(r)
+	w.Header().Set("Content-Language", lang.String())
+	http.Error(w, lang.T(i18n.ErrorKey(ae.body.Code)), ae.status)
 }

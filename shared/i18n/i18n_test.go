@@ -276,3 +276,18 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorKey(t *testing.T) {
+	for code, want := range map[shared.ErrorCode]Key{
+		shared.CodeSignedOut:       ErrSignedOut,
+		shared.CodeUpstreamTimeout: ErrUpstream,
+		shared.CodeRateLimited:     ErrRateLimited,
+		shared.CodeUnsupported:     ErrUnsupported,
+		shared.CodeInternal:        ErrGeneric,
+		"something_new":            ErrGeneric,
+	} {
+		if got := ErrorKey(code); got != want {
+			t.Errorf("ErrorKey(%s) = %d, want %d", code, got, want)
+		}
+	}
+}
