@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +18,18 @@ const appRunning = `(() => {
 	const l = document.querySelector('#app-wasm-loader');
 	return !l || getComputedStyle(l).display === 'none';
 })()`
+
+// saveScreenshot writes what the tab shows to name in the directory
+// CAMPUSWEEK_SCREENSHOTS names, if set.
+func saveScreenshot(ctx context.Context, name string) {
+	dir := os.Getenv("CAMPUSWEEK_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, name), shot, 0o644)
+	}
+}
 
 // TestPublicTimetables is a visitor who never signs in: from the sign-in
 // page to the search, a room found at the demo university, its week, its
@@ -52,6 +67,7 @@ func TestPublicTimetables(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#public-results .public-match`)),
 	)
 	assertAccessible(t, ctx, "public search results")
+	saveScreenshot(ctx, "public-search.png")
 	if got := eval[string](t, ctx, `location.search`); !strings.Contains(got, "q=3180") || !strings.Contains(got, "u=demo-usos") {
 		t.Errorf("the search is not in the address: %q", got)
 	}
@@ -74,12 +90,14 @@ func TestPublicTimetables(t *testing.T) {
 		t.Fatal("no classes in room 3180")
 	}
 	weekURL := eval[string](t, ctx, `location.href`)
+	saveScreenshot(ctx, "public-week.png")
 
 	run(t, ctx, "find free rooms in its building",
 		chromedp.Click(chromedp.CSS(`#free-rooms-link`)),
 		chromedp.WaitVisible(chromedp.CSS(`#free-span-text`)),
 	)
 	assertAccessible(t, ctx, "free rooms")
+	saveScreenshot(ctx, "free-rooms.png")
 	free := eval[[]string](t, ctx, `[...document.querySelectorAll('.free-room')].map(r => r.innerText)`)
 	if len(free) == 0 {
 		t.Error("no free rooms, though the demo has rooms that never have classes")
@@ -129,6 +147,7 @@ func TestPublicTimetables(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#last-synced`)),
 	)
 	assertAccessible(t, ctx, "pinned room offline")
+	saveScreenshot(ctx, "public-week-offline.png")
 	if got := eventIDs(t, ctx); !slices.Equal(got, thisWeek) {
 		t.Errorf("offline the week shows %v, want %v", got, thisWeek)
 	}
