@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/campusweek/campusweek/server/metrics"
 	"github.com/campusweek/campusweek/server/notify/push"
 	"github.com/campusweek/campusweek/server/notify/push/pushtest"
 	"github.com/campusweek/campusweek/server/notify/store"
@@ -379,5 +382,29 @@ func TestGuardedDiff(t *testing.T) {
 				t.Errorf("changes %+v, keep %v, unconfirmed %d", changes, keep.Events, unconfirmed)
 			}
 		})
+	}
+}
+
+// A check is counted with its outcome, the changes it found and the push
+// it sent.
+func TestMetrics(t *testing.T) {
+	e := newEnv(t, "en", 0)
+	m := metrics.New()
+	e.poller.o.Metrics = m
+	e.uni.set(event("A", at(8, 10, 0), 60, "1"))
+	e.check(0)
+	e.uni.set(event("A", at(8, 11, 0), 60, "2"))
+	e.check(30 * time.Minute)
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{
+		`campusweek_notification_checks_total{outcome="ok",provider="uni"} 2`,
+		`campusweek_notification_changes_total{provider="uni"} 1`,
+		`campusweek_notification_pushes_total{outcome="sent"} 1`,
+		`campusweek_notification_queue_lag_seconds_count 2`,
+	} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }
