@@ -110,8 +110,8 @@ type Server struct {
 	// those that reach each university.
 	public      *publicCache
 	publicReads *limiter
-	draining atomic.Bool
-	handler  http.Handler
+	draining    atomic.Bool
+	handler     http.Handler
 }
 
 // New validates opts and returns a Server.
