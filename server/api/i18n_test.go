@@ -34,6 +34,16 @@ func TestCalendarDownloadInPolish(t *testing.T) {
 	if !differ {
 		t.Fatal("the sandbox gave the same class types in Polish and English")
 	}
+	// A language the university lacks: English before its own.
+	nl := inLang("nl-NL,nl")
+	if len(nl.Events) != len(en.Events) {
+		t.Fatalf("%d Dutch events, %d English", len(nl.Events), len(en.Events))
+	}
+	for i := range nl.Events {
+		if nl.Events[i].Kind != en.Events[i].Kind || nl.Events[i].Title != en.Events[i].Title {
+			t.Errorf("in Dutch at a Polish university: %q %q, want the English %q %q", nl.Events[i].Title, nl.Events[i].Kind, en.Events[i].Title, en.Events[i].Kind)
+		}
+	}
 
 	// A download is a navigation: the browser's own Accept-Language (here
 	// English) comes with it, the app's choice in the lang parameter.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -189,14 +190,21 @@ func requestLang(r *http.Request) i18n.Lang {
 
 // languages are the languages to ask the university in, most preferred
 // first: a subscription's own language (whatever the calendar app asks
-// for), else the lang parameter and then Accept-Language.
+// for), else the lang parameter and then Accept-Language; English last,
+// which a student reads sooner than the university's own language when
+// the university lacks theirs (a Dutch student at a Polish university).
 func languages(r *http.Request, st *sessionState) []string {
+	var langs []string
 	if st.Lang != "" {
-		return []string{st.Lang}
+		langs = []string{st.Lang}
+	} else {
+		langs = acceptLanguages(r.Header.Get("Accept-Language"))
+		if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+			langs = append([]string{l.String()}, langs...)
+		}
 	}
-	langs := acceptLanguages(r.Header.Get("Accept-Language"))
-	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
-		langs = append([]string{l.String()}, langs...)
+	if len(langs) > 0 && !slices.Contains(langs, "en") {
+		langs = append(langs, "en")
 	}
 	return langs
 }
