@@ -12,6 +12,8 @@ import (
 
 func main() {
 	ui.StartLanguage()
+	ui.StartTheme()
+	ui.StartPrerendered()
 	ui.Routes()
 	app.RunWhenOnBrowser()
 }

@@ -257,7 +257,7 @@ func (c *weekView) renderWeek() app.UI {
 	v := &c.view
 	l := c.lang
 	if _, ok := v.Cache.WeekSynced(v.Week); ok {
-		return renderDays(l, v.Cache.WeekEvents(v.Week), v.Week, v.Today)
+		return &timeViews{Model: c.tt, View: *v, Lang: l}
 	}
 	switch {
 	case v.WeekErr != nil:

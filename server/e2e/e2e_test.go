@@ -202,9 +202,12 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 	if loc := eval[string](t, ctx, `location.href`); !strings.HasPrefix(loc, url+"/sandbox/usos/services/oauth/authorize?oauth_token=") {
 		t.Fatalf("consent page at %s", loc)
 	}
+	// A phone opens on today's day (which may have no classes: a Sunday),
+	// with the rest of the week's classes on the page, hidden.
 	run(t, ctx, "approve and come back to this week's classes",
 		chromedp.Click(chromedp.CSS(`#allow`)),
-		chromedp.WaitVisible(chromedp.CSS(`.event`)),
+		chromedp.WaitVisible(chromedp.CSS(`.day.today`)),
+		chromedp.WaitReady(chromedp.CSS(`.event`)),
 		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
 	)
 	if loc := eval[string](t, ctx, `location.href`); strings.Contains(loc, "oauth_verifier") || strings.Contains(loc, "oauth_token") {

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"encoding/json"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// The theme follows prefers-color-scheme unless the student picked light
+// or dark on this device: <html data-theme="light|dark"> overrides the
+// media query in app.css, and <meta name="theme-color"> follows.
+
+// themeKey is the localStorage key of the theme chosen on this device (a
+// JSON string: "light" or "dark"; absent for the system's).
+const themeKey = "campusweek/theme"
+
+// The themes a student can pick.
+const (
+	themeSystem = "system"
+	themeLight  = "light"
+	themeDark   = "dark"
+)
+
+// Theme colours of the browser's toolbar: the brand colour in the light
+// theme, the header's surface in the dark one (as app.css's --surface).
+const (
+	themeColorLight = "#3451b2"
+	themeColorDark  = "#161b2d"
+)
+
+// cleanTheme returns t when it is a theme, else themeSystem.
+func cleanTheme(t string) string {
+	switch t {
+	case themeLight, themeDark:
+		return t
+	}
+	return themeSystem
+}
+
+// StartTheme applies the theme chosen on this device, before the app
+// renders. It does nothing on the server.
+func StartTheme() {
+	if !app.IsClient {
+		return
+	}
+	t := themeSystem
+	if ls := app.Window().Get("localStorage"); ls.Truthy() {
+		if v := ls.Call("getItem", themeKey); v.Type() == app.TypeString {
+			_ = json.Unmarshal([]byte(v.String()), &t)
+		}
+	}
+	applyTheme(cleanTheme(t))
+}
+
+// applyTheme shows theme t.
+func applyTheme(t string) {
+	if !app.IsClient {
+		return
+	}
+	doc := app.Window().Get("document")
+	root := doc.Get("documentElement")
+	if t == themeSystem {
+		root.Call("removeAttribute", "data-theme")
+	} else {
+		root.Call("setAttribute", "data-theme", t)
+	}
+	dark := t == themeDark
+	if t == themeSystem {
+		dark = app.Window().Call("matchMedia", "(prefers-color-scheme: dark)").Get("matches").Bool()
+	}
+	color := themeColorLight
+	if dark {
+		color = themeColorDark
+	}
+	if meta := doc.Call("querySelector", `meta[name="theme-color"]`); meta.Truthy() {
+		meta.Call("setAttribute", "content", color)
+	}
+}
+
+// currentTheme is the theme shown.
+func currentTheme() string {
+	if !app.IsClient {
+		return themeSystem
+	}
+	return cleanTheme(app.Window().Get("document").Get("documentElement").Call("getAttribute", "data-theme").String())
+}
+
+// setTheme shows theme t at once and remembers it on this device.
+func setTheme(ctx app.Context, t string) {
+	t = cleanTheme(t)
+	var err error
+	if t == themeSystem {
+		ctx.LocalStorage().Del(themeKey)
+	} else {
+		err = ctx.LocalStorage().Set(themeKey, t)
+	}
+	if err != nil {
+		app.Log("campusweek:", err) // storage full or disabled: for this visit only
+	}
+	applyTheme(t)
+}
