@@ -151,17 +151,13 @@ const (
 	ViewStrip
 	ViewHasClasses
 	ViewNoClassesToday
-	ViewNoClassesDay
 	ViewNextClassesOn
 	ViewWeekGrid
-	ViewNow
-	ViewBlockLabel
 	ViewRoom
 	CardNext
 	CardInMinutes
 	CardInClass
 	CardNoMore
-	DetailsTitle
 	DetailsWhen
 	DetailsType
 	DetailsGroup
@@ -178,7 +174,6 @@ const (
 	HiddenShow
 	HiddenGroup
 	HiddenAllGroups
-	HiddenCount
 	SettingsTitle
 	ThemeLabel
 	ThemeSystem
