@@ -249,7 +249,7 @@ func (p *Poller) Check(ctx context.Context, sub *store.Subscription) {
 	from := shared.DateOf(now)
 	to := from.AddDays(p.o.Days - 1)
 	before := creds
-	events, err := pr.Timetable(provider.WithLanguages(ctx, lang.String()), &creds, from, to)
+	events, err := pr.Timetable(provider.WithLanguages(ctx, askLanguages(lang)...), &creds, from, to)
 	switch {
 	case errors.Is(err, provider.ErrSignedOut):
 		// The university ended the access (the student revoked it, or
@@ -371,6 +371,17 @@ func inDays(events []shared.Event, from, to shared.Date) []shared.Event {
 		}
 	}
 	return out
+}
+
+// askLanguages are the languages to ask the university in for a
+// subscription in lang: lang, then English, which a student reads sooner
+// than the university's own language where it lacks theirs (as the API
+// asks for the PWA).
+func askLanguages(lang i18n.Lang) []string {
+	if lang == i18n.English {
+		return []string{"en"}
+	}
+	return []string{lang.String(), "en"}
 }
 
 // Noticeable returns the changes worth telling: all but the classes that
