@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/app/public"
+	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -271,9 +272,11 @@ func (c *publicWeek) renderWeek() app.UI {
 }
 
 // weekEvents shows a week of events that are not the student's own, with
-// the week's rendering.
+// the week's rendering: a read-only timetable.View of them.
 func weekEvents(l i18n.Lang, events []shared.Event, monday, today shared.Date) app.UI {
-	return renderDays(l, events, monday, today)
+	cache := timetable.NewCache(timetable.Account{})
+	cache.Merge(monday, monday.AddDays(6), time.Time{}, events)
+	return &timeViews{View: timetable.View{Today: today, Week: monday, Cache: cache}, Lang: l}
 }
 
 // weekNav is the week navigation of a week page: previous, the week's
