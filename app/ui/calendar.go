@@ -29,6 +29,8 @@ type calendarPanel struct {
 	Offline   bool
 	SignedOut bool
 	Lang      i18n.Lang // the language shown
+	// Hidden are the classes the student hid: a download leaves them out.
+	Hidden []shared.Hide
 
 	open     bool
 	busy     bool
@@ -163,7 +165,7 @@ func (c *calendarPanel) download(ctx app.Context, e app.Event) {
 	monday := shared.DateOf(time.Now()).Monday()
 	// A download is a navigation, made without the app's Accept-Language:
 	// the URL carries the language.
-	u := api().CalendarURL(monday, monday.AddDays(7*shared.ExportWeeks-1))
+	u := api().CalendarURL(monday, monday.AddDays(7*shared.ExportWeeks-1), c.Hidden...)
 	ctx.Async(func() {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()

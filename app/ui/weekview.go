@@ -214,7 +214,7 @@ func (c *weekView) renderMain() app.UI {
 		c.renderWeekNav(),
 		c.renderSyncBar(),
 		c.renderWeek(),
-		&calendarPanel{Provider: v.Account.Provider, Offline: v.Offline, SignedOut: signedOut, Lang: l},
+		&calendarPanel{Provider: v.Account.Provider, Offline: v.Offline, SignedOut: signedOut, Lang: l, Hidden: hiddenOf(v.Cache)},
 	)
 }
 
@@ -270,4 +270,12 @@ func (c *weekView) renderWeek() app.UI {
 		return notSynced(l, l.T(i18n.WeekNotSynced))
 	}
 	return loading(l.T(i18n.WeekLoadingClasses))
+}
+
+// hiddenOf is the classes hidden in c, which may be nil.
+func hiddenOf(c *timetable.Cache) []shared.Hide {
+	if c == nil {
+		return nil
+	}
+	return c.Hidden
 }

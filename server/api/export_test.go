@@ -65,3 +65,50 @@ func TestTimetableICSSignedOut(t *testing.T) {
 		t.Fatalf("bad range: %d", r.status)
 	}
 }
+
+// TestTimetableICSHides: a download leaves out the classes its hide
+// parameters name, and only those; a malformed one is a 400.
+func TestTimetableICSHides(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.signIn()
+	monday := shared.DateOf(time.Now()).Monday()
+	q := "?from=" + monday.String() + "&to=" + monday.AddDays(27).String()
+	tt := decode[shared.Timetable](t, e.get("/api/timetable"+q))
+	var h shared.Hide
+	for _, ev := range tt.Events {
+		if !ev.AllDay {
+			h = shared.HideOf(ev, true)
+			break
+		}
+	}
+	if h.Course == "" {
+		t.Fatal("no class to hide")
+	}
+	r := e.get("/api/timetable.ics" + q + "&" + shared.HideParam + "=" + url.QueryEscape(h.String()))
+	if r.status != http.StatusOK {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(string(r.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uids := map[string]bool{}
+	for _, ev := range cal.Events() {
+		uids[strings.Split(ev.Id(), "@")[0]] = true
+	}
+	hidden := 0
+	for _, ev := range tt.Events {
+		if h.Matches(ev) {
+			hidden++
+		}
+		if uids[ev.ID] == h.Matches(ev) {
+			t.Errorf("event %s (%s, %s, %s): in the download %v, hidden %v", ev.ID, ev.Title, ev.Kind, ev.Group, uids[ev.ID], h.Matches(ev))
+		}
+	}
+	if hidden == 0 || len(uids) != len(tt.Events)-hidden {
+		t.Errorf("%d of %d events hidden, %d in the download", hidden, len(tt.Events), len(uids))
+	}
+	if r := e.get("/api/timetable.ics" + q + "&" + shared.HideParam + "=nonsense"); r.status != http.StatusBadRequest {
+		t.Errorf("a malformed hide: %d %s", r.status, r.body)
+	}
+}

@@ -88,7 +88,7 @@ var openAPIEnums = map[string]struct {
 }
 
 // openAPIOtherSchemas are schemas of no struct or enum type.
-var openAPIOtherSchemas = map[string]reflect.Type{"Date": reflect.TypeFor[shared.Date]()}
+var openAPIOtherSchemas = map[string]reflect.Type{"Date": reflect.TypeFor[shared.Date](), "Hide": reflect.TypeFor[shared.Hide]()}
 
 // routeTableMarker marks spec paths served outside apiRoutes (on the root
 // mux, in routes()).
@@ -784,7 +784,7 @@ var openAPIWire = map[string]wire{
 	"GET /api/providers":                    {response: []shared.Provider{}, status: 200},
 	"GET /api/session":                      {response: shared.Session{}, status: 200},
 	"GET /api/timetable":                    {response: shared.Timetable{}, status: 200, query: []string{"from", "to"}},
-	"GET /api/timetable.ics":                {status: 200, query: []string{"from", "lang", "to"}},
+	"GET /api/timetable.ics":                {status: 200, query: []string{"from", "hide", "lang", "to"}},
 	"GET /api/openapi.yaml":                 {status: 200},
 	"POST /api/auth/{id}/start":             {request: shared.StartRequest{}, response: shared.StartResponse{}, status: 200},
 	"POST /api/auth/{id}/complete":          {request: shared.CompleteRequest{}, response: shared.CompleteResponse{}, status: 200},

@@ -45,11 +45,17 @@ func (s *Server) handleTimetableICS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, aerr)
 		return
 	}
+	hides, aerr := parseHides(r)
+	if aerr != nil {
+		s.writeError(w, r, aerr)
+		return
+	}
 	tt, st, err := s.timetable(w, r, from, to)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	tt.Events = shared.WithoutHidden(tt.Events, hides)
 	lang := requestLang(r)
 	body, err := s.renderICS(tt, st.Provider, lang)
 	if err != nil {
@@ -58,6 +64,24 @@ func (s *Server) handleTimetableICS(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Language", lang.String())
 	writeICS(w, body, st.Provider, "attachment")
+}
+
+// parseHides reads the classes the student hides from r's hide
+// parameters (shared.Hide.String each, at most shared.MaxHides).
+func parseHides(r *http.Request) ([]shared.Hide, *apiError) {
+	vs := r.URL.Query()[shared.HideParam]
+	if len(vs) > shared.MaxHides {
+		return nil, badRequest(fmt.Sprintf("%s: at most %d values.", shared.HideParam, shared.MaxHides))
+	}
+	var hs []shared.Hide
+	for _, v := range vs {
+		h, err := shared.ParseHide(v)
+		if err != nil {
+			return nil, badRequest(err.Error())
+		}
+		hs = append(hs, h)
+	}
+	return hs, nil
 }
 
 // renderICS renders tt as an iCalendar file in lang.

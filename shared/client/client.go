@@ -139,11 +139,14 @@ func (c *Client) RevokeFeed(ctx context.Context, feedURL string) error {
 
 // CalendarURL is the address of the iCalendar download of [from, to]
 // (GET /api/timetable.ics), for a link the browser follows with its
-// session cookie.
-func (c *Client) CalendarURL(from, to shared.Date) string {
+// session cookie, without the classes hidden by hide.
+func (c *Client) CalendarURL(from, to shared.Date, hide ...shared.Hide) string {
 	q := url.Values{"from": {from.String()}, "to": {to.String()}}
 	if c.lang != "" {
 		q.Set("lang", c.lang)
+	}
+	for _, h := range hide {
+		q.Add(shared.HideParam, h.String())
 	}
 	return c.base + "/api/timetable.ics?" + q.Encode()
 }

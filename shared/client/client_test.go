@@ -336,4 +336,8 @@ func TestWithLanguage(t *testing.T) {
 	if got := base.CalendarURL(d, d); strings.Contains(got, "lang") {
 		t.Errorf("CalendarURL without a language = %q", got)
 	}
+	hide := []shared.Hide{{Course: "MAT/1", Kind: "Lecture"}, {Course: "ALG", Kind: "Lab", Group: "2"}}
+	if got, want := base.CalendarURL(d, d, hide...), srv.URL+"/api/timetable.ics?from=2026-11-30&hide=MAT%252F1%2FLecture%2F&hide=ALG%2FLab%2F2&to=2026-11-30"; got != want {
+		t.Errorf("CalendarURL with hidden classes = %q, want %q", got, want)
+	}
 }
