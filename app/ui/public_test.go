@@ -96,6 +96,9 @@ func TestPublicPages(t *testing.T) {
 	if strings.Contains(pages["public week"], "not-synced") || strings.Contains(pages["public search"], `id="error"`) {
 		t.Error("an error on a page that has what it shows")
 	}
+	if strings.Contains(pages["public week"], `id="settings"`) {
+		t.Error("a public timetable offers the student's settings (theme, hidden classes)")
+	}
 }
 
 func TestDurationText(t *testing.T) {

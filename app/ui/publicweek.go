@@ -158,9 +158,14 @@ func (c *publicWeek) togglePin(ctx app.Context, e app.Event) {
 	c.read(ctx)
 }
 
+// weekURL is the address of the week of monday of the timetable shown.
+func (c *publicWeek) weekURL(monday shared.Date) string {
+	return publicURL(routePublicWeek, c.pin.Query(monday))
+}
+
 func (c *publicWeek) goToWeek(ctx app.Context, monday shared.Date) {
 	if c.ok && !monday.IsZero() {
-		ctx.Navigate(publicURL(routePublicWeek, c.pin.Query(monday)))
+		ctx.Navigate(c.weekURL(monday))
 	}
 }
 
@@ -261,7 +266,7 @@ func (c *publicWeek) renderWeek() app.UI {
 	l := c.lang
 	switch {
 	case c.known:
-		return weekEvents(l, c.events, c.week, c.today)
+		return weekEvents(l, c.events, c.week, c.today, c.weekURL)
 	case c.err != nil && (c.offline || isUnreachable(c.err)):
 		return notSynced(l, l.T(i18n.PublicPinToKeep))
 	case c.err != nil:
@@ -272,11 +277,12 @@ func (c *publicWeek) renderWeek() app.UI {
 }
 
 // weekEvents shows a week of events that are not the student's own, with
-// the week's rendering: a read-only timetable.View of them.
-func weekEvents(l i18n.Lang, events []shared.Event, monday, today shared.Date) app.UI {
+// the week's rendering (timeViews, read-only); weekURL is the address of
+// another of its weeks.
+func weekEvents(l i18n.Lang, events []shared.Event, monday, today shared.Date, weekURL func(shared.Date) string) app.UI {
 	cache := timetable.NewCache(timetable.Account{})
 	cache.Merge(monday, monday.AddDays(6), time.Time{}, events)
-	return &timeViews{View: timetable.View{Today: today, Week: monday, Cache: cache}, Lang: l}
+	return &timeViews{View: timetable.View{Today: today, Week: monday, Cache: cache}, Lang: l, WeekURL: weekURL}
 }
 
 // weekNav is the week navigation of a week page: previous, the week's

@@ -29,12 +29,19 @@ const swipeMin = 60
 // last syncs changed, opens a class's details in a dialog, and holds the
 // settings (theme, hidden classes). Where things go is app/layout's;
 // what changed and what is hidden, the model's (app/timetable).
+//
+// Without a Model it shows a timetable that is not the student's (a
+// public one) read-only: no hiding, no settings; WeekURL then gives the
+// address of another of its weeks.
 type timeViews struct {
 	app.Compo
 
 	Model *timetable.Model
 	View  timetable.View
 	Lang  i18n.Lang
+	// WeekURL is the address of the week of monday; nil: the student's
+	// (weekURL).
+	WeekURL func(monday shared.Date) string
 
 	day    shared.Date // the day picked in the day view; zero: today or Monday
 	mine   bool        // the next OnNav is one this component asked for
@@ -220,7 +227,11 @@ func (c *timeViews) goToDay(ctx app.Context, d shared.Date) {
 	c.day = d
 	if d.Monday() != c.View.Week {
 		c.mine = true
-		ctx.Navigate(weekURL(d.Monday()))
+		to := weekURL
+		if c.WeekURL != nil {
+			to = c.WeekURL
+		}
+		ctx.Navigate(to(d.Monday()))
 	}
 	c.afterRender(ctx)
 }
@@ -359,7 +370,7 @@ func (c *timeViews) Render() app.UI {
 		}),
 		view,
 		c.renderDetails(r),
-		c.renderSettings(),
+		app.If(c.Model != nil, c.renderSettings),
 	)
 }
 

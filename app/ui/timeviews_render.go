@@ -282,10 +282,10 @@ func (c *timeViews) renderDetails(r renderer) app.UI {
 					Target("_blank").Rel("noopener noreferrer").Text(l.T(i18n.DetailsCoursePage)))
 			}),
 			app.Div().Class("details-actions").Body(
-				app.If(!e.AllDay, func() app.UI {
+				app.If(c.Model != nil && !e.AllDay, func() app.UI {
 					return button("button button-quiet", l.T(i18n.HideAllGroups), c.hide(false)).ID("hide-all")
 				}),
-				app.If(!e.AllDay && e.Group != "", func() app.UI {
+				app.If(c.Model != nil && !e.AllDay && e.Group != "", func() app.UI {
 					return button("button button-quiet", l.F(i18n.HideGroup, e.Group), c.hide(true)).ID("hide-group")
 				}),
 				button("button button-primary", l.T(i18n.DetailsClose), c.closeDetails).ID("details-close"),

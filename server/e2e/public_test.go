@@ -90,6 +90,17 @@ func TestPublicTimetables(t *testing.T) {
 		t.Fatal("no classes in room 3180")
 	}
 	weekURL := eval[string](t, ctx, `location.href`)
+	run(t, ctx, "open a class's details",
+		chromedp.Click(chromedp.CSS(`.event-open`)),
+		chromedp.WaitVisible(chromedp.CSS(`#details`)),
+	)
+	if eval[bool](t, ctx, `!!document.querySelector('#hide-all, #hide-group, #settings')`) {
+		t.Error("a public timetable offers hiding classes or the student's settings")
+	}
+	run(t, ctx, "close the details",
+		chromedp.Click(chromedp.CSS(`#details-close`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`#details`)),
+	)
 	saveScreenshot(ctx, "public-week.png")
 
 	run(t, ctx, "find free rooms in its building",
