@@ -102,10 +102,7 @@ const (
 	WeekNoClassesWeek
 	WeekNoClasses
 	EventAllDay
-	EventWhere
-	EventWith
 	EventGroup
-	EventDetails
 	EventClass
 	EventExam
 	EventMeeting
