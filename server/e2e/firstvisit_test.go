@@ -101,8 +101,9 @@ func TestSignInBeforeTheApp(t *testing.T) {
 		t.Errorf("after approving: %s, want %s/ (no verifier left in the address)", loc, url)
 	}
 
-	run(t, ctx, "turn JavaScript on: the week shows",
+	run(t, ctx, "turn JavaScript on: the week shows (on a desktop screen, this week's classes)",
 		scripts(true),
+		chromedp.EmulateViewport(1280, 900),
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`.event`)),
 		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
