@@ -46,22 +46,23 @@ func publicScreens(t *testing.T, l i18n.Lang, monday shared.Date, events []share
 		return &f
 	}
 	return map[string]app.UI{
-		"public search":         &publicSearch{lang: l, loaded: true, providers: providers, form: search, shown: search, results: matches, pins: []public.Pin{room, lecturer}},
-		"public search nothing": &publicSearch{lang: l, loaded: true, providers: providers, form: search, shown: search, signedIn: true},
-		"public search busy":    &publicSearch{lang: l, loaded: true, providers: providers, form: search, busy: true},
-		"public search failed":  &publicSearch{lang: l, loaded: true, providers: providers, form: search, shown: search, err: upstream},
-		"public search none":    &publicSearch{lang: l, loaded: true},
-		"public search loading": &publicSearch{lang: l},
-		"public week":           week(publicWeek{events: events, known: true, fetched: fetched, pinned: true, cached: true, offline: true, err: offline}),
-		"public week loading":   week(publicWeek{}),
-		"public week not saved": week(publicWeek{err: offline, offline: true}),
-		"public week error":     week(publicWeek{err: &shared.Error{Code: shared.CodeNotFound}}),
-		"public week too many":  week(publicWeek{known: true, pinErr: public.ErrTooManyPins}),
-		"free rooms":            free(freeRooms{answer: answer}),
-		"free rooms none":       free(freeRooms{answer: &shared.FreeRooms{Checked: 3, From: answer.From, Until: answer.Until}}),
-		"free rooms busy":       free(freeRooms{busy: true}),
-		"free rooms too large":  free(freeRooms{err: &shared.Error{Code: shared.CodeUnsupported, Message: "x"}}),
-		"free rooms failed":     free(freeRooms{err: upstream}),
+		"public search":           &publicSearch{lang: l, loaded: true, providers: providers, form: search, shown: search, results: matches, pins: []public.Pin{room, lecturer}},
+		"public search nothing":   &publicSearch{lang: l, loaded: true, providers: providers, form: search, shown: search, signedIn: true},
+		"public search busy":      &publicSearch{lang: l, loaded: true, providers: providers, form: search, busy: true},
+		"public search failed":    &publicSearch{lang: l, loaded: true, providers: providers, form: search, shown: search, err: upstream},
+		"public search none":      &publicSearch{lang: l, loaded: true},
+		"public search loading":   &publicSearch{lang: l},
+		"public week":             week(publicWeek{events: events, known: true, fetched: fetched, pinned: true, cached: true, offline: true, err: offline}),
+		"public week not updated": week(publicWeek{events: events, known: true, fetched: fetched, err: upstream}),
+		"public week loading":     week(publicWeek{}),
+		"public week not saved":   week(publicWeek{err: offline, offline: true}),
+		"public week error":       week(publicWeek{err: &shared.Error{Code: shared.CodeNotFound}}),
+		"public week too many":    week(publicWeek{known: true, pinErr: public.ErrTooManyPins}),
+		"free rooms":              free(freeRooms{answer: answer}),
+		"free rooms none":         free(freeRooms{answer: &shared.FreeRooms{Checked: 3, From: answer.From, Until: answer.Until}}),
+		"free rooms busy":         free(freeRooms{busy: true}),
+		"free rooms too large":    free(freeRooms{err: &shared.Error{Code: shared.CodeUnsupported, Message: "x"}}),
+		"free rooms failed":       free(freeRooms{err: upstream}),
 	}
 }
 
@@ -77,21 +78,25 @@ func TestPublicPages(t *testing.T) {
 		"public search": {`id="public-search"`, `value="31"`, "2 matches", "Pinned timetables",
 			`href="/public/week?building=B1&building_name=MIM&id=7&name=3180&type=room&u=uw"`,
 			`href="/public/free-rooms?building=B1&name=MIM&u=uw"`, `aria-label="Unpin dr Nowak"`, `href="/signin"`},
-		"public search nothing": {"Nothing found for “31”.", `href="/"`, "My timetable"},
-		"public search none":    {`id="public-none"`},
-		"public week":           {`id="public-name"`, "3180, MIM", `data-event-id="a"`, "Offline: showing the copy", "Updated 5 minutes ago", "Unpin", `id="pinned-note"`, `id="free-rooms-link"`, "23 – 29 November 2026"},
-		"public week not saved": {"This week isn&#39;t saved on this device.", "Pin a timetable"},
-		"public week error":     {"That timetable wasn&#39;t found"},
-		"public week too many":  {"You can pin up to 20 timetables."},
-		"free rooms":            {"Free rooms: MIM", "Rooms with no class from 10:00 to 11:30.", "12 rooms checked", "free until 12:15", "free for the rest of the day", "1 h 30 min"},
-		"free rooms none":       {"No room in this building is free for that long."},
-		"free rooms too large":  {`id="free-too-large"`, "too many rooms"},
+		"public search nothing":   {"Nothing found for “31”.", `href="/"`, "My timetable"},
+		"public search none":      {`id="public-none"`},
+		"public week":             {`id="public-name"`, "3180, MIM", `data-event-id="a"`, "Offline: showing the copy", "Updated 5 minutes ago", "Unpin", `id="pinned-note"`, `id="free-rooms-link"`, "23 – 29 November 2026"},
+		"public week not saved":   {"This week isn&#39;t saved on this device.", "Pin a timetable"},
+		"public week not updated": {`id="retry"`, "isn&#39;t answering right now"},
+		"public week error":       {"That timetable wasn&#39;t found"},
+		"public week too many":    {"You can pin up to 20 timetables."},
+		"free rooms":              {"Free rooms: MIM", "Rooms with no class from 10:00 to 11:30.", "12 rooms checked", "free until 12:15", "free for the rest of the day", "1 h 30 min"},
+		"free rooms none":         {"No room in this building is free for that long."},
+		"free rooms too large":    {`id="free-too-large"`, "too many rooms"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(pages[name], w) {
 				t.Errorf("%s lacks %q:\n%s", name, w, pages[name])
 			}
 		}
+	}
+	if strings.Contains(pages["public week"], `id="retry"`) {
+		t.Error("offline, a pinned week repeats that it could not be read")
 	}
 	if strings.Contains(pages["public week"], "not-synced") || strings.Contains(pages["public search"], `id="error"`) {
 		t.Error("an error on a page that has what it shows")

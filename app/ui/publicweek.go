@@ -229,9 +229,10 @@ func (c *publicWeek) renderMain() app.UI {
 			}
 			return errorBoxDetail(l, l.T(i18n.ErrGeneric), "")
 		}),
-		app.If(c.err != nil && c.known, func() app.UI {
+		// Offline, the indicator says why the copy shown was not read again.
+		app.If(c.err != nil && c.known && !(c.cached && c.offline), func() app.UI {
 			return app.Div().Class("notice", "refresh-error").Role("status").Body(
-				app.Span().Text(l.T(i18n.WeekNotUpdated)+" "+publicErrorMessage(l, c.err)),
+				app.Span().Text(publicErrorMessage(l, c.err)),
 				button("link-button", l.T(i18n.TryAgain), c.retry).ID("retry"),
 			)
 		}),

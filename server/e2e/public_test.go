@@ -99,7 +99,7 @@ func TestPublicTimetables(t *testing.T) {
 	}
 	run(t, ctx, "close the details",
 		chromedp.Click(chromedp.CSS(`#details-close`)),
-		chromedp.WaitNotVisible(chromedp.CSS(`#details`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#details[open]`)),
 	)
 	saveScreenshot(ctx, "public-week.png")
 
@@ -162,6 +162,17 @@ func TestPublicTimetables(t *testing.T) {
 	if got := eventIDs(t, ctx); !slices.Equal(got, thisWeek) {
 		t.Errorf("offline the week shows %v, want %v", got, thisWeek)
 	}
+	run(t, ctx, "the same on a phone",
+		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(weekURL),
+		chromedp.WaitVisible(chromedp.CSS(`#offline-indicator`)),
+		chromedp.WaitVisible(chromedp.CSS(`.day-view`)),
+	)
+	saveScreenshot(ctx, "public-week-phone.png")
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the page is %d px wide on a 360 px phone", w)
+	}
+	assertAccessible(t, ctx, "pinned room offline on a phone")
 	run(t, ctx, "the week after, cached when pinned",
 		chromedp.Click(chromedp.CSS(`#next-week`)),
 		chromedp.WaitVisible(chromedp.CSS(`#last-synced`)),
