@@ -125,6 +125,20 @@ func TestPublicTimetables(t *testing.T) {
 		t.Errorf("span not in the address: %q", got)
 	}
 
+	// MyTimetable too, the search straight from an address.
+	run(t, ctx, "a lecturer at the demo MyTimetable university",
+		chromedp.Navigate(b.url+"/public?u=demo-mytimetable&type=lecturer&q=Jansen"),
+		chromedp.WaitVisible(chromedp.CSS(`#public-results .public-match`)),
+		chromedp.Click(chromedp.CSS(`#public-results .public-match`)),
+		chromedp.WaitVisible(chromedp.CSS(`#last-synced`)),
+	)
+	if name := eval[string](t, ctx, `document.querySelector('#public-name').innerText`); !strings.Contains(name, "Jansen") {
+		t.Errorf("the lecturer's week is %q's", name)
+	}
+	if len(eventIDs(t, ctx)) == 0 {
+		run(t, ctx, "the lecturer's next week", chromedp.Click(chromedp.CSS(`#next-week`)), chromedp.WaitVisible(chromedp.CSS(`.event`)))
+	}
+
 	run(t, ctx, "pin the room",
 		chromedp.Navigate(weekURL),
 		chromedp.WaitVisible(chromedp.CSS(`#last-synced`)),
