@@ -157,8 +157,9 @@ func (c *freeRooms) renderAnswer() app.UI {
 		return nil
 	}
 	a := c.answer
+	zone := freeRoomsZone(a)
 	return app.Section().ID("free-rooms").Class("public-results").Aria("labelledby", "free-span-text").Body(
-		app.P().ID("free-span-text").Text(l.F(i18n.FreeRoomsSpan, clock(a.From), clock(a.Until))),
+		app.P().ID("free-span-text").Text(l.F(i18n.FreeRoomsSpan, clock(a.From.In(zone)), clock(a.Until.In(zone)))),
 		app.P().Class("hint").Role("status").Text(l.N(i18n.FreeRoomsChecked, a.Checked)+" · "+
 			l.F(i18n.PublicUpdated, syncedLabel(l, a.FetchedAt, time.Now()))),
 		app.If(len(a.Rooms) == 0, func() app.UI {
@@ -184,4 +185,16 @@ func (c *freeRooms) renderAnswer() app.UI {
 			}),
 		),
 	)
+}
+
+// freeRoomsZone is the zone a free-room answer is shown in: the
+// university's, which the times rooms become busy are written in, else
+// the span's own (the device's).
+func freeRoomsZone(a *shared.FreeRooms) *time.Location {
+	for _, r := range a.Rooms {
+		if r.BusyFrom != nil {
+			return r.BusyFrom.Location()
+		}
+	}
+	return a.From.Location()
 }

@@ -122,9 +122,6 @@ func (c *publicSearch) OnMount(ctx app.Context) {
 	c.own(ctx)
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
 	c.signedIn = rememberedAccount(ctx)
-	if app.IsClient {
-		c.pins = public.Pins(ctx.LocalStorage())
-	}
 }
 
 func (c *publicSearch) setTitle(ctx app.Context) {
@@ -143,6 +140,7 @@ func (c *publicSearch) OnNav(ctx app.Context) {
 		c.pickProvider()
 		return
 	}
+	c.pins = public.Pins(ctx.LocalStorage())
 	c.form = public.ParseSearch(ctx.Page().URL().Query())
 	c.pickProvider()
 	if !c.loaded {
@@ -263,7 +261,7 @@ func (c *publicSearch) renderPins() app.UI {
 	}
 	return app.Section().ID("pinned").Class("pinned").Aria("labelledby", "pinned-title").Body(
 		app.H2().ID("pinned-title").Text(l.T(i18n.PublicPinned)),
-		app.If(c.pinErr != nil, func() app.UI { return errorBoxDetail(l, l.T(i18n.ErrGeneric), c.pinErr.Error()) }),
+		app.If(c.pinErr != nil, func() app.UI { return errorBox(l.T(i18n.ErrGeneric)) }),
 		app.Ul().Class("public-list").Body(
 			app.Range(c.pins).Slice(func(i int) app.UI {
 				p := c.pins[i]

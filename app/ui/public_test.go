@@ -106,6 +106,25 @@ func TestPublicPages(t *testing.T) {
 	}
 }
 
+// The span shows in the university's time, which the rooms' next classes
+// are written in, whatever the device's zone.
+func TestFreeRoomsInTheUniversitysTime(t *testing.T) {
+	busy := mustTime(t, "2026-11-25T12:15:00+01:00")
+	a := &shared.FreeRooms{
+		From: mustTime(t, "2026-11-25T09:00:00Z"), Until: mustTime(t, "2026-11-25T10:30:00Z"),
+		Rooms: []shared.FreeRoom{{ID: "1", Name: "A"}, {ID: "2", Name: "B", BusyFrom: &busy}},
+	}
+	html := render(&freeRooms{lang: i18n.English, ok: true, span: public.DefaultSpan, answer: a,
+		building: public.Building{Provider: "uw", ID: "B1", Name: "MIM"}})
+	if !strings.Contains(html, "from 10:00 to 11:30") || !strings.Contains(html, "free until 12:15") {
+		t.Errorf("not in the university's time:\n%s", html)
+	}
+	a.Rooms = a.Rooms[:1]
+	if html := render(&freeRooms{lang: i18n.English, ok: true, answer: a}); !strings.Contains(html, "from 09:00 to 10:30") {
+		t.Errorf("without a busy room, not in the span's own zone:\n%s", html)
+	}
+}
+
 func TestDurationText(t *testing.T) {
 	for _, tc := range []struct {
 		l    i18n.Lang
