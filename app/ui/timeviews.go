@@ -59,6 +59,9 @@ type timeViews struct {
 func (c *timeViews) OnMount(ctx app.Context) {
 	c.now = time.Now()
 	c.theme = currentTheme()
+	// Mounted after the week loaded, past its navigation: the day the
+	// address names, as OnNav reads it.
+	c.day, _ = shared.ParseDate(ctx.Page().URL().Query().Get("day"))
 	if !app.IsClient {
 		return
 	}
@@ -154,10 +157,11 @@ func (c *timeViews) OnDismount() {
 }
 
 // OnNav keeps the day picked when this component moved to its week, and
-// otherwise opens on today (or the week's Monday).
+// otherwise opens on the day the address names (?day=, as a change
+// notification's does), else today (or the week's Monday).
 func (c *timeViews) OnNav(ctx app.Context) {
 	if !c.mine && c.open == "" {
-		c.day = shared.Date{}
+		c.day, _ = shared.ParseDate(ctx.Page().URL().Query().Get("day"))
 	}
 	c.mine = false
 	c.afterRender(ctx)

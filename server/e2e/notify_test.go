@@ -202,11 +202,12 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 	}
 
 	// Opening it (the worker's notificationclick navigates to its
-	// address) shows that day.
+	// address) shows that day, the moved class marked.
 	day := shared.DateOf(moved.Start).String()
 	run(t, ctx, "open the notification's day",
 		chromedp.Navigate(b.url+got[0].URL),
 		chromedp.WaitVisible(chromedp.CSS(`[data-date="`+day+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-date="`+day+`"] .event-changed`)),
 	)
 
 	run(t, ctx, "turn notifications off",
@@ -216,6 +217,13 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 	if s := awaitJS(t, ctx, `fetch('/api/notifications').then(r => r.text())`); json.Unmarshal([]byte(s), &status) != nil || status.Subscribed {
 		t.Errorf("still subscribed after turning off: %s", s)
 	}
+
+	// On a phone the day view opens on the notification's day, not today.
+	run(t, ctx, "open the notification's day on a phone",
+		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(b.url+got[0].URL),
+		chromedp.WaitVisible(chromedp.CSS(`section.day[data-date="`+day+`"]`)),
+	)
 }
 
 // awaitJS evaluates js, a promise of a string, in the page.
