@@ -234,16 +234,13 @@ func languages(r *http.Request, st *sessionState) []string {
 }
 
 // acceptLanguages returns the primary language tags of an Accept-Language
-// header in the client's order, skipping q=0.
+// header by preference (i18n.AcceptTags: quality, then order; q=0
+// dropped), each once, at most 8.
 func acceptLanguages(h string) []string {
 	var out []string
-	for part := range strings.SplitSeq(h, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.ReplaceAll(strings.TrimSpace(params), " ", "") == "q=0" {
-			continue
-		}
-		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		if len(primary) >= 2 && len(primary) <= 3 && len(out) < 8 {
+	for _, tag := range i18n.AcceptTags(h) {
+		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if len(primary) >= 2 && len(primary) <= 3 && !slices.Contains(out, primary) && len(out) < 8 {
 			out = append(out, primary)
 		}
 	}

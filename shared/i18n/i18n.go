@@ -87,16 +87,26 @@ func MatchAccept(header string) Lang {
 	return Match(AcceptTags(header)...)
 }
 
+// maxAcceptTags bounds the entries of an Accept-Language header that
+// AcceptTags reads (browsers send a handful): the header comes from the
+// network.
+const maxAcceptTags = 32
+
 // AcceptTags returns the language tags of an Accept-Language header, by
 // descending quality (ties in the header's order), without those with
-// q=0, the wildcard and malformed entries.
+// q=0, the wildcard and malformed entries. It reads the first
+// maxAcceptTags entries only.
 func AcceptTags(header string) []string {
 	type entry struct {
 		tag string
 		q   float64
 	}
 	var es []entry
+	n := 0
 	for part := range strings.SplitSeq(header, ",") {
+		if n++; n > maxAcceptTags {
+			break
+		}
 		tag, params, _ := strings.Cut(part, ";")
 		tag = strings.TrimSpace(tag)
 		if tag == "" || tag == "*" || len(tag) > 35 {

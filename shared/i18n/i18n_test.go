@@ -252,6 +252,8 @@ func TestMatchAccept(t *testing.T) {
 		{"", English},
 		{"fr-FR", English},
 		{"pl;q=abc, nl;q=0.2", Dutch},
+		{"pl;q=0.0, nl;q=0.000", English},
+		{strings.Repeat("de,", 40) + "pl", English}, // past the entries read
 	} {
 		if got := MatchAccept(c.header); got != c.want {
 			t.Errorf("MatchAccept(%q) = %v, want %v", c.header, got, c.want)
@@ -289,5 +291,14 @@ func TestErrorKey(t *testing.T) {
 		if got := ErrorKey(code); got != want {
 			t.Errorf("ErrorKey(%s) = %d, want %d", code, got, want)
 		}
+	}
+}
+
+func TestAcceptTagsBounded(t *testing.T) {
+	if got := AcceptTags(strings.Repeat("pl;q=0.5,", 100000)); len(got) != maxAcceptTags {
+		t.Errorf("%d tags from a huge header", len(got))
+	}
+	if got := AcceptTags("en;q=0.1, pl-PL, nl;q=0.5"); strings.Join(got, " ") != "pl-PL nl en" {
+		t.Errorf("AcceptTags = %q", got)
 	}
 }
