@@ -481,7 +481,9 @@ func (p *Poller) reschedule(ctx context.Context, sub *store.Subscription, now ti
 
 func (p *Poller) update(ctx context.Context, sub *store.Subscription, outcome string, due time.Time) {
 	p.o.Metrics.NotifyCheck(sub.Provider, outcome, p.o.Now().Sub(due))
-	if err := p.o.Store.Update(context.WithoutCancel(ctx), sub); err != nil {
+	sctx, cancel := p.detached(ctx)
+	defer cancel()
+	if err := p.o.Store.Update(sctx, sub); err != nil {
 		level := slog.LevelWarn
 		if errors.Is(err, store.ErrLeaseLost) || errors.Is(err, store.ErrNotFound) {
 			level = slog.LevelDebug // taken over, or turned off meanwhile
@@ -494,16 +496,26 @@ func (p *Poller) update(ctx context.Context, sub *store.Subscription, outcome st
 func (p *Poller) end(ctx context.Context, pr provider.Provider, sub *store.Subscription, creds provider.Credentials) {
 	p.delete(ctx, sub)
 	if pr.Info().Capabilities.Revoke {
-		if err := provider.Revoke(context.WithoutCancel(ctx), pr, &creds); err != nil {
+		rctx, cancel := p.detached(ctx)
+		defer cancel()
+		if err := provider.Revoke(rctx, pr, &creds); err != nil {
 			p.o.Logger.Warn("revoking an ended notifications access failed", "provider", sub.Provider, "err", err)
 		}
 	}
 }
 
 func (p *Poller) delete(ctx context.Context, sub *store.Subscription) {
-	if _, err := p.o.Store.Delete(context.WithoutCancel(ctx), sub.ID); err != nil {
+	dctx, cancel := p.detached(ctx)
+	defer cancel()
+	if _, err := p.o.Store.Delete(dctx, sub.ID); err != nil {
 		p.o.Logger.Warn("deleting a notification subscription failed", "provider", sub.Provider, "err", err)
 	}
+}
+
+// detached returns a context for what ends a check (storing, deleting,
+// revoking): not cut by the check's deadline, bounded by CheckTimeout.
+func (p *Poller) detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), p.o.CheckTimeout)
 }
 
 // backoff is the wait after failures checks failed in a row: Interval,
