@@ -30,6 +30,7 @@ type uni struct {
 	events  []shared.Event
 	err     error
 	reads   int
+	byToken map[string]int // reads by access token
 	revoked []string
 }
 
@@ -50,6 +51,10 @@ func (u *uni) Timetable(_ context.Context, creds *provider.Credentials, from, to
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.reads++
+	if u.byToken == nil {
+		u.byToken = map[string]int{}
+	}
+	u.byToken[creds.Token]++
 	if u.err != nil {
 		return nil, u.err
 	}
