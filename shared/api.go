@@ -106,6 +106,10 @@ type CompleteRequest struct {
 	Params map[string]string `json:"params,omitempty"`
 	// PIN is the verifier the student typed in PIN mode.
 	PIN string `json:"pin,omitempty"`
+	// Hide, completing a calendar subscription (PurposeFeed), names the
+	// classes the student hid in the app (Hide.String each, at most
+	// MaxHides): the address is sealed with them and leaves them out.
+	Hide []string `json:"hide,omitempty"`
 }
 
 // CompleteResponse is the reply to a successful POST /api/auth/{id}/complete.

@@ -138,7 +138,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, p provider.Pro
 	}
 	switch flow.Purpose {
 	case shared.PurposeFeed:
-		return s.completeFeed(w, r, p, flow, st)
+		return s.completeFeed(w, r, p, flow, st, req.Hide)
 	case shared.PurposeNotifications:
 		return s.completeNotify(w, r, p, flow, st)
 	}

@@ -55,6 +55,9 @@ type sessionState struct {
 	// i18n.Lang.String), which its calendar and answers keep; "" in
 	// sessions.
 	Lang string `json:"l,omitempty"`
+	// Hide are the classes a subscription address leaves out
+	// (shared.Hide.String each); none in sessions.
+	Hide []string `json:"h,omitempty"`
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, expiry time.Time) {

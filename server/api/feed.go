@@ -72,11 +72,15 @@ func (s *Server) checkFeedStart(r *http.Request, p provider.Provider) (sessionSt
 }
 
 // completeFeed turns the access just authorized into a subscription
-// address, for the student who asked for it only. The session cookie is
-// left as it is.
-func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider.Provider, flow flowState, st sessionState) error {
+// address, for the student who asked for it only, leaving out the classes
+// hide names. The session cookie is left as it is.
+func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider.Provider, flow flowState, st sessionState, hide []string) error {
 	var reject error
+	if _, aerr := parseHideValues(hide); aerr != nil {
+		reject = aerr
+	}
 	switch {
+	case reject != nil:
 	case flow.Owner == "" || st.User.ID != flow.Owner:
 		// Whatever cookies came with this request: the flow remembers who
 		// started it.
@@ -94,8 +98,9 @@ func (s *Server) completeFeed(w http.ResponseWriter, r *http.Request, p provider
 		}
 		return reject
 	}
-	// The address keeps the language the app asked in.
-	st.Lang = requestLang(r).String()
+	// The address keeps the language the app asked in, and the classes
+	// hidden in it.
+	st.Lang, st.Hide = requestLang(r).String(), hide
 	feed, err := s.newFeed(p, st)
 	if err != nil {
 		return err
@@ -263,6 +268,8 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	hides, _ := parseHideValues(st.Hide) // sealed by completeFeed, checked there
+	tt.Timetable.Events = shared.WithoutHidden(tt.Timetable.Events, hides)
 	body, err := s.renderICS(tt.Timetable, st.Provider, lang)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "feed failed", "provider", st.Provider, "err", err)

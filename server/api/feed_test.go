@@ -256,3 +256,60 @@ func TestFeedWithoutRefreshTokens(t *testing.T) {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 }
+
+// TestFeedKeepsTheHiddenClasses: a subscription made while classes are
+// hidden in the app leaves them out, whoever fetches it; a malformed hide
+// makes no address.
+func TestFeedKeepsTheHiddenClasses(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.mttSignIn()
+	tt := decode[shared.Timetable](t, e.get("/api/timetable"))
+	var h shared.Hide
+	for _, ev := range tt.Events {
+		if !ev.AllDay {
+			h = shared.HideOf(ev, false)
+			break
+		}
+	}
+	if h.Course == "" {
+		t.Fatal("no class to hide")
+	}
+	complete := func(hide ...string) response {
+		t.Helper()
+		r := e.startFeed("mtt")
+		if r.status != http.StatusOK {
+			t.Fatalf("start a feed: %d %s", r.status, r.body)
+		}
+		params := e.mttConsent(decode[shared.StartResponse](t, r).AuthorizeURL, "allow")
+		return e.post("/api/auth/mtt/complete", shared.CompleteRequest{Params: params, Hide: hide})
+	}
+	if r := complete("not a hide"); r.status != http.StatusBadRequest {
+		t.Fatalf("a malformed hide: %d %s", r.status, r.body)
+	}
+	r := complete(h.String())
+	if r.status != http.StatusOK {
+		t.Fatalf("complete a feed: %d %s", r.status, r.body)
+	}
+	feed := decode[shared.CompleteResponse](t, r).Feed
+	if feed == nil {
+		t.Fatalf("no feed in %s", r.body)
+	}
+	body := string(e.getFeed(feed.URL).body)
+	plain := string(e.getFeed(e.makeFeed("mtt").Feed.URL).body)
+	hidden := 0
+	for _, ev := range tt.Events {
+		uid := "UID:" + ev.ID + "@"
+		if !strings.Contains(plain, uid) {
+			continue // outside the feed's weeks
+		}
+		if h.Matches(ev) {
+			hidden++
+		}
+		if strings.Contains(body, uid) == h.Matches(ev) {
+			t.Errorf("event %s (%s, %s): in the feed %v, hidden %v", ev.ID, ev.Title, ev.Kind, strings.Contains(body, uid), h.Matches(ev))
+		}
+	}
+	if hidden == 0 {
+		t.Error("no hidden class was in the feed's weeks")
+	}
+}

@@ -69,7 +69,12 @@ func (s *Server) handleTimetableICS(w http.ResponseWriter, r *http.Request) {
 // parseHides reads the classes the student hides from r's hide
 // parameters (shared.Hide.String each, at most shared.MaxHides).
 func parseHides(r *http.Request) ([]shared.Hide, *apiError) {
-	vs := r.URL.Query()[shared.HideParam]
+	return parseHideValues(r.URL.Query()[shared.HideParam])
+}
+
+// parseHideValues parses hide values (shared.Hide.String each, at most
+// shared.MaxHides).
+func parseHideValues(vs []string) ([]shared.Hide, *apiError) {
 	if len(vs) > shared.MaxHides {
 		return nil, badRequest(fmt.Sprintf("%s: at most %d values.", shared.HideParam, shared.MaxHides))
 	}
