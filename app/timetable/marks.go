@@ -162,3 +162,14 @@ func (m *Model) editHidden(edit func() bool) {
 		}
 	})
 }
+
+// StoredHidden returns the classes hidden by the student whose timetable
+// is stored on this device (for pages other than the week's, like the
+// completion of a calendar subscription).
+func StoredHidden(st Storage) []shared.Hide {
+	a, ok := loadAccount(st)
+	if !ok {
+		return nil
+	}
+	return loadTimetable(st, a).Hidden
+}

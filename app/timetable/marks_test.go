@@ -167,8 +167,8 @@ func TestModelCountsChangesAndHides(t *testing.T) {
 		t.Fatal("nothing synced")
 	}
 	h.m.Hide(shared.HideOf(ev[0], false))
-	if got := loadTimetable(st, Account{Provider: "uw", UserID: "anna"}); len(got.Hidden) != 1 {
-		t.Errorf("hidden classes not stored: %v", got.Hidden)
+	if got := StoredHidden(st); len(got) != 1 || got[0] != shared.HideOf(ev[0], false) {
+		t.Errorf("hidden classes stored: %v", got)
 	}
 	if v := h.m.View(); len(v.Cache.Shown().Events) >= len(ev) {
 		t.Error("a hidden class is still shown")

@@ -77,10 +77,17 @@ func (c *authCallback) OnNav(ctx app.Context) {
 	}
 	declined := params["error"] == "access_denied"
 
+	req := shared.CompleteRequest{Params: params}
+	if c.feed {
+		// The subscription leaves out the classes hidden on this device.
+		for _, h := range timetable.StoredHidden(ctx.LocalStorage()) {
+			req.Hide = append(req.Hide, h.String())
+		}
+	}
 	ctx.Async(func() {
 		cctx, cancel := callCtx(ctx)
 		defer cancel()
-		resp, err := api().Complete(cctx, providerID, shared.CompleteRequest{Params: params})
+		resp, err := api().Complete(cctx, providerID, req)
 		if err == nil && c.notify {
 			// The approval of notifications: this browser's push
 			// subscription completes it. The session is unchanged.
