@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campusweek/campusweek/app/notify"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -97,6 +98,8 @@ func (c *calendarPanel) createFeed(ctx app.Context, e app.Event) {
 				return
 			}
 			ctx.SessionStorage().Set(feedFlowKey, id)
+			// The latest approval asked for is the one coming back.
+			ctx.SessionStorage().Del(notify.FlowKey)
 			goToExternal(resp.AuthorizeURL) // stay busy: the page is being left
 		})
 	})

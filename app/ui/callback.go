@@ -59,8 +59,10 @@ func (c *authCallback) OnNav(ctx app.Context) {
 		c.feed = true
 	}
 	ctx.SessionStorage().Del(feedFlowKey)
-	if ctx.SessionStorage().Get(notify.FlowKey, &flowFor) == nil && flowFor == providerID {
-		c.notify = true
+	// A missing key leaves the variable as it was: a fresh one each.
+	var notifyFor string
+	if ctx.SessionStorage().Get(notify.FlowKey, &notifyFor) == nil && notifyFor == providerID {
+		c.notify = !c.feed
 	}
 	ctx.SessionStorage().Del(notify.FlowKey)
 

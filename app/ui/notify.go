@@ -147,6 +147,8 @@ func (c *notifySetting) turnOn(ctx app.Context) {
 			}
 			c.dispatch(ctx, func(ctx app.Context) {
 				ctx.SessionStorage().Set(notify.FlowKey, id)
+				// The latest approval asked for is the one coming back.
+				ctx.SessionStorage().Del(feedFlowKey)
 				goToExternal(resp.AuthorizeURL) // stay busy: the page is being left
 			})
 			return nil
