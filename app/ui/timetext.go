@@ -102,3 +102,26 @@ func hideText(l i18n.Lang, h shared.Hide, events []shared.Event) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// nearWeekDays is how far after the week of monday nearWeek keeps events:
+// enough to offer the next day with classes after a holiday.
+const nearWeekDays = 7 * 8
+
+// nearWeek returns the events that show between the day before the week
+// of monday and nearWeekDays after it, so that laying out a week costs the
+// same whatever the length of the cached term.
+func nearWeek(events []shared.Event, monday shared.Date) []shared.Event {
+	from, to := monday.AddDays(-1), monday.AddDays(nearWeekDays)
+	var out []shared.Event
+	for _, e := range events {
+		end := e.End
+		if end.Before(e.Start) {
+			end = e.Start // no end given
+		}
+		if shared.DateOf(e.Start).After(to) || shared.DateOf(end).Before(from) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +75,27 @@ func TestHideText(t *testing.T) {
 		if got := hideText(i18n.English, tc.h, events); got != tc.want {
 			t.Errorf("hideText(%+v) = %q, want %q", tc.h, got, tc.want)
 		}
+	}
+}
+
+func TestNearWeek(t *testing.T) {
+	monday := date(2026, 11, 30)
+	at := func(d shared.Date, h int) time.Time { return time.Date(d.Year, d.Month, d.Day, h, 0, 0, 0, time.UTC) }
+	ev := func(id string, from, to time.Time) shared.Event { return shared.Event{ID: id, Start: from, End: to} }
+	events := []shared.Event{
+		ev("before", at(monday.AddDays(-3), 10), at(monday.AddDays(-3), 11)),
+		ev("sunday-night", at(monday.AddDays(-1), 23), at(monday, 1)),
+		ev("term", at(monday.AddDays(-60), 0), at(monday.AddDays(60), 0)),
+		ev("this-week", at(monday.AddDays(2), 10), at(monday.AddDays(2), 11)),
+		ev("after-holidays", at(monday.AddDays(40), 10), at(monday.AddDays(40), 11)),
+		ev("next-term", at(monday.AddDays(nearWeekDays+1), 10), at(monday.AddDays(nearWeekDays+1), 11)),
+		ev("no-end", at(monday.AddDays(3), 9), time.Time{}),
+	}
+	var got []string
+	for _, e := range nearWeek(events, monday) {
+		got = append(got, e.ID)
+	}
+	if want := "sunday-night term this-week after-holidays no-end"; strings.Join(got, " ") != want {
+		t.Errorf("nearWeek = %v, want %s", got, want)
 	}
 }

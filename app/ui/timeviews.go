@@ -356,9 +356,9 @@ func (c *timeViews) Render() app.UI {
 	r := renderer{l: l, marks: s.Marks, cancelled: cancelled, onOpen: c.openDetails}
 	var view app.UI
 	if c.wide {
-		view = c.renderGrid(r, all)
+		view = c.renderGrid(r, nearWeek(all, v.Week))
 	} else {
-		view = c.renderDayView(r, s.Events, all)
+		view = c.renderDayView(r, s.Events, nearWeek(s.Events, v.Week), nearWeek(all, v.Week))
 	}
 	return app.Div().Class("time-views").Body(
 		app.If(v.Unconfirmed, func() app.UI {

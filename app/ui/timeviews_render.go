@@ -16,11 +16,12 @@ import (
 // shown with previous/next and Today, the week strip, and the week's
 // days, all but the one shown hidden (so that the week's classes stay on
 // the page for the browser's find and for moving by the strip at once).
-// live are the classes that take place (not cancelled), all those shown.
-func (c *timeViews) renderDayView(r renderer, live, all []shared.Event) app.UI {
+// live are the classes that take place (not cancelled), for the card;
+// nearLive and nearAll those and all those shown, around the week.
+func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.Event) app.UI {
 	l, v := r.l, &c.View
 	sel := c.selected()
-	strip := layout.Strip(live, sel, v.Today)
+	strip := layout.Strip(nearLive, sel, v.Today)
 	card := layout.CardAt(live, c.now)
 	dates := weekDays(v.Week)
 	return app.Div().ID("day-view").Class("day-view").Body(
@@ -60,7 +61,7 @@ func (c *timeViews) renderDayView(r renderer, live, all []shared.Event) app.UI {
 		),
 		app.Div().Class("days").Body(
 			app.Range(dates[:]).Slice(func(i int) app.UI {
-				return c.renderDay(r, dates[i], dates[i] == sel, live, all)
+				return c.renderDay(r, dates[i], dates[i] == sel, nearLive, nearAll)
 			}),
 		),
 	)
