@@ -110,6 +110,7 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#allow`)),
 		chromedp.WaitVisible(chromedp.CSS(`#notify-toggle:checked`)),
 	)
+	assertAccessible(t, ctx, "notifications on")
 	var status shared.Notifications
 	if s := awaitJS(t, ctx, `fetch('/api/notifications').then(r => r.text())`); json.Unmarshal([]byte(s), &status) != nil || !status.Subscribed {
 		t.Fatalf("the server has no subscription of this browser: %s", s)
