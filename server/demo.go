@@ -101,11 +101,13 @@ func newDemo(cfg *config.Config, log *slog.Logger) (*demo, error) {
 	})
 	cleanup := func() {}
 	if cfg.Notifications == nil {
-		n, rm, err := demoNotifications()
-		if err != nil {
-			return nil, err
+		// Without a writable temporary directory the demo still runs,
+		// without notifications.
+		if n, rm, err := demoNotifications(); err != nil {
+			log.Warn("demo mode without change notifications", "err", err)
+		} else {
+			cfg.Notifications, cleanup = n, rm
 		}
-		cfg.Notifications, cleanup = n, rm
 	}
 	return &demo{
 		mounts: map[string]http.Handler{
