@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/campusweek/campusweek/shared"
@@ -105,4 +106,25 @@ func Subscription(jsonText string) (shared.PushSubscription, error) {
 // lang.
 func Request(sub shared.PushSubscription, lang i18n.Lang) shared.NotificationsRequest {
 	return shared.NotificationsRequest{Subscription: sub, Language: lang.String()}
+}
+
+// ReminderChoices are the reminder settings offered, in minutes before
+// each class; 0 means none.
+var ReminderChoices = []int{0, 10, 15, 30, 60}
+
+// ReminderLabel names the reminder setting of minutes in lang: "No
+// reminders", "15 min before".
+func ReminderLabel(lang i18n.Lang, minutes int) string {
+	if minutes <= 0 {
+		return lang.T(i18n.NotifyRemindersOff)
+	}
+	return lang.F(i18n.NotifyRemindersBefore, strconv.Itoa(minutes))
+}
+
+// WithReminders is the POST body that changes the reminders of this
+// browser's subscription sub to minutes, in lang.
+func WithReminders(sub shared.PushSubscription, lang i18n.Lang, minutes int) shared.NotificationsRequest {
+	r := Request(sub, lang)
+	r.RemindersMinutes = max(0, min(minutes, shared.MaxRemindersMinutes))
+	return r
 }

@@ -61,3 +61,30 @@ func TestSubscription(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+func TestReminders(t *testing.T) {
+	for _, tc := range []struct {
+		lang    i18n.Lang
+		minutes int
+		want    string
+	}{
+		{i18n.English, 0, "No reminders"},
+		{i18n.English, 15, "15 min before"},
+		{i18n.Polish, 30, "30 min przed"},
+		{i18n.Dutch, 10, "10 min van tevoren"},
+		{i18n.Dutch, -5, "Geen herinneringen"},
+	} {
+		if got := ReminderLabel(tc.lang, tc.minutes); got != tc.want {
+			t.Errorf("ReminderLabel(%v, %d) = %q, want %q", tc.lang, tc.minutes, got, tc.want)
+		}
+	}
+	sub := shared.PushSubscription{Endpoint: "https://push.example/a"}
+	for minutes, want := range map[int]int{15: 15, 0: 0, -1: 0, shared.MaxRemindersMinutes + 1: shared.MaxRemindersMinutes} {
+		if r := WithReminders(sub, i18n.Polish, minutes); r.RemindersMinutes != want || r.Language != "pl" || r.Subscription != sub {
+			t.Errorf("WithReminders(%d) = %+v", minutes, r)
+		}
+	}
+	if ReminderChoices[0] != 0 {
+		t.Error("the first choice is not none")
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/campusweek/campusweek/app/notify"
 	"github.com/campusweek/campusweek/shared"
@@ -203,7 +204,7 @@ func (c *notifySetting) Render() app.UI {
 	}
 	l := c.Lang
 	note := v.Note
-	if c.busy {
+	if c.busy && v.State != notify.On {
 		note = l.T(i18n.NotifyTurningOn)
 	} else if c.note != "" {
 		note = c.note
@@ -216,8 +217,57 @@ func (c *notifySetting) Render() app.UI {
 			app.Text(" "+l.T(i18n.NotifySetting)),
 		),
 		app.P().ID("notify-note").Class("hint").Role("status").Text(note),
+		app.If(v.State == notify.On, func() app.UI { return c.renderReminders() }),
 		app.If(c.err != nil, func() app.UI { return errBox(l, c.err) }),
 	)
+}
+
+// renderReminders is the choice of a reminder before each class.
+func (c *notifySetting) renderReminders() app.UI {
+	l := c.Lang
+	current := c.status.RemindersMinutes
+	return app.P().Class("notify-reminders").Body(
+		app.Label().For("notify-reminders").Text(l.T(i18n.NotifyRemindersLabel)+" "),
+		app.Select().ID("notify-reminders").Disabled(c.busy).OnChange(c.setReminders).Body(
+			app.Range(notify.ReminderChoices).Slice(func(i int) app.UI {
+				m := notify.ReminderChoices[i]
+				return app.Option().Value(strconv.Itoa(m)).Selected(m == current).Text(notify.ReminderLabel(l, m))
+			}),
+		),
+	)
+}
+
+// setReminders sends the reminder chosen, with this browser's push
+// subscription (POST /api/notifications changes a subscription's
+// settings).
+func (c *notifySetting) setReminders(ctx app.Context, e app.Event) {
+	minutes, err := strconv.Atoi(ctx.JSSrc().Get("value").String())
+	if err != nil || c.busy || c.status == nil {
+		return
+	}
+	c.busy, c.err, c.note = true, nil, ""
+	lang := c.Lang
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		var st shared.Notifications
+		text, err := pushSubscriptionJSON()
+		var sub shared.PushSubscription
+		if err == nil {
+			sub, err = notify.Subscription(text)
+		}
+		if err == nil {
+			st, err = api().SubscribeNotifications(cctx, notify.WithReminders(sub, lang, minutes))
+		}
+		c.dispatch(ctx, func(ctx app.Context) {
+			c.busy = false
+			if err != nil {
+				c.err = err
+				return
+			}
+			c.status = &st
+		})
+	})
 }
 
 // sendPushSubscription sends this browser's push subscription, after an

@@ -122,6 +122,22 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 		t.Errorf("after the approval the PWA shows %s, not the week", loc)
 	}
 
+	// A reminder 15 minutes before each class.
+	run(t, ctx, "ask for reminders",
+		chromedp.WaitVisible(chromedp.CSS(`#notify-reminders`)),
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#notify-reminders');
+			s.value = '15'; s.dispatchEvent(new Event('change', {bubbles: true})); })()`),
+	)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		s := awaitJS(t, ctx, `fetch('/api/notifications').then(r => r.text())`)
+		if json.Unmarshal([]byte(s), &status) == nil && status.RemindersMinutes == 15 && status.Subscribed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reminders did not reach the server: %s", s)
+		}
+	}
+
 	// A class of the coming days moves an hour later at the university.
 	today := shared.DateOf(time.Now())
 	read := func() shared.Timetable {

@@ -248,6 +248,9 @@ const (
 	NotifyReminderTitle
 	NotifyReminder
 	NotifyReminderRoom
+	NotifyRemindersLabel
+	NotifyRemindersOff
+	NotifyRemindersBefore
 
 	numKeys
 )
