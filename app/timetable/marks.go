@@ -58,18 +58,26 @@ func (c *Cache) Shown() Shown {
 // Apply merges a fresh answer for [from, to], fetched at at, into the
 // cache like Merge, and marks what changed since the cached answer for the
 // range, when the range was synced before. Marks already seen in the
-// range are dropped. When every cached class of the range is missing at
-// once (change.Diff's empty-answer guard), the cache is left as it was and
-// the result is Unconfirmed.
+// range are dropped.
+//
+// The empty-answer guard works week by week, because universities answer
+// a week per call (USOS's tt/user) and the backend joins the calls of a
+// range: when a week of the range had events and the fresh answer has
+// none, its cached events stay, no change is marked for it, and the result
+// is Unconfirmed. When the whole range is empty (change.Diff's guard), the
+// cache is left as it was.
 func (c *Cache) Apply(from, to shared.Date, at time.Time, events []shared.Event) change.Result {
 	var res change.Result
 	if _, synced := c.covered(from, to); synced {
+		var kept bool
+		events, kept = keepEmptyWeeks(c.Events, events, from, to)
 		res = change.Diff(
 			shared.Timetable{From: from, To: to, Events: c.Events},
 			shared.Timetable{From: from, To: to, Events: events})
 		if res.Unconfirmed {
 			return res
 		}
+		res.Unconfirmed = kept
 	}
 	inRange := func(d shared.Date) bool { return !d.Before(from) && !d.After(to) }
 	fresh := make(map[string]bool, len(res.Changes))
@@ -89,6 +97,43 @@ func (c *Cache) Apply(from, to shared.Date, at time.Time, events []shared.Event)
 	c.Marks = marks
 	c.Merge(from, to, at, events)
 	return res
+}
+
+// keepEmptyWeeks returns fresh with, for every week of [from, to] in which
+// cached has events starting and fresh has none, the cached ones, and
+// whether there was such a week. Unless fresh is empty: then it is
+// returned as it is, for change.Diff's guard of the whole range.
+func keepEmptyWeeks(cached, fresh []shared.Event, from, to shared.Date) ([]shared.Event, bool) {
+	if len(fresh) == 0 {
+		return fresh, false
+	}
+	in := func(e shared.Event, a, b shared.Date) bool {
+		d := shared.DateOf(e.Start)
+		return !d.Before(a) && !d.After(b)
+	}
+	kept := false
+	out := fresh
+	for w := from.Monday(); !w.After(to); w = w.AddDays(7) {
+		a, b := w, w.AddDays(6)
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(to) {
+			b = to
+		}
+		if slices.ContainsFunc(fresh, func(e shared.Event) bool { return in(e, a, b) }) {
+			continue
+		}
+		for _, e := range cached {
+			if in(e, a, b) {
+				if !kept {
+					out, kept = slices.Clone(fresh), true
+				}
+				out = append(out, e)
+			}
+		}
+	}
+	return out, kept
 }
 
 // see marks the marks showing on any of dates as seen, and reports

@@ -85,6 +85,42 @@ func TestApplyMarksChanges(t *testing.T) {
 	}
 }
 
+// TestEmptyWeekKeepsItsClasses: universities answer a week per call, so
+// the guard against an empty answer by mistake works week by week.
+func TestEmptyWeekKeepsItsClasses(t *testing.T) {
+	mon := date(2026, 11, 23)
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	a := class("a", "Analysis", "1", at)
+	b := class("b", "Botany", "2", at.Add(24*time.Hour))
+	c := class("c", "Chemistry", "3", at.Add(7*24*time.Hour)) // the next week
+	c2 := c
+	c2.Room = "4"
+	from, to := mon, mon.AddDays(13)
+	for _, tc := range []struct {
+		name        string
+		fresh       []shared.Event
+		want        string
+		total       int
+		unconfirmed bool
+	}{
+		{"one week empty: kept, unconfirmed, the other week's change marked", []shared.Event{c2}, "a,b,c", 1, true},
+		{"a week losing one class: cancelled", []shared.Event{a, c}, "a,c", 1, false},
+		{"the whole range empty: kept", nil, "a,b,c", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cache := NewCache(Account{Provider: "uw", UserID: "anna"})
+			cache.Apply(from, to, at, []shared.Event{a, b, c})
+			res := cache.Apply(from, to, at, tc.fresh)
+			if got := ids(cache.Events); got != tc.want {
+				t.Errorf("events %s, want %s", got, tc.want)
+			}
+			if res.Summary().Total != tc.total || res.Unconfirmed != tc.unconfirmed {
+				t.Errorf("%d changes, unconfirmed %v; want %d, %v", res.Summary().Total, res.Unconfirmed, tc.total, tc.unconfirmed)
+			}
+		})
+	}
+}
+
 func TestMarksLastUntilSeenAndSynced(t *testing.T) {
 	mon := date(2026, 11, 23)
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)

@@ -410,6 +410,23 @@ func TestGridWeekOnADesktop(t *testing.T) {
 		t.Errorf("a class not hidden, %s, is missing from the download", rehoused.ID)
 	}
 
+	// The university answers an empty timetable by mistake: the classes
+	// stay, and the app says the change is not confirmed.
+	before := eval[int](t, ctx, `document.querySelectorAll('#week-grid .grid-block').length`)
+	status := evalAwait[int](t, ctx, `fetch('/sandbox/usos/changes', {method: 'POST',
+		headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'student=123456&action=empty'}).then(r => r.status)`)
+	if status != 200 {
+		t.Fatalf("an empty answer at the sandbox: %d", status)
+	}
+	run(t, ctx, "sync against an empty answer",
+		chromedp.Navigate(b.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#changes-unconfirmed`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#sync-status`)),
+	)
+	if after := eval[int](t, ctx, `document.querySelectorAll('#week-grid .grid-block').length`); after != before {
+		t.Errorf("after an empty answer %d classes show, %d before", after, before)
+	}
+
 	// Offline, after a reload: still hidden.
 	b.stop()
 	run(t, ctx, "reopen the app offline",
