@@ -42,6 +42,17 @@ func (c *notifySetting) OnMount(ctx app.Context) {
 	c.load(ctx)
 }
 
+// stateNotifyOn is the go-app state (a bool, in memory only) saying
+// whether this browser receives notifications, for the sign-out button's
+// "also stop notifications".
+const stateNotifyOn = "campusweek/notify-on"
+
+// setStatus shows st and tells the week whether notifications are on.
+func (c *notifySetting) setStatus(ctx app.Context, st *shared.Notifications) {
+	c.status = st
+	ctx.SetState(stateNotifyOn, st != nil && st.Subscribed)
+}
+
 // OnUpdate loads the setting once the week knows the university and is
 // online.
 func (c *notifySetting) OnUpdate(ctx app.Context) {
@@ -77,7 +88,8 @@ func (c *notifySetting) load(ctx app.Context) {
 			if err != nil {
 				return // asked again at the next update
 			}
-			c.status, c.caps = &st, caps
+			c.caps = caps
+			c.setStatus(ctx, &st)
 		})
 	})
 }
@@ -169,7 +181,9 @@ func (c *notifySetting) turnOn(ctx app.Context) {
 			case err != nil:
 				c.err = err
 			default:
-				c.status.Subscribed = true
+				st := *c.status
+				st.Subscribed = true
+				c.setStatus(ctx, &st)
 			}
 		})
 	})
@@ -192,7 +206,7 @@ func (c *notifySetting) turnOff(ctx app.Context) {
 				c.err = err
 				return
 			}
-			c.status = &st
+			c.setStatus(ctx, &st)
 		})
 	})
 }
@@ -265,7 +279,7 @@ func (c *notifySetting) setReminders(ctx app.Context, e app.Event) {
 				c.err = err
 				return
 			}
-			c.status = &st
+			c.setStatus(ctx, &st)
 		})
 	})
 }

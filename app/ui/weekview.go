@@ -28,6 +28,9 @@ type weekView struct {
 
 	updateAvailable bool
 	removeListeners []func()
+	// notifyOn: this browser receives notifications (stateNotifyOn);
+	// stopNotify: the student asked to stop them as they sign out.
+	notifyOn, stopNotify bool
 	owner
 }
 
@@ -37,6 +40,7 @@ func (c *weekView) OnMount(ctx app.Context) {
 	if !app.IsClient {
 		return
 	}
+	ctx.ObserveState(stateNotifyOn, &c.notifyOn)
 	c.tt = timetable.New(timetable.Config{
 		API:     modelAPI{},
 		Storage: ctx.LocalStorage(),
@@ -134,7 +138,31 @@ func (c *weekView) retry(ctx app.Context, e app.Event) { c.act(ctx, c.tt.Retry) 
 // a subscription address just made included.
 func (c *weekView) signOut(ctx app.Context, e app.Event) {
 	ctx.DelState(stateNewFeed)
+	if c.notifyOn && c.stopNotify {
+		stopNotifications(ctx)
+	}
 	c.act(ctx, c.tt.SignOut)
+}
+
+// stopNotifications turns this browser's notifications off as the
+// student signs out: DELETE /api/notifications needs no session (the
+// browser's marker names the subscription), so it runs beside the
+// sign-out.
+func stopNotifications(ctx app.Context) {
+	ctx.SetState(stateNotifyOn, false)
+	ctx.Async(func() {
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		if _, err := api().UnsubscribeNotifications(cctx); err != nil {
+			app.Log("campusweek: stopping notifications:", err)
+			return
+		}
+		pushUnsubscribe()
+	})
+}
+
+func (c *weekView) toggleStopNotify(ctx app.Context, e app.Event) {
+	c.stopNotify = ctx.JSSrc().Get("checked").Bool()
 }
 
 // The handlers read the View when they run: go-app keeps the first handler
@@ -177,6 +205,12 @@ func (c *weekView) renderHeader() app.UI {
 						Class("button", "button-quiet").
 						OnClick(c.signOut).
 						Text(l.T(i18n.WeekSignOut)), v.SigningOut),
+					app.If(c.notifyOn, func() app.UI {
+						return app.Label().Class("signout-stop-notify").For("signout-stop-notify").Body(
+							app.Input().ID("signout-stop-notify").Type("checkbox").Checked(c.stopNotify).OnChange(c.toggleStopNotify),
+							app.Text(" "+l.T(i18n.NotifySignOutStop)),
+						)
+					}),
 				)
 			}),
 		),

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -235,9 +236,35 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 		t.Errorf("still subscribed after turning off: %s", s)
 	}
 
+	// Signing out with "also stop notifications" turns them off too.
+	run(t, ctx, "turn notifications on again, sign out stopping them",
+		chromedp.Click(chromedp.CSS(`#notify-toggle`)),
+		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
+		chromedp.Click(chromedp.CSS(`#allow`)),
+		chromedp.WaitVisible(chromedp.CSS(`#notify-toggle:checked`)),
+		chromedp.Click(chromedp.CSS(`#signout-stop-notify`)),
+		chromedp.Click(chromedp.CSS(`#signout`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+	)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		log, _ := os.ReadFile(b.log)
+		if n := strings.Count(string(log), `msg="notifications turned off"`); n == 2 {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("notifications turned off %d times, want 2 (off, then at sign-out)", n)
+		}
+	}
+	if k := eval[string](t, ctx, `sessionStorage.getItem("__pushKey") || ""`); k != "" {
+		t.Error("signing out stopping notifications left the browser's push subscription")
+	}
+
 	// On a phone the day view opens on the notification's day, not today.
-	run(t, ctx, "open the notification's day on a phone",
+	run(t, ctx, "sign in again on a phone, open the notification's day",
 		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Click(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
+		chromedp.Click(chromedp.CSS(`#allow`)),
+		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
 		chromedp.Navigate(b.url+got[0].URL),
 		chromedp.WaitVisible(chromedp.CSS(`section.day[data-date="`+day+`"]`)),
 	)

@@ -232,4 +232,5 @@ var en = [numKeys]string{
 	NotifyRemindersLabel:  "Remind me before each class",
 	NotifyRemindersOff:    "No reminders",
 	NotifyRemindersBefore: "{1} min before",
+	NotifySignOutStop:     "Also stop notifications",
 }

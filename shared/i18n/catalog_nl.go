@@ -233,4 +233,5 @@ var nl = [numKeys]string{
 	NotifyRemindersLabel:  "Herinner me voor elke les",
 	NotifyRemindersOff:    "Geen herinneringen",
 	NotifyRemindersBefore: "{1} min van tevoren",
+	NotifySignOutStop:     "Ook meldingen stoppen",
 }

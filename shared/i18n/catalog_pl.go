@@ -233,4 +233,5 @@ var pl = [numKeys]string{
 	NotifyRemindersLabel:  "Przypominaj przed zajęciami",
 	NotifyRemindersOff:    "Bez przypomnień",
 	NotifyRemindersBefore: "{1} min przed",
+	NotifySignOutStop:     "Wyłącz też powiadomienia",
 }

@@ -251,6 +251,7 @@ const (
 	NotifyRemindersLabel
 	NotifyRemindersOff
 	NotifyRemindersBefore
+	NotifySignOutStop
 
 	numKeys
 )
