@@ -289,7 +289,9 @@ func (c *timeViews) detailsClosed(ctx app.Context, e app.Event) {
 	id := c.open
 	c.open = ""
 	if c.pushed {
-		c.pushed = false
+		// Going back to the entry before the dialog navigates (go-app's
+		// popstate): the day shown stays.
+		c.pushed, c.mine = false, true
 		app.Window().Get("history").Call("back")
 	}
 	ctx.Defer(func(app.Context) {

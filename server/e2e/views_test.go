@@ -154,7 +154,20 @@ func TestDayViewOnAPhone(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#day-today`)), dayShown(today),
 	)
 
-	// Details: a dialog with the class, closed by Escape and by Back.
+	// Details: a dialog with the class, closed by Escape and by Back; the
+	// day shown stays.
+	run(t, ctx, "details on another day", chromedp.Click(chromedp.CSS(`#next-day`)), dayShown(today.AddDays(1)))
+	run(t, ctx, "open and close them",
+		chromedp.Click(chromedp.CSS(`#day-view .day:not([hidden]) .event-open`)),
+		chromedp.WaitVisible(chromedp.CSS(`#details`)),
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitNotPresent(chromedp.CSS(`#details`)),
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('#day-view .day:not([hidden])').dataset.date`); got != today.AddDays(1).String() {
+		t.Errorf("closing the details went to %s", got)
+	}
+	run(t, ctx, "back to today", chromedp.KeyEvent(kb.ArrowLeft), dayShown(today))
 	open := `.day.today .event-open`
 	run(t, ctx, "open a class's details",
 		chromedp.Click(chromedp.CSS(open)),
