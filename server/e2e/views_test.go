@@ -454,4 +454,10 @@ func TestGridWeekOnADesktop(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#hidden-list li').length`); n != 1 {
 		t.Errorf("offline, %d hidden classes listed, want 1", n)
 	}
+	eval[bool](t, ctx, `document.querySelector('#settings').open = true`)
+	run(t, ctx, "bring it back from the list",
+		chromedp.Click(chromedp.CSS(`#hidden-list .unhide`)),
+		chromedp.WaitVisible(chromedp.CSS(`.event[data-event-id="`+hideID+`"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#hidden-list`)),
+	)
 }
