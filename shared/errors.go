@@ -1,5 +1,7 @@
 package shared
 
+import "errors"
+
 // ErrorCode is a stable, machine-readable error identifier. Clients branch on
 // the code, never on the message.
 type ErrorCode string
@@ -47,6 +49,16 @@ type Error struct {
 	// Message is a human-readable explanation in English. It never contains
 	// tokens or secrets.
 	Message string `json:"message"`
+}
+
+// CodeOf returns the code of the API error in err's chain, or "" when err
+// carries none (a network failure, a canceled call).
+func CodeOf(err error) ErrorCode {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr.Code
+	}
+	return ""
 }
 
 // Error implements the error interface.

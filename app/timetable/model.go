@@ -673,17 +673,8 @@ func isDemo(id string, ps []shared.Provider) bool {
 	return false
 }
 
-// errorCode returns the API error code of err, or "".
-func errorCode(err error) shared.ErrorCode {
-	var apiErr *shared.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.Code
-	}
-	return ""
-}
-
 // isSignedOut reports whether err means the student has to sign in again.
-func isSignedOut(err error) bool { return errorCode(err) == shared.CodeSignedOut }
+func isSignedOut(err error) bool { return shared.CodeOf(err) == shared.CodeSignedOut }
 
 // isUnreachable reports whether err means the backend could not be reached.
 func isUnreachable(err error) bool { return errors.Is(err, client.ErrUnreachable) }

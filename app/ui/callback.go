@@ -97,7 +97,7 @@ func (c *authCallback) OnNav(ctx app.Context) {
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
-				if declined && errorCode(err) != shared.CodeFlowExpired {
+				if declined && shared.CodeOf(err) != shared.CodeFlowExpired {
 					// Whatever else went wrong, the student said no.
 					err = &shared.Error{Code: shared.CodeAccessDenied}
 				}
@@ -179,7 +179,7 @@ func (c *authCallback) renderBody() app.UI {
 			loading(l.T(i18n.CallbackChecking)),
 		)
 	}
-	code := errorCode(c.err)
+	code := shared.CodeOf(c.err)
 	if c.feed {
 		title := l.T(i18n.CallbackNoFeed)
 		if code == shared.CodeAccessDenied {

@@ -149,7 +149,7 @@ func (c *freeRooms) renderAnswer() app.UI {
 	switch {
 	case c.busy:
 		return loading(l.T(i18n.FreeRoomsChecking))
-	case errorCode(c.err) == shared.CodeUnsupported:
+	case shared.CodeOf(c.err) == shared.CodeUnsupported:
 		return app.P().ID("free-too-large").Class("notice").Role("status").Text(l.T(i18n.FreeRoomsTooLarge))
 	case c.err != nil:
 		return errBox(l, c.err)

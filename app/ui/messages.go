@@ -12,17 +12,8 @@ import (
 	"github.com/campusweek/campusweek/shared/i18n"
 )
 
-// errorCode returns the API error code of err, or "".
-func errorCode(err error) shared.ErrorCode {
-	var apiErr *shared.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.Code
-	}
-	return ""
-}
-
 // isSignedOut reports whether err means the student has to sign in again.
-func isSignedOut(err error) bool { return errorCode(err) == shared.CodeSignedOut }
+func isSignedOut(err error) bool { return shared.CodeOf(err) == shared.CodeSignedOut }
 
 // isUnreachable reports whether err means the backend could not be reached.
 func isUnreachable(err error) bool { return errors.Is(err, client.ErrUnreachable) }
@@ -44,7 +35,7 @@ func errorMessage(l i18n.Lang, err error) string {
 	case errors.Is(err, errNotAFeed):
 		return l.T(i18n.ErrNotAFeed)
 	}
-	return l.T(i18n.ErrorKey(errorCode(err)))
+	return l.T(i18n.ErrorKey(shared.CodeOf(err)))
 }
 
 // errorDetail is the backend's own explanation of err, shown under the
@@ -71,7 +62,7 @@ func signOutMessage(l i18n.Lang, err error) string {
 // pinErrorMessage is errorMessage for the PIN page, where a refused or
 // malformed verifier means a mistyped PIN.
 func pinErrorMessage(l i18n.Lang, err error) string {
-	switch errorCode(err) {
+	switch shared.CodeOf(err) {
 	case shared.CodeAccessDenied, shared.CodeBadRequest:
 		return l.T(i18n.ErrBadPIN)
 	}
@@ -108,7 +99,7 @@ var errBadAuthorizeURL = errors.New("authorize URL is not an http(s) URL")
 // feedErrorMessage is errorMessage for making a subscription, where a
 // bad request means the approval did not fit (errorDetail says how).
 func feedErrorMessage(l i18n.Lang, err error) string {
-	if errorCode(err) == shared.CodeBadRequest {
+	if shared.CodeOf(err) == shared.CodeBadRequest {
 		return l.T(i18n.ErrFeedApproval)
 	}
 	return errorMessage(l, err)

@@ -174,7 +174,7 @@ func (c *notifySetting) turnOn(ctx app.Context) {
 			switch {
 			case errors.Is(err, errNotGranted):
 				c.note = c.Lang.T(i18n.NotifyBlocked)
-			case err != nil && errorCode(err) == "" && !isUnreachable(err):
+			case err != nil && shared.CodeOf(err) == "" && !isUnreachable(err):
 				// Not the API's: the browser's push subscription (or
 				// the page it was sent to) failed.
 				c.note = c.Lang.T(i18n.NotifyFailed)

@@ -86,7 +86,7 @@ func (c *pinEntry) Render() app.UI {
 	case c.empty:
 		message = l.T(i18n.ErrEmptyPIN)
 	}
-	expired := errorCode(c.err) == shared.CodeFlowExpired
+	expired := shared.CodeOf(c.err) == shared.CodeFlowExpired
 	return app.Div().Class("page", "page-pin").Body(
 		simpleHeader(l),
 		app.Main().Class("content").Body(

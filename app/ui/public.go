@@ -63,7 +63,7 @@ func durationText(l i18n.Lang, d time.Duration) string {
 // publicErrorMessage is errorMessage for public reads, where "not found"
 // is a timetable the university no longer knows.
 func publicErrorMessage(l i18n.Lang, err error) string {
-	if errorCode(err) == shared.CodeNotFound {
+	if shared.CodeOf(err) == shared.CodeNotFound {
 		return l.T(i18n.PublicNotFound)
 	}
 	return errorMessage(l, err)
