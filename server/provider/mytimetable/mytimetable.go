@@ -257,13 +257,22 @@ func (p *Provider) Timetable(ctx context.Context, creds *provider.Credentials, f
 	if err := c.ensureFresh(ctx); err != nil {
 		return nil, err
 	}
+	return p.readEvents(ctx, from, to, func(ctx context.Context, q url.Values, out *[]event) error {
+		return c.get(ctx, "read timetable", "timetable", q, out)
+	})
+}
+
+// readEvents reads the events of [from, to] in windows of daysPerCall
+// days, get fetching one window (q holds its startDate and endDate), and
+// finishes them as every timetable is: normalised, in range, sorted.
+func (p *Provider) readEvents(ctx context.Context, from, to shared.Date, get func(ctx context.Context, q url.Values, out *[]event) error) ([]shared.Event, error) {
 	read, err := upstream.FetchWindows(ctx, from, to, daysPerCall, func(ctx context.Context, w upstream.Window) ([]event, error) {
 		var out []event
 		q := url.Values{
 			"startDate": {millis(localMidnight(w.Start))},
 			"endDate":   {millis(localMidnight(w.End()))},
 		}
-		err := c.get(ctx, "read timetable", "timetable", q, &out)
+		err := get(ctx, q, &out)
 		return out, err
 	})
 	if err != nil {

@@ -121,27 +121,12 @@ func (p *Provider) PublicTimetable(ctx context.Context, kind shared.PublicKind, 
 		return nil, fmt.Errorf("mytimetable: range %s..%s is empty", from, to)
 	}
 	method := "timetables/" + url.PathEscape(id)
-	read, err := upstream.FetchWindows(ctx, from, to, daysPerCall, func(ctx context.Context, w upstream.Window) ([]event, error) {
-		var out []event
-		q := url.Values{"startDate": {millis(localMidnight(w.Start))}, "endDate": {millis(localMidnight(w.End()))}}
-		err := p.publicGet(ctx, "read "+timetableTypes[kind]+" timetable", method, q, &out)
+	return p.readEvents(ctx, from, to, func(ctx context.Context, q url.Values, out *[]event) error {
+		err := p.publicGet(ctx, "read "+timetableTypes[kind]+" timetable", method, q, out)
 		var ue *provider.UpstreamError
 		if errors.As(err, &ue) && ue.Status == http.StatusNotFound {
-			return nil, fmt.Errorf("mytimetable: %s: %w", ue.Op, provider.ErrNoSuchTimetable)
+			return fmt.Errorf("mytimetable: %s: %w", ue.Op, provider.ErrNoSuchTimetable)
 		}
-		return out, err
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	var events []shared.Event
-	for _, e := range read {
-		ev, err := e.normalize()
-		if err != nil {
-			p.log.WarnContext(ctx, "skipping malformed event", "err", err)
-			continue
-		}
-		events = append(events, ev)
-	}
-	return provider.InRange(events, from, to), nil
 }
