@@ -67,7 +67,7 @@ func TestAddToCalendar(t *testing.T) {
 	// MyTimetable: a subscription of its own, approved at the university.
 	run(t, ctx, "sign out and in at the MyTimetable university",
 		chromedp.Click(chromedp.CSS(`#signout`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+		signInPageReady("demo-mytimetable"),
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 		chromedp.Click(chromedp.CSS(`#allow`)),
@@ -122,7 +122,7 @@ func TestAddToCalendar(t *testing.T) {
 	// The subscription outlives the app's session.
 	run(t, ctx, "sign out",
 		chromedp.Click(chromedp.CSS(`#signout`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+		signInPageReady("demo-mytimetable"),
 	)
 	if got := evalAwait[string](t, ctx, fetchFeed); got != "200 text/calendar; charset=utf-8" {
 		t.Errorf("the feed after signing out: %s", got)

@@ -191,7 +191,7 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 		watchCSP(),
 		chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
 		chromedp.Navigate(url+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 		chromedp.WaitVisible(chromedp.CSS(`#demo-banner`)),
 	)
 	assertAccessible(t, ctx, "sign-in page")
@@ -250,7 +250,7 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 	)
 	run(t, ctx, "sign out",
 		chromedp.Click(chromedp.CSS(`#signout`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 	)
 	signedIn, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
 		`fetch('/api/session').then(r => r.json()).then(s => s.signed_in)`, chromedp.EvalAwaitPromise))

@@ -139,7 +139,7 @@ func TestLanguages(t *testing.T) {
 			l := tc.lang
 			run(t, ctx, "open the sign-in page",
 				chromedp.Navigate(b.url+"/signin"),
-				chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+				signInPageReady("demo-usos"),
 				waitLang(l, l.T(i18n.SignInHeading)),
 			)
 			checkLanguage(t, ctx, "sign-in", l, l.T(i18n.SignInHeading), l.T(i18n.SignInLead))

@@ -16,7 +16,7 @@ func TestMyTimetableSignIn(t *testing.T) {
 	run(t, ctx, "open the sign-in page",
 		watchCSP(),
 		chromedp.Navigate(url+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+		signInPageReady("demo-mytimetable"),
 	)
 	run(t, ctx, "sign in at the sandbox MyTimetable university",
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
@@ -51,7 +51,7 @@ func TestMyTimetableDenied(t *testing.T) {
 	ctx := newBrowser(t, 1280, 900)
 	run(t, ctx, "decline at the sandbox MyTimetable university",
 		chromedp.Navigate(url+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+		signInPageReady("demo-mytimetable"),
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#deny`)),
 		chromedp.Click(chromedp.CSS(`#deny`)),

@@ -97,7 +97,7 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 	run(t, ctx, "sign in at the MyTimetable university",
 		fakePush(endpoint, b64(key.PublicKey().Bytes()), b64(secret)),
 		chromedp.Navigate(b.url+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+		signInPageReady("demo-mytimetable"),
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 		chromedp.Click(chromedp.CSS(`#allow`)),
@@ -244,7 +244,7 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#notify-toggle:checked`)),
 		chromedp.Click(chromedp.CSS(`#signout-stop-notify`)),
 		chromedp.Click(chromedp.CSS(`#signout`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-mytimetable"]`)),
+		signInPageReady("demo-mytimetable"),
 	)
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		log, _ := os.ReadFile(b.log)

@@ -199,7 +199,7 @@ func installApp(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
 	run(t, ctx, "open the app",
 		chromedp.Navigate(url+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 	)
 	waitForServiceWorker(t, ctx)
 }
@@ -233,7 +233,7 @@ func signInAs(t *testing.T, ctx context.Context, url, studentID, name string) {
 	t.Helper()
 	run(t, ctx, "open the sign-in page",
 		chromedp.Navigate(url+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 		chromedp.SetValue(chromedp.CSS(`#student`), studentID),
@@ -431,13 +431,13 @@ func TestSignOutForgetsTheTimetable(t *testing.T) {
 	run(t, ctx, "sign out",
 		bringToFront(),
 		chromedp.Click(chromedp.CSS(`#signout`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 	)
 	// Headless Chromium does not render a background tab (no animation
 	// frames), so look at the second tab in front, as its student would.
 	run(t, tab2, "the second tab stops showing the timetable",
 		bringToFront(),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 		chromedp.WaitNotPresent(chromedp.CSS(`.event`)),
 	)
 	closeTab2()
@@ -498,7 +498,7 @@ func TestSignOutOffline(t *testing.T) {
 	}
 	run(t, ctx, "back online, the sign-out completes",
 		goOnline(),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 	)
 	signedIn := evalAwait[bool](t, ctx, `fetch('/api/session').then(r => r.json()).then(s => s.signed_in)`)
 	if signedIn {
@@ -526,7 +526,7 @@ func TestTryAgain(t *testing.T) {
 	b.start()
 	run(t, ctx, "try again",
 		chromedp.Click(chromedp.CSS(`#retry`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 	)
 }
 
@@ -583,7 +583,7 @@ func TestUpdateOffersReload(t *testing.T) {
 	installApp(t, ctx, b.url)
 	run(t, ctx, "open it again, now under the service worker",
 		chromedp.Navigate(b.url+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 	)
 	if !eval[bool](t, ctx, `!!navigator.serviceWorker.controller`) {
 		t.Fatal("the page is not controlled by the service worker")
@@ -617,7 +617,7 @@ func TestUpdateOffersReload(t *testing.T) {
 
 	run(t, ctx, "reload into the new version",
 		chromedp.Click(chromedp.CSS(`#update-app`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 		chromedp.WaitNotPresent(chromedp.CSS(`#update-app`)),
 	)
 	// Every file of the shell is of the new version.
@@ -671,5 +671,5 @@ func TestExpiredSessionKeepsTheTimetable(t *testing.T) {
 		t.Errorf("the message does not ask to sign in again: %q", msg)
 	}
 	run(t, ctx, "sign in again", chromedp.Click(chromedp.CSS(`#signin-again`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)))
+		signInPageReady("demo-usos"))
 }

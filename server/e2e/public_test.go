@@ -19,6 +19,27 @@ const appRunning = `(() => {
 	return !l || getComputedStyle(l).display === 'none';
 })()`
 
+// signInPageReady waits until the sign-in page shows the control of the
+// university with ID provider and app.wasm has taken the page over from
+// the prerendered HTML, whose nodes it replaces: a click then reaches the
+// app's own control, not a node being swapped out under it.
+func signInPageReady(provider string) chromedp.Action[chromedp.Void] {
+	control := chromedp.CSS(`[data-provider="` + provider + `"]`)
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.WaitVisible(control),
+		chromedp.Poll[chromedp.Void](appRunning),
+		chromedp.WaitVisible(control),
+	}
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for _, step := range steps {
+			if _, err := step(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, nil
+	}
+}
+
 // saveScreenshot writes what the tab shows to name in the directory
 // CAMPUSWEEK_SCREENSHOTS names, if set.
 func saveScreenshot(ctx context.Context, name string) {

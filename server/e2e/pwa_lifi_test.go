@@ -70,7 +70,7 @@ func TestBadNetworkOpensTheApp(t *testing.T) {
 
 	run(t, ctx, "open the app",
 		chromedp.Navigate(n.url+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		signInPageReady("demo-usos"),
 	)
 	waitForServiceWorker(t, ctx)
 

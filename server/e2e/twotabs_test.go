@@ -26,7 +26,7 @@ func TestTwoTabsSignIn(t *testing.T) {
 				t.Helper()
 				run(t, ctx, "start signing in in the "+tab+" tab",
 					chromedp.Navigate(url+"/"),
-					chromedp.WaitVisible(chromedp.CSS(`[data-provider="`+sys.provider+`"]`)),
+					signInPageReady(sys.provider),
 					chromedp.Click(chromedp.CSS(`[data-provider="`+sys.provider+`"]`)),
 					chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 				)
