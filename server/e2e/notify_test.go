@@ -228,8 +228,13 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-date="`+day+`"] .event-changed`)),
 	)
 
+	// The click itself unchecks the box, before the app has even seen
+	// it: done is when the app shows notifications off (the reminders'
+	// choice, shown only while they are on, gone) and takes a click
+	// again (no longer busy), or the next click is dropped.
 	run(t, ctx, "turn notifications off",
 		chromedp.Click(chromedp.CSS(`#notify-toggle`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#notify-reminders`)),
 		chromedp.WaitVisible(chromedp.CSS(`#notify-toggle:not(:checked):not([disabled])`)),
 	)
 	if s := awaitJS(t, ctx, `fetch('/api/notifications').then(r => r.text())`); json.Unmarshal([]byte(s), &status) != nil || status.Subscribed {
