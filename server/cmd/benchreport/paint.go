@@ -400,7 +400,7 @@ func startCampusWeek(chrome, bin, webDir string) (*site, error) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	ctx, done, err := newChrome(chrome, ".event")
+	ctx, done, err := newChrome(chrome, weekPainted)
 	if err != nil {
 		return fail(err)
 	}
@@ -410,10 +410,13 @@ func startCampusWeek(chrome, bin, webDir string) (*site, error) {
 	if err := chromedp.Do(sctx,
 		chromedp.Navigate(s.url),
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		// app.wasm replaces the prerendered sign-in page's nodes: click
+		// the app's own control.
+		chromedp.Poll[chromedp.Void](`!document.getElementById("app-wasm-loader")`),
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 		chromedp.Click(chromedp.CSS(`#allow`)),
-		chromedp.WaitVisible(chromedp.CSS(`.event`)),
+		chromedp.WaitVisible(chromedp.CSS(weekPainted)),
 	); err != nil {
 		return fail(fmt.Errorf("signing in: %w", err))
 	}
@@ -425,6 +428,11 @@ func startCampusWeek(chrome, bin, webDir string) (*site, error) {
 	time.Sleep(3 * time.Second)
 	return s, nil
 }
+
+// weekPainted matches what shows once the week is painted from the cache:
+// on a phone, the day view's week strip marks the days with classes (today
+// may have none, on a Sunday), and its classes are events.
+const weekPainted = `.strip-dot:not(:empty), .event`
 
 // findChromium returns the path of an installed Chromium, or "".
 func findChromium() string {
