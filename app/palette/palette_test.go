@@ -41,20 +41,16 @@ func contrast(t *testing.T, a, b string) float64 {
 
 // pageSurfaces returns the page colours a block or swatch may sit on in
 // each theme, as web/app.css defines them: --bg, --surface, --surface-2
-// and --today-bg, light ones first in the file, dark ones in the
-// prefers-color-scheme: dark block.
+// and --today-bg, each written as light-dark(light, dark).
 func pageSurfaces(t *testing.T) (light, dark []string) {
 	css, err := os.ReadFile("../../web/app.css")
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`--(?:bg|surface|surface-2|today-bg):\s*(#[0-9a-fA-F]{6});`)
+	re := regexp.MustCompile(`--(?:bg|surface|surface-2|today-bg):\s*light-dark\((#[0-9a-fA-F]{6}),\s*(#[0-9a-fA-F]{6})\);`)
 	for _, m := range re.FindAllStringSubmatch(string(css), -1) {
-		if luminance(t, m[1]) > 0.5 {
-			light = append(light, m[1])
-		} else {
-			dark = append(dark, m[1])
-		}
+		light = append(light, m[1])
+		dark = append(dark, m[2])
 	}
 	if len(light) < 3 || len(dark) < 3 {
 		t.Fatalf("web/app.css: found page colours %v (light) and %v (dark)", light, dark)
