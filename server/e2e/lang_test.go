@@ -17,25 +17,8 @@ import (
 // browser set up in that language.
 func newLocaleBrowser(t *testing.T, locale string) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", locale),
-		chromedp.Flag("accept-lang", locale),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	ctx := newLongBrowser(t, 1280, 900, 3*time.Minute,
+		chromedp.Flag("lang", locale), chromedp.Flag("accept-lang", locale))
 	primary, _, _ := strings.Cut(locale, "-")
 	run(t, ctx, "set the locale "+locale, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		ua, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.userAgent`))

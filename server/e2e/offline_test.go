@@ -121,10 +121,11 @@ func webDir(t *testing.T) string {
 }
 
 // newLongBrowser is newBrowser with a longer overall deadline, for tests
-// that load the app many times (each load compiles app.wasm again).
-func newLongBrowser(t *testing.T, width, height int, timeout time.Duration) context.Context {
+// that load the app many times (each load compiles app.wasm again), and
+// extra allocator options.
+func newLongBrowser(t *testing.T, width, height int, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
+	opts := append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium(t)),
 		// A profile on disk: service workers and installability need a
 		// persistent (not incognito) profile.
@@ -138,7 +139,7 @@ func newLongBrowser(t *testing.T, width, height int, timeout time.Duration) cont
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-	}
+	}, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
