@@ -57,18 +57,9 @@ func fnv1a(s string) uint32 {
 	return h
 }
 
-// Key returns what identifies e's course for its colour: its course id,
-// the same in every language; else its course name, or its title when
-// the university names no course.
-func Key(e shared.Event) string {
-	switch {
-	case e.CourseID != "":
-		return e.CourseID
-	case e.Course != "":
-		return e.Course
-	}
-	return e.Title
-}
+// Key returns what identifies e's course for its colour: the course as
+// hiding classes knows it (shared.CourseKey), the same in every language.
+func Key(e shared.Event) string { return shared.CourseKey(e) }
 
 // Style returns CSS custom properties that carry the entry's colours in
 // both themes, for a class block's style attribute:
