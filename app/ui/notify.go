@@ -47,6 +47,19 @@ func (c *notifySetting) OnMount(ctx app.Context) {
 // "also stop notifications".
 const stateNotifyOn = "campusweek/notify-on"
 
+// finish ends a change of the setting with the server's answer st, or
+// its error.
+func (c *notifySetting) finish(ctx app.Context, st shared.Notifications, err error) {
+	c.dispatch(ctx, func(ctx app.Context) {
+		c.busy = false
+		if err != nil {
+			c.err = err
+			return
+		}
+		c.setStatus(ctx, &st)
+	})
+}
+
 // setStatus shows st and tells the week whether notifications are on.
 func (c *notifySetting) setStatus(ctx app.Context, st *shared.Notifications) {
 	c.status = st
@@ -200,14 +213,7 @@ func (c *notifySetting) turnOff(ctx app.Context) {
 		if err == nil {
 			pushUnsubscribe()
 		}
-		c.dispatch(ctx, func(ctx app.Context) {
-			c.busy = false
-			if err != nil {
-				c.err = err
-				return
-			}
-			c.setStatus(ctx, &st)
-		})
+		c.finish(ctx, st, err)
 	})
 }
 
@@ -273,14 +279,7 @@ func (c *notifySetting) setReminders(ctx app.Context, e app.Event) {
 		if err == nil {
 			st, err = api().SubscribeNotifications(cctx, notify.WithReminders(sub, lang, minutes))
 		}
-		c.dispatch(ctx, func(ctx app.Context) {
-			c.busy = false
-			if err != nil {
-				c.err = err
-				return
-			}
-			c.setStatus(ctx, &st)
-		})
+		c.finish(ctx, st, err)
 	})
 }
 
