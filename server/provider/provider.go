@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	_ "time/tzdata" // the universities' zones exist on hosts without zoneinfo
 
 	"github.com/campusweek/campusweek/shared"
 )
@@ -142,6 +143,17 @@ func (e *UpstreamError) Error() string {
 		return fmt.Sprintf("%s: %s: upstream status %d: %s", e.Provider, e.Op, e.Status, e.Detail)
 	}
 	return fmt.Sprintf("%s: %s: %s", e.Provider, e.Op, e.Detail)
+}
+
+// MustLoadLocation returns the time zone name, the wall clock a
+// university's system speaks. The zone database is embedded (time/tzdata),
+// so it panics only on a misspelt name.
+func MustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("time zone %s: %v", name, err))
+	}
+	return loc
 }
 
 type langKey struct{}

@@ -12,21 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campusweek/campusweek/server/provider"
 	"github.com/campusweek/campusweek/server/provider/upstream"
 	"github.com/campusweek/campusweek/shared"
 )
 
 // amsterdam is the wall clock of Dutch and Belgian institutions (Brussels
 // follows the same rules). The API speaks UTC; students read local time.
-var amsterdam = mustLoad("Europe/Amsterdam")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("time zone %s: %v (the binary embeds time/tzdata)", name, err))
-	}
-	return loc
-}
+var amsterdam = provider.MustLoadLocation("Europe/Amsterdam")
 
 // localMidnight is the first instant of d in Amsterdam.
 func localMidnight(d shared.Date) time.Time { return d.In(amsterdam) }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/campusweek/campusweek/server/provider"
 )
 
 // USOS documents ids as "strings where possible", yet installations send
@@ -148,15 +150,7 @@ func (u user) fullName(withTitles bool) string {
 }
 
 // warsaw is where every USOS installation keeps its clock.
-var warsaw = mustLoadLocation("Europe/Warsaw")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("usos: time zone %s: %v (import time/tzdata)", name, err))
-	}
-	return loc
-}
+var warsaw = provider.MustLoadLocation("Europe/Warsaw")
 
 // parseLocal parses USOS's "YYYY-MM-DD HH:MM:SS" Polish wall-clock time.
 //
