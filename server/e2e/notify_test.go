@@ -192,16 +192,32 @@ func TestNotificationsInTheBrowser(t *testing.T) {
 			t.Fatal("no service worker registration")
 		}
 	}
-	run(t, ctx, "deliver the push message", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, serviceworker.DeliverPushMessage, serviceworker.DeliverPushMessageParams{
-			Origin: b.url, RegistrationID: id, Data: string(payload)})
-		return err
-	}))
+	// A push reaches only an activated worker: wait for it, and deliver
+	// again while nothing is shown (Chromium drops a message that lands
+	// while the worker is still starting; the tag makes a second one
+	// replace the first, so a repeat never shows two).
+	if state := awaitJS(t, ctx, `navigator.serviceWorker.ready.then(r => new Promise(done => {
+		const w = r.active;
+		if (w.state === "activated") return done(w.state);
+		w.addEventListener("statechange", () => w.state === "activated" && done(w.state));
+	}))`); state != "activated" {
+		t.Fatalf("service worker %s", state)
+	}
 	type shown struct {
 		Title, Body, Tag, URL string
 	}
 	var got []shown
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+	deliver := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, serviceworker.DeliverPushMessage, serviceworker.DeliverPushMessageParams{
+			Origin: b.url, RegistrationID: id, Data: string(payload)})
+		return err
+	})
+	nextDelivery := time.Now()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(nextDelivery) {
+			run(t, ctx, "deliver the push message", deliver)
+			nextDelivery = time.Now().Add(5 * time.Second)
+		}
 		s := awaitJS(t, ctx, `navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns =>
 			JSON.stringify(ns.map(n => ({title: n.title, body: n.body, tag: n.tag, url: (n.data || {}).url}))))`)
 		if err := json.Unmarshal([]byte(s), &got); err != nil {
