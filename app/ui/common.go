@@ -12,32 +12,32 @@ const appName = "CampusWeek"
 
 // brand is the app name in the header, linking home.
 func brand() app.UI {
-	return app.A().Class("brand").Href(routeWeek).Body(
-		app.Span().Class("brand-mark").Aria("hidden", "true"),
-		app.Span().Class("brand-name").Text(appName),
+	return el("a", attrs{"class", "brand", "href", routeWeek},
+		el("span", attrs{"class", "brand-mark", "aria-hidden", "true"}),
+		text("span", attrs{"class", "brand-name"}, appName),
 	)
 }
 
 // simpleHeader is the header of the pages shown before signing in, in l.
 func simpleHeader(l i18n.Lang) app.UI {
-	return app.Header().Class("app-header").Body(
-		app.Div().Class("app-header-inner").Body(brand(), langSwitch(l)),
+	return el("header", attrs{"class", "app-header"},
+		el("div", attrs{"class", "app-header-inner"}, brand(), langSwitch(l)),
 	)
 }
 
 // loading is a spinner with a label, announced politely to screen readers.
 func loading(label string) app.UI {
-	return app.Div().Class("loading").Role("status").Aria("live", "polite").Body(
-		app.Span().Class("spinner").Aria("hidden", "true"),
-		app.Span().Class("loading-label").Text(label),
+	return el("div", attrs{"class", "loading", "role", "status", "aria-live", "polite"},
+		el("span", attrs{"class", "spinner", "aria-hidden", "true"}),
+		text("span", attrs{"class", "loading-label"}, label),
 	)
 }
 
 // demoBanner says the data is made up, in l. Always the same id, so
 // tests and students find it.
 func demoBanner(l i18n.Lang) app.UI {
-	return app.Div().ID("demo-banner").Class("demo-banner").Role("note").Body(
-		app.Strong().Text(l.T(i18n.DemoLabel)),
+	return el("div", attrs{"id", "demo-banner", "class", "demo-banner", "role", "note"},
+		text("strong", nil, l.T(i18n.DemoLabel)),
 		app.Text(" "+l.T(i18n.DemoText)),
 	)
 }
@@ -45,9 +45,10 @@ func demoBanner(l i18n.Lang) app.UI {
 // updateBar offers to reload into a new version of the app, which the
 // service worker has already cached completely (see server/pwa).
 func updateBar(l i18n.Lang) app.UI {
-	return app.Div().ID("update-bar").Class("update-bar").Role("status").Body(
-		app.Span().Text(l.T(i18n.UpdateReady)),
-		button("button button-primary button-small", l.T(i18n.UpdateNow), func(ctx app.Context, e app.Event) { ctx.Reload() }).ID("update-app"),
+	return el("div", attrs{"id", "update-bar", "class", "update-bar", "role", "status"},
+		text("span", nil, l.T(i18n.UpdateReady)),
+		text("button", attrs{"id", "update-app", "type", "button", "class", "button button-primary button-small"}, l.T(i18n.UpdateNow)).
+			On("click", func(ctx app.Context, e app.Event) { ctx.Reload() }),
 	)
 }
 
@@ -65,20 +66,19 @@ func errBox(l i18n.Lang, err error, actions ...app.UI) app.UI {
 
 // errorBoxDetail is errorBox with a detail under the message, if not "".
 func errorBoxDetail(l i18n.Lang, message, detail string, actions ...app.UI) app.UI {
-	return app.Div().ID("error").Class("error").Role("alert").Body(
-		app.P().Class("error-message").Text(message),
-		app.If(detail != "", func() app.UI {
-			return app.P().Class("error-detail", "hint").Text(l.F(i18n.ErrDetail, detail))
-		}),
-		app.If(len(actions) > 0, func() app.UI {
-			return app.Div().Class("error-actions").Body(actions...)
-		}),
-	)
+	body := []app.UI{text("p", attrs{"class", "error-message"}, message)}
+	if detail != "" {
+		body = append(body, text("p", attrs{"class", "error-detail hint"}, l.F(i18n.ErrDetail, detail)))
+	}
+	if len(actions) > 0 {
+		body = append(body, el("div", attrs{"class", "error-actions"}, actions...))
+	}
+	return el("div", attrs{"id", "error", "class", "error", "role", "alert"}, body...)
 }
 
 // button is a type="button" button (no form submission) with a class.
-func button(class, label string, onClick app.EventHandler) app.HTMLButton {
-	return app.Button().Type("button").Class(class).Text(label).OnClick(onClick)
+func button(class, label string, onClick app.EventHandler) app.HTMLElem {
+	return text("button", attrs{"type", "button", "class", class}, label).On("click", onClick)
 }
 
 // listenWindow adds a listener for a window event and returns its remover.
@@ -149,11 +149,8 @@ func goToExternal(u string) {
 // disable sets the disabled attribute only when d is true: go-app would
 // prerender Disabled(false) as disabled="false", which HTML reads as
 // disabled.
-func disable(b app.HTMLButton, d bool) app.HTMLButton {
-	if d {
-		return b.Disabled(true)
-	}
-	return b
+func disable(b app.HTMLElem, d bool) app.HTMLElem {
+	return b.Attr("disabled", when(d))
 }
 
 // disableInput is disable for inputs.
@@ -220,4 +217,12 @@ func (o *owner) dispatch(ctx app.Context, fn func(app.Context)) {
 		ctx = o.self
 	}
 	ctx.Dispatch(fn)
+}
+
+// disableButton is disable for a typed go-app button.
+func disableButton(b app.HTMLButton, d bool) app.HTMLButton {
+	if d {
+		return b.Disabled(true)
+	}
+	return b
 }

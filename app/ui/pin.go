@@ -119,7 +119,7 @@ func (c *pinEntry) Render() app.UI {
 						Value(c.pin).
 						OnInput(c.ValueTo(&c.pin)), c.busy),
 					app.P().ID("pin-help").Class("hint").Text(l.T(i18n.PINHelp)),
-					disable(app.Button().
+					disableButton(app.Button().
 						ID("pin-submit").
 						Type("submit").
 						Class("button", "button-primary").

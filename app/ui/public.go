@@ -336,7 +336,7 @@ func (c *publicSearch) renderForm() app.UI {
 				Value(c.form.Query).
 				OnInput(c.ValueTo(&c.form.Query)),
 		),
-		disable(app.Button().ID("public-submit").Type("submit").Class("button", "button-primary").
+		disableButton(app.Button().ID("public-submit").Type("submit").Class("button", "button-primary").
 			Text(l.T(i18n.PublicSearch)), !app.IsClient),
 	)
 }

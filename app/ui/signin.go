@@ -234,7 +234,7 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 				// escaped form is the same address.
 				return app.Input().Type("hidden").Name("return_to").Value(strings.ReplaceAll(c.returnTo, `"`, "%22"))
 			}),
-			disable(app.Button().
+			disableButton(app.Button().
 				Type(submit).
 				Class("button", "provider-button").
 				DataSet("provider", p.ID).
@@ -245,7 +245,7 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 				), busy),
 		),
 		app.If(p.Capabilities.PIN, func() app.UI {
-			return disable(app.Button().
+			return disableButton(app.Button().
 				Type("button").
 				Class("link-button", "pin-option").
 				DataSet("pin-provider", p.ID).

@@ -32,7 +32,7 @@ func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.E
 				Body(app.Span().Class("chevron", "chevron-left").Aria("hidden", "true")),
 			app.H2().ID("day-title").Class("day-title").Aria("live", "polite").
 				Text(dayName(l, sel)+" "+l.DayMonth(sel)),
-			disable(app.Button().ID("day-today").Type("button").Class("button", "button-quiet", "today-button").
+			disableButton(app.Button().ID("day-today").Type("button").Class("button", "button-quiet", "today-button").
 				OnClick(c.today).Text(l.T(i18n.ViewToday)), sel == v.Today),
 			app.Button().ID("next-day").Type("button").Class("button", "button-icon").
 				Aria("label", l.T(i18n.ViewNextDay)).Title(l.T(i18n.ViewNextDay)).OnClick(c.nextDay).

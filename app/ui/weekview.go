@@ -199,7 +199,7 @@ func (c *weekView) renderHeader() app.UI {
 			app.If(v.Account != nil, func() app.UI {
 				return app.Div().Class("account").Body(
 					app.Span().ID("user-name").Class("user-name").Text(v.Account.Name),
-					disable(app.Button().
+					disableButton(app.Button().
 						ID("signout").
 						Type("button").
 						Class("button", "button-quiet").
