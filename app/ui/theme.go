@@ -2,13 +2,16 @@ package ui
 
 import (
 	"encoding/json"
+	"strings"
+
+	"github.com/campusweek/campusweek/shared"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // The theme follows prefers-color-scheme unless the student picked light
 // or dark on this device: <html data-theme="light|dark"> overrides the
-// media query in app.css, and <meta name="theme-color"> follows.
+// media query in app.css, and the <meta name="theme-color"> tags follow.
 
 // themeKey is the localStorage key of the theme chosen on this device (a
 // JSON string: "light" or "dark"; absent for the system's).
@@ -19,13 +22,6 @@ const (
 	themeSystem = "system"
 	themeLight  = "light"
 	themeDark   = "dark"
-)
-
-// Theme colours of the browser's toolbar: the brand colour in the light
-// theme, the header's surface in the dark one (as app.css's --surface).
-const (
-	themeColorLight = "#3451b2"
-	themeColorDark  = "#161b2d"
 )
 
 // cleanTheme returns t when it is a theme, else themeSystem.
@@ -64,15 +60,19 @@ func applyTheme(t string) {
 	} else {
 		root.Call("setAttribute", "data-theme", t)
 	}
-	dark := t == themeDark
-	if t == themeSystem {
-		dark = app.Window().Call("matchMedia", "(prefers-color-scheme: dark)").Get("matches").Bool()
-	}
-	color := themeColorLight
-	if dark {
-		color = themeColorDark
-	}
-	if meta := doc.Call("querySelector", `meta[name="theme-color"]`); meta.Truthy() {
+	// The page has a theme colour per colour scheme (see server/pwa): the
+	// system's theme keeps each its own, a theme picked sets both.
+	metas := doc.Call("querySelectorAll", `meta[name="theme-color"]`)
+	for i := 0; i < metas.Length(); i++ {
+		meta := metas.Index(i)
+		dark := t == themeDark
+		if t == themeSystem {
+			dark = strings.Contains(meta.Call("getAttribute", "media").String(), "dark")
+		}
+		color := shared.ThemeColorLight
+		if dark {
+			color = shared.ThemeColorDark
+		}
 		meta.Call("setAttribute", "content", color)
 	}
 }

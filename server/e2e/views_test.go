@@ -351,14 +351,25 @@ func TestGridWeekOnADesktop(t *testing.T) {
 		eval[bool](t, ctx, `(s => { s.value = `+jsString(theme)+`; s.dispatchEvent(new Event('change', {bubbles: true})); return true })(document.querySelector('#theme-switch'))`)
 		run(t, ctx, "pick the "+theme+" theme", chromedp.Sleep(200*time.Millisecond))
 	}
+	// The browser's toolbar takes the first theme colour whose media
+	// matches.
+	toolbar := func(when, want string) {
+		t.Helper()
+		got := eval[string](t, ctx, `[...document.querySelectorAll('meta[name="theme-color"]')].find(m => !m.media || matchMedia(m.media).matches).content`)
+		if got != want {
+			t.Errorf("%s: theme-color %s, want %s (%s)", when, got, want, eval[string](t, ctx, `[...document.querySelectorAll('meta[name="theme-color"]')].map(m => m.outerHTML + matchMedia(m.media).matches).join()`))
+		}
+	}
 	run(t, ctx, "the system is dark", setColorScheme("dark"))
 	if got := bg(); got != dark {
 		t.Errorf("dark system: background %s, want %s", got, dark)
 	}
+	toolbar("dark system", shared.ThemeColorDark)
 	pick("light")
 	if got := bg(); got != light {
 		t.Errorf("light picked on a dark system: background %s, want %s", got, light)
 	}
+	toolbar("light picked on a dark system", shared.ThemeColorLight)
 	run(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#week-grid`)))
 	if got := bg(); got != light {
 		t.Errorf("after a reload the light theme picked is gone: background %s", got)
@@ -368,10 +379,9 @@ func TestGridWeekOnADesktop(t *testing.T) {
 	if got := bg(); got != dark {
 		t.Errorf("dark picked on a light system: background %s, want %s", got, dark)
 	}
-	if got := eval[string](t, ctx, `document.querySelector('meta[name="theme-color"]').content`); got != "#161b2d" {
-		t.Errorf("theme-color %s in the dark theme", got)
-	}
+	toolbar("dark picked on a light system", shared.ThemeColorDark)
 	pick("system")
+	toolbar("light system", shared.ThemeColorLight)
 	run(t, ctx, "end the emulation", setColorScheme(""))
 	eval[bool](t, ctx, `document.querySelector('#settings').open = true`)
 	assertAccessible(t, ctx, "settings")

@@ -29,6 +29,11 @@ func generate(h http.Handler, path string) (*memFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newMemFile(path, body)
+}
+
+// newMemFile is body, the file at path, with its compressed encodings.
+func newMemFile(path string, body []byte) (*memFile, error) {
 	f := &memFile{contentType: contentType(path), identity: body, compressed: make(map[string][]byte)}
 	for _, enc := range encodingsByPreference {
 		c, err := compressBytes(enc, body)

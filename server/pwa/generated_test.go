@@ -111,11 +111,15 @@ func TestGeneratedFilesCompressed(t *testing.T) {
 	}
 }
 
-// What is served from memory is what go-app generates for this handler.
+// What is served from memory is what go-app generates for this handler
+// (the manifest with the dark theme's colours added).
 func TestGeneratedFilesAreGoApps(t *testing.T) {
 	h := newHandler(t, webDir(t)).(*handler)
 	for _, path := range generatedPaths {
 		want, err := render(h.apps[i18n.English], path)
+		if err == nil && path == manifestPath {
+			want, err = withDarkColors(want)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -72,27 +72,7 @@ func (h *handler) prerender(w http.ResponseWriter, r *http.Request, path, varian
 	if path != r.URL.Path {
 		r2.URL.Path, r2.URL.RawPath, r2.URL.RawQuery = path, "", ""
 	}
-	h.apps[lang].ServeHTTP(&etagWriter{ResponseWriter: w, etag: etag}, r2)
-}
-
-// etagWriter sets the ETag of a response whose handler sets its own.
-type etagWriter struct {
-	http.ResponseWriter
-	etag        string
-	wroteHeader bool
-}
-
-func (w *etagWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.wroteHeader = true
-		w.Header().Set("ETag", w.etag)
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *etagWriter) Write(b []byte) (int, error) {
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
+	pw := &pageWriter{ResponseWriter: w, etag: etag}
+	h.apps[lang].ServeHTTP(pw, r2)
+	pw.finish()
 }

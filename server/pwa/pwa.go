@@ -51,12 +51,6 @@ type Options struct {
 	SignedIn func(*http.Request) bool
 }
 
-// Look of the app outside its pages (manifest, browser UI, splash screen).
-const (
-	themeColor      = "#3451b2"
-	backgroundColor = "#f5f7fb"
-)
-
 // Icons, relative to /web/. `go run web/icons/gen.go` generates them.
 const (
 	iconDefault  = "/web/icons/icon-192.png"
@@ -147,7 +141,14 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 	// show it (they fetch it with the page's Accept-Language).
 	manifests := make(map[i18n.Lang]*memFile, len(i18n.Langs))
 	for _, l := range i18n.Langs {
-		if manifests[l], err = generate(apps[l], manifestPath); err != nil {
+		body, err := render(apps[l], manifestPath)
+		if err == nil {
+			body, err = withDarkColors(body)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pwa: %w", err)
+		}
+		if manifests[l], err = newMemFile(manifestPath, body); err != nil {
 			return nil, fmt.Errorf("pwa: %w", err)
 		}
 	}
@@ -160,14 +161,16 @@ const manifestPath = "/manifest.webmanifest"
 // a wasm of wasmSize bytes, prerendering pages in lang.
 func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 	return &app.Handler{
-		Name:            "CampusWeek",
-		ShortName:       "CampusWeek",
-		Title:           "CampusWeek",
-		Description:     lang.T(i18n.AppDescription),
-		Author:          "CampusWeek",
-		Lang:            lang.String(),
-		BackgroundColor: backgroundColor,
-		ThemeColor:      themeColor,
+		Name:        "CampusWeek",
+		ShortName:   "CampusWeek",
+		Title:       "CampusWeek",
+		Description: lang.T(i18n.AppDescription),
+		Author:      "CampusWeek",
+		Lang:        lang.String(),
+		// The light theme's; pages and the manifest also get the dark
+		// one's (see darkTheme).
+		BackgroundColor: shared.BackgroundColorLight,
+		ThemeColor:      shared.ThemeColorLight,
 		// app.js, one file for every language, shows it while app.wasm
 		// loads: no words.
 		LoadingLabel: "CampusWeek · {progress}%",
