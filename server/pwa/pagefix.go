@@ -6,27 +6,78 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/campusweek/campusweek/shared"
+	"golang.org/x/net/html"
 )
 
+// What server/pwa changes in the pages and the manifest go-app makes.
+//
 // go-app knows one theme colour and one background colour, the light
 // theme's. The pages and the manifest get the dark theme's as well, so
 // that the browser's toolbar and the installed app's splash screen match
 // the device's colour scheme before app.wasm has run (the app then follows
 // the theme a student picks, see app/ui/theme.go).
 
-// goAppThemeMeta is the tag go-app writes in every page's head.
-var goAppThemeMeta = []byte(`<meta name="theme-color" content="` + shared.ThemeColorLight + `">`)
+// themeMetas replace go-app's <meta name="theme-color">: one theme colour
+// per colour scheme.
+var themeMetas = `<meta name="theme-color" media="(prefers-color-scheme: light)" content="` + shared.ThemeColorLight + `">` +
+	`<meta name="theme-color" media="(prefers-color-scheme: dark)" content="` + shared.ThemeColorDark + `">`
 
-// themeMetas replace it: one theme colour per colour scheme.
-var themeMetas = []byte(`<meta name="theme-color" media="(prefers-color-scheme: light)" content="` + shared.ThemeColorLight + `">` +
-	`<meta name="theme-color" media="(prefers-color-scheme: dark)" content="` + shared.ThemeColorDark + `">`)
+// fixPage is go-app's page with themeMetas in place of its theme-color tag
+// and with the value "true" written out for every ARIA attribute that has
+// none. go-app writes any attribute whose value is "true" without its
+// value, as HTML's boolean attributes are written; but ARIA's are not
+// boolean attributes, and aria-hidden="" (what the browser reads then)
+// hides nothing from a screen reader. go-app writes no attribute with an
+// empty value, so an ARIA attribute without one was "true". Every other
+// tag is kept byte for byte (go-app writes attributes in any order).
+func fixPage(page []byte) []byte {
+	out := make([]byte, 0, len(page)+256)
+	z := html.NewTokenizer(bytes.NewReader(page))
+	for {
+		kind := z.Next()
+		if kind == html.ErrorToken {
+			break
+		}
+		raw := z.Raw()
+		if kind != html.StartTagToken && kind != html.SelfClosingTagToken {
+			out = append(out, raw...)
+			continue
+		}
+		tok := z.Token()
+		if isGoAppThemeMeta(tok) {
+			out = append(out, themeMetas...)
+			continue
+		}
+		fixed := false
+		for i, a := range tok.Attr {
+			if strings.HasPrefix(a.Key, "aria-") && a.Val == "" {
+				tok.Attr[i].Val, fixed = "true", true
+			}
+		}
+		if !fixed {
+			out = append(out, raw...)
+			continue
+		}
+		out = append(out, tok.String()...)
+	}
+	return out
+}
 
-// withThemeMetas is page with themeMetas in place of go-app's theme-color
-// tag. A page without that tag is returned as it is.
-func withThemeMetas(page []byte) []byte {
-	return bytes.Replace(page, goAppThemeMeta, themeMetas, 1)
+// isGoAppThemeMeta reports whether tok is a theme-color meta tag for every
+// colour scheme.
+func isGoAppThemeMeta(tok html.Token) bool {
+	if tok.Data != "meta" {
+		return false
+	}
+	theme, media := false, false
+	for _, a := range tok.Attr {
+		theme = theme || a.Key == "name" && a.Val == "theme-color"
+		media = media || a.Key == "media"
+	}
+	return theme && !media
 }
 
 // darkColors are the dark theme's colours in a manifest: the member of
@@ -64,7 +115,7 @@ func withDarkColors(manifest []byte) ([]byte, error) {
 }
 
 // pageWriter passes on go-app's prerendered page with its own ETag (go-app
-// sets another) and the theme colours of both schemes (withThemeMetas).
+// sets another), fixed by fixPage.
 // go-app writes a page in one Write, after its Content-Length and, for a
 // page from its cache, after WriteHeader: the status waits for that Write,
 // and finish sends it when none came.
@@ -85,7 +136,7 @@ func (w *pageWriter) Write(b []byte) (int, error) {
 	if w.started {
 		return w.ResponseWriter.Write(b)
 	}
-	page := withThemeMetas(b)
+	page := fixPage(b)
 	if len(page) != len(b) && w.Header().Get("Content-Length") == strconv.Itoa(len(b)) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,8 +71,53 @@ func TestPagesThemeColorPerScheme(t *testing.T) {
 			!strings.Contains(page, `<meta name="theme-color" media="(prefers-color-scheme: dark)" content="`+shared.ThemeColorDark+`">`) {
 			t.Errorf("GET %s: no theme colour per scheme in\n%.1500s", path, page)
 		}
-		if strings.Contains(page, string(goAppThemeMeta)) || strings.Count(page, `name="theme-color"`) != 2 {
+		if strings.Count(page, `name="theme-color"`) != 2 {
 			t.Errorf("GET %s: a theme colour for every scheme is left", path)
+		}
+	}
+}
+
+func TestFixPage(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"bare ARIA attributes get true",
+			`<span aria-hidden class="x"></span><button type="button" aria-pressed>1</button>`,
+			`<span aria-hidden="true" class="x"></span><button type="button" aria-pressed="true">1</button>`},
+		{"ARIA attributes with values kept byte for byte",
+			`<li aria-current="date" aria-label='A &amp; B'>x</li>`,
+			`<li aria-current="date" aria-label='A &amp; B'>x</li>`},
+		{"boolean HTML attributes stay bare",
+			`<section hidden aria-hidden><input disabled required aria-invalid></section>`,
+			`<section hidden="" aria-hidden="true"><input disabled="" required="" aria-invalid="true"></section>`},
+		{"text and scripts untouched",
+			"<p>say aria-hidden here</p><script>x = '<b aria-hidden>'</script>",
+			"<p>say aria-hidden here</p><script>x = '<b aria-hidden>'</script>"},
+		{"no ARIA at all", `<!doctype html><p class="a">b</p>`, `<!doctype html><p class="a">b</p>`},
+		{"theme colour, attributes in any order",
+			`<head><meta content="#3451b2" name="theme-color"><meta name="viewport" content="x"></head>`,
+			`<head>` + themeMetas + `<meta name="viewport" content="x"></head>`},
+		{"a theme colour of one scheme kept",
+			`<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#000">`,
+			`<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#000">`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(fixPage([]byte(tc.in))); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// The prerendered pages have no ARIA attribute without its value.
+func TestPagesARIAValues(t *testing.T) {
+	h := newHandler(t, webDir(t))
+	bare := regexp.MustCompile(`<[^>]*\saria-[a-z]+[\s>][^>]*>?`)
+	for _, path := range []string{"/", "/signin", shellPath, "/public", "/public/free-rooms"} {
+		page := body(t, get(t, h, path))
+		if !strings.Contains(page, `aria-hidden="true"`) {
+			t.Errorf("GET %s: no aria-hidden=\"true\": not a page with icons?", path)
+		}
+		if m := bare.FindAllString(page, 3); m != nil {
+			t.Errorf("GET %s: ARIA attributes without a value: %q", path, m)
 		}
 	}
 }
