@@ -74,6 +74,11 @@ func dotMark(dot bool) string {
 	return ""
 }
 
+// dayLabel is a date as its weekday and day of the month: "Monday 9 March".
+func dayLabel(l i18n.Lang, d shared.Date) string {
+	return dayName(l, d) + " " + l.DayMonth(d)
+}
+
 // shortDay is a weekday's first letters: "Mon", "pon", "maa".
 func shortDay(l i18n.Lang, d shared.Date) string {
 	name := []rune(dayName(l, d))
