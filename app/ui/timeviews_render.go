@@ -23,55 +23,41 @@ func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.E
 	sel := c.selected()
 	strip := layout.Strip(nearLive, sel, v.Today)
 	card := layout.CardAt(live, c.now)
-	dates := weekDays(v.Week)
-	return app.Div().ID("day-view").Class("day-view").Body(
-		app.P().ID("next-class").Class("next-class").Text(cardText(l, card, v.Today)),
-		app.Nav().Class("day-nav").Aria("label", l.T(i18n.ViewDay)).Body(
-			app.Button().ID("prev-day").Type("button").Class("button", "button-icon").
-				Aria("label", l.T(i18n.ViewPrevDay)).Title(l.T(i18n.ViewPrevDay)).OnClick(c.prevDay).
-				Body(app.Span().Class("chevron", "chevron-left").Aria("hidden", "true")),
-			app.H2().ID("day-title").Class("day-title").Aria("live", "polite").
-				Text(dayName(l, sel)+" "+l.DayMonth(sel)),
-			disableButton(app.Button().ID("day-today").Type("button").Class("button", "button-quiet", "today-button").
-				OnClick(c.today).Text(l.T(i18n.ViewToday)), sel == v.Today),
-			app.Button().ID("next-day").Type("button").Class("button", "button-icon").
-				Aria("label", l.T(i18n.ViewNextDay)).Title(l.T(i18n.ViewNextDay)).OnClick(c.nextDay).
-				Body(app.Span().Class("chevron", "chevron-right").Aria("hidden", "true")),
-		),
-		app.Div().Class("week-strip").Role("group").Aria("label", l.T(i18n.ViewStrip)).Body(
-			app.Range(strip[:]).Slice(func(i int) app.UI {
-				sd := strip[i]
-				b := app.Button().Type("button").Class("strip-day").
-					DataSet("day", sd.Date.String()).
-					Aria("pressed", strconv.FormatBool(sd.Selected)).
-					Title(dayName(l, sd.Date) + " " + l.DayMonth(sd.Date)).
-					OnClick(c.pickDay)
-				if sd.Today {
-					b = b.Class("strip-today").Aria("current", "date")
-				}
-				return b.Body(
-					app.Span().Class("strip-name").Text(shortDay(l, sd.Date)),
-					app.Span().Class("strip-num").Text(strconv.Itoa(sd.Date.Day)),
-					app.Span().Class("strip-dot").Aria("hidden", "true").Text(dotMark(sd.Dot)),
-					app.If(sd.Dot, func() app.UI {
-						return app.Span().Class("visually-hidden").Text(", " + l.T(i18n.ViewHasClasses))
-					}),
-				)
-			}),
-		),
-		app.Div().Class("days").Body(
-			app.Range(dates[:]).Slice(func(i int) app.UI {
-				return c.renderDay(r, dates[i], dates[i] == sel, nearLive, nearAll)
-			}),
-		),
-	)
-}
-
-func dotMark(dot bool) string {
-	if dot {
-		return "•"
+	var buttons, days [7]app.UI
+	for i, sd := range strip {
+		var has app.UI
+		if sd.Dot {
+			has = text("span", attrs{"class", "visually-hidden"}, ", "+l.T(i18n.ViewHasClasses))
+		}
+		buttons[i] = el("button", attrs{"type", "button", "class", "strip-day" + pick(sd.Today, " strip-today"),
+			"data-day", sd.Date.String(), "aria-pressed", strconv.FormatBool(sd.Selected),
+			"title", dayLabel(l, sd.Date), "aria-current", pick(sd.Today, "date")},
+			text("span", attrs{"class", "strip-name"}, shortDay(l, sd.Date)),
+			text("span", attrs{"class", "strip-num"}, strconv.Itoa(sd.Date.Day)),
+			text("span", attrs{"class", "strip-dot", "aria-hidden", "true"}, pick(sd.Dot, "•")),
+			has,
+		).On("click", c.pickDay)
 	}
-	return ""
+	for i, d := range weekDays(v.Week) {
+		days[i] = c.renderDay(r, d, d == sel, nearLive, nearAll)
+	}
+	prev, next := l.T(i18n.ViewPrevDay), l.T(i18n.ViewNextDay)
+	return el("div", attrs{"id", "day-view", "class", "day-view"},
+		text("p", attrs{"id", "next-class", "class", "next-class"}, cardText(l, card, v.Today)),
+		el("nav", attrs{"class", "day-nav", "aria-label", l.T(i18n.ViewDay)},
+			el("button", attrs{"id", "prev-day", "type", "button", "class", "button button-icon", "aria-label", prev, "title", prev},
+				el("span", attrs{"class", "chevron chevron-left", "aria-hidden", "true"}),
+			).On("click", c.prevDay),
+			text("h2", attrs{"id", "day-title", "class", "day-title", "aria-live", "polite"}, dayLabel(l, sel)),
+			text("button", attrs{"id", "day-today", "type", "button", "class", "button button-quiet today-button", "disabled", when(sel == v.Today)},
+				l.T(i18n.ViewToday)).On("click", c.today),
+			el("button", attrs{"id", "next-day", "type", "button", "class", "button button-icon", "aria-label", next, "title", next},
+				el("span", attrs{"class", "chevron chevron-right", "aria-hidden", "true"}),
+			).On("click", c.nextDay),
+		),
+		el("div", attrs{"class", "week-strip", "role", "group", "aria-label", l.T(i18n.ViewStrip)}, buttons[:]...),
+		el("div", attrs{"class", "days"}, days[:]...),
+	)
 }
 
 // dayLabel is a date as its weekday and day of the month: "Monday 9 March".
@@ -94,62 +80,38 @@ func (c *timeViews) renderDay(r renderer, d shared.Date, shown bool, live, all [
 	isToday := d == v.Today
 	events := layout.OnDay(all, d)
 	open := layout.Open(live, d)
-	classes := []string{"day"}
+	var nowLine, none, list app.UI
 	if isToday {
-		classes = append(classes, "today")
+		nowLine = el("li", attrs{"id", "now-line", "class", "now-line", "aria-hidden", "true"},
+			text("span", attrs{"class", "now-label"}, clock(c.now.In(zoneOf(events, c.now)))))
 	}
-	section := app.Section().Class(classes...).DataSet("date", d.String()).
-		Aria("label", dayName(l, d)+" "+l.DayMonth(d))
-	if !shown {
-		section = section.Hidden(true) // Hidden(false) would render hidden="false"
-	}
-	if isToday {
-		section = section.Aria("current", "date")
-	}
-	// The now line goes before the first class starting after now.
-	nowAt := -1
-	if isToday {
-		nowAt = len(events)
-		for i, e := range events {
-			if !e.AllDay && e.Start.After(c.now) {
-				nowAt = i
-				break
-			}
+	if open.Empty {
+		msg := l.T(i18n.WeekNoClasses)
+		if isToday {
+			msg = l.T(i18n.ViewNoClassesToday)
 		}
+		var next app.UI
+		if open.HasNext {
+			next = text("button", attrs{"type", "button", "class", "button button-quiet go-next", "data-day", open.Next.String()},
+				l.F(i18n.ViewNextClassesOn, dayLabel(l, open.Next))).On("click", c.pickDay)
+		}
+		none = el("div", attrs{"class", "no-classes-day"}, text("p", attrs{"class", "no-classes"}, msg), next)
 	}
-	nowLine := func() app.UI {
-		return app.Li().ID("now-line").Class("now-line").Aria("hidden", "true").
-			Body(app.Span().Class("now-label").Text(clock(c.now.In(zoneOf(events, c.now)))))
+	if len(events) > 0 || isToday {
+		// Today's now line goes before the first class starting after
+		// now, else last (nowLine is nil once placed).
+		items := make([]app.UI, 0, len(events)+1)
+		for _, e := range events {
+			if nowLine != nil && !e.AllDay && e.Start.After(c.now) {
+				items, nowLine = append(items, nowLine), nil
+			}
+			items = append(items, el("li", nil, r.class(e, d, nil)))
+		}
+		list = el("ul", attrs{"class", "events"}, append(items, nowLine)...)
 	}
-	return section.Body(
-		app.If(open.Empty, func() app.UI {
-			msg := l.T(i18n.WeekNoClasses)
-			if isToday {
-				msg = l.T(i18n.ViewNoClassesToday)
-			}
-			return app.Div().Class("no-classes-day").Body(
-				app.P().Class("no-classes").Text(msg),
-				app.If(open.HasNext, func() app.UI {
-					return app.Button().Type("button").Class("button", "button-quiet", "go-next").
-						DataSet("day", open.Next.String()).OnClick(c.pickDay).
-						Text(l.F(i18n.ViewNextClassesOn, dayName(l, open.Next)+" "+l.DayMonth(open.Next)))
-				}),
-			)
-		}),
-		app.If(len(events) > 0 || isToday, func() app.UI {
-			items := make([]app.UI, 0, len(events)+1)
-			for i, e := range events {
-				if i == nowAt {
-					items = append(items, nowLine())
-				}
-				items = append(items, app.Li().Body(r.class(e, d, nil)))
-			}
-			if nowAt == len(events) {
-				items = append(items, nowLine())
-			}
-			return app.Ul().Class("events").Body(items...)
-		}),
-	)
+	return el("section", attrs{"class", "day" + pick(isToday, " today"), "data-date", d.String(),
+		"aria-label", dayLabel(l, d), "hidden", when(!shown), "aria-current", pick(isToday, "date")},
+		none, list)
 }
 
 // zoneOf is the UTC offset of the university's times: that of the event
