@@ -138,63 +138,46 @@ func (c *timeViews) renderGrid(r renderer, all []shared.Event) app.UI {
 	w := layout.Grid(v.Week, all, v.Today)
 	now := c.now.In(zoneOf(all, c.now))
 	nowDay, nowTop, nowOK := w.Now(now)
-	hours := make([]int, 0, w.LastHour-w.FirstHour)
-	for h := w.FirstHour; h < w.LastHour; h++ {
-		hours = append(hours, h)
-	}
 	span := float64(w.LastHour - w.FirstHour)
-	return app.Div().ID("week-grid").Class("grid", "grid-cols-"+strconv.Itoa(len(w.Days))).
-		Role("region").Aria("label", l.T(i18n.ViewWeekGrid)).
-		DataSet("hours", strconv.Itoa(w.LastHour-w.FirstHour)).
-		Body(
-			app.Div().Class("grid-corner").Aria("hidden", "true"),
-			app.Range(w.Days).Slice(func(i int) app.UI {
-				col := w.Days[i]
-				head := app.Div().Class("grid-head")
-				if col.Today {
-					head = head.Class("today")
-				}
-				return head.Body(
-					app.Span().Class("day-name").Text(dayName(l, col.Date)),
-					app.Span().Class("day-date").Text(dayShortDate(l, col.Date)),
-					app.If(col.Today, func() app.UI { return app.Span().Class("today-badge").Text(l.T(i18n.WeekToday)) }),
-					app.If(len(col.AllDay) > 0, func() app.UI {
-						return app.Ul().Class("events", "grid-allday").Body(
-							app.Range(col.AllDay).Slice(func(j int) app.UI {
-								return app.Li().Body(r.class(col.AllDay[j], col.Date, nil))
-							}),
-						)
-					}),
-				)
-			}),
-			app.Div().Class("grid-hours").Aria("hidden", "true").Body(
-				app.Range(hours).Slice(func(i int) app.UI {
-					return app.Span().Class("grid-hour").DataSet("top", pct(float64(i)/span)).
-						Text(twoDigits(hours[i]) + ":00")
-				}),
-			),
-			app.Range(w.Days).Slice(func(i int) app.UI {
-				col := w.Days[i]
-				classes := []string{"day", "grid-day"}
-				if col.Today {
-					classes = append(classes, "today")
-				}
-				sec := app.Section().Class(classes...).DataSet("date", col.Date.String()).
-					Aria("label", dayName(l, col.Date)+" "+l.DayMonth(col.Date))
-				if col.Today {
-					sec = sec.Aria("current", "date")
-				}
-				return sec.Body(
-					app.Range(col.Blocks).Slice(func(j int) app.UI {
-						return r.class(col.Blocks[j].Event, col.Date, &col.Blocks[j])
-					}),
-					app.If(nowOK && nowDay == i, func() app.UI {
-						return app.Div().ID("now-line").Class("now-line").Aria("hidden", "true").
-							DataSet("top", pct(nowTop))
-					}),
-				)
-			}),
-		)
+	body := make([]app.UI, 0, 2+2*len(w.Days))
+	body = append(body, el("div", attrs{"class", "grid-corner", "aria-hidden", "true"}))
+	for _, col := range w.Days {
+		var badge, allDay app.UI
+		if col.Today {
+			badge = text("span", attrs{"class", "today-badge"}, l.T(i18n.WeekToday))
+		}
+		if len(col.AllDay) > 0 {
+			items := make([]app.UI, len(col.AllDay))
+			for j, e := range col.AllDay {
+				items[j] = el("li", nil, r.class(e, col.Date, nil))
+			}
+			allDay = el("ul", attrs{"class", "events grid-allday"}, items...)
+		}
+		body = append(body, el("div", attrs{"class", "grid-head" + pick(col.Today, " today")},
+			text("span", attrs{"class", "day-name"}, dayName(l, col.Date)),
+			text("span", attrs{"class", "day-date"}, dayShortDate(l, col.Date)),
+			badge, allDay))
+	}
+	var hours []app.UI
+	for h := w.FirstHour; h < w.LastHour; h++ {
+		hours = append(hours, text("span", attrs{"class", "grid-hour", "data-top", pct(float64(h-w.FirstHour) / span)},
+			twoDigits(h)+":00"))
+	}
+	body = append(body, el("div", attrs{"class", "grid-hours", "aria-hidden", "true"}, hours...))
+	for i, col := range w.Days {
+		blocks := make([]app.UI, len(col.Blocks), len(col.Blocks)+1)
+		for j := range col.Blocks {
+			blocks[j] = r.class(col.Blocks[j].Event, col.Date, &col.Blocks[j])
+		}
+		if nowOK && nowDay == i {
+			blocks = append(blocks, el("div", attrs{"id", "now-line", "class", "now-line", "aria-hidden", "true", "data-top", pct(nowTop)}))
+		}
+		body = append(body, el("section", attrs{"class", "day grid-day" + pick(col.Today, " today"), "data-date", col.Date.String(),
+			"aria-label", dayLabel(l, col.Date), "aria-current", pick(col.Today, "date")}, blocks...))
+	}
+	return el("div", attrs{"id", "week-grid", "class", "grid grid-cols-" + strconv.Itoa(len(w.Days)),
+		"role", "region", "aria-label", l.T(i18n.ViewWeekGrid), "data-hours", strconv.Itoa(w.LastHour - w.FirstHour)},
+		body...)
 }
 
 func twoDigits(n int) string {
