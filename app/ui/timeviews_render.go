@@ -201,94 +201,90 @@ func (c *timeViews) renderDetails(r renderer) app.UI {
 	} else if ch, ok := r.marks[e.ID]; ok {
 		mark = markText(l, ch, false)
 	}
-	entry := palette.For(palette.Key(e))
-	row := func(label, value string) app.UI {
-		if strings.TrimSpace(value) == "" {
-			return app.Text("")
-		}
-		return app.Div().Class("details-row").Body(
-			app.Elem("dt").Text(label),
-			app.Elem("dd").Text(value),
-		)
+	var markP, link, hideAll, hideGroup app.UI
+	if mark != "" {
+		markP = text("p", attrs{"class", "details-mark"}, mark)
 	}
-	return app.Elem("dialog").ID("details").Class("details").
-		Aria("labelledby", "details-title").
-		On("close", c.detailsClosed).
-		Body(
-			app.Div().Class("details-head", "course-"+strconv.Itoa(entry.Index)).Body(
-				app.Span().Class("details-swatch").Title(l.T(i18n.DetailsColour)).Aria("hidden", "true"),
-				app.H2().ID("details-title").Class("details-title").Text(e.Title),
-			),
-			app.If(mark != "", func() app.UI { return app.P().Class("details-mark").Text(mark) }),
-			app.Elem("dl").Class("details-list").Body(
-				row(l.T(i18n.DetailsWhen), dayName(l, d)+" "+l.Date(d)+", "+timeRange(l, e)),
-				row(l.T(i18n.DetailsType), eventKind(l, e)),
-				row(l.T(i18n.DetailsGroup), e.Group),
-				row(l.T(i18n.DetailsWhere), eventPlace(e)),
-				row(l.T(i18n.DetailsLecturers), strings.Join(nonEmpty(e.Lecturers), ", ")),
-				row(l.T(i18n.DetailsNotes), e.Notes),
-			),
-			app.If(isWebURL(e.URL), func() app.UI {
-				return app.P().Body(app.A().ID("details-link").Class("event-link").Href("%s", e.URL).
-					Target("_blank").Rel("noopener noreferrer").Text(l.T(i18n.DetailsCoursePage)))
-			}),
-			app.Div().Class("details-actions").Body(
-				app.If(c.Model != nil && !e.AllDay, func() app.UI {
-					return button("button button-quiet", l.T(i18n.HideAllGroups), c.hide(false)).ID("hide-all")
-				}),
-				app.If(c.Model != nil && !e.AllDay && e.Group != "", func() app.UI {
-					return button("button button-quiet", l.F(i18n.HideGroup, e.Group), c.hide(true)).ID("hide-group")
-				}),
-				button("button button-primary", l.T(i18n.DetailsClose), c.closeDetails).ID("details-close"),
-			),
-		)
+	if isWebURL(e.URL) {
+		link = el("p", nil, text("a", attrs{"id", "details-link", "class", "event-link", "href", e.URL,
+			"target", "_blank", "rel", "noopener noreferrer"}, l.T(i18n.DetailsCoursePage)))
+	}
+	if c.Model != nil && !e.AllDay {
+		hideAll = button("button button-quiet", l.T(i18n.HideAllGroups), c.hide(false)).ID("hide-all")
+		if e.Group != "" {
+			hideGroup = button("button button-quiet", l.F(i18n.HideGroup, e.Group), c.hide(true)).ID("hide-group")
+		}
+	}
+	return el("dialog", attrs{"id", "details", "class", "details", "aria-labelledby", "details-title"},
+		el("div", attrs{"class", "details-head course-" + strconv.Itoa(palette.For(palette.Key(e)).Index)},
+			el("span", attrs{"class", "details-swatch", "title", l.T(i18n.DetailsColour), "aria-hidden", "true"}),
+			text("h2", attrs{"id", "details-title", "class", "details-title"}, e.Title),
+		),
+		markP,
+		el("dl", attrs{"class", "details-list"},
+			detailsRow(l.T(i18n.DetailsWhen), dayName(l, d)+" "+l.Date(d)+", "+timeRange(l, e)),
+			detailsRow(l.T(i18n.DetailsType), eventKind(l, e)),
+			detailsRow(l.T(i18n.DetailsGroup), e.Group),
+			detailsRow(l.T(i18n.DetailsWhere), eventPlace(e)),
+			detailsRow(l.T(i18n.DetailsLecturers), strings.Join(nonEmpty(e.Lecturers), ", ")),
+			detailsRow(l.T(i18n.DetailsNotes), e.Notes),
+		),
+		link,
+		el("div", attrs{"class", "details-actions"},
+			hideAll, hideGroup,
+			button("button button-primary", l.T(i18n.DetailsClose), c.closeDetails).ID("details-close"),
+		),
+	).On("close", c.detailsClosed)
+}
+
+// detailsRow is a term and its description in the details' list, or an
+// empty text when value is blank.
+func detailsRow(label, value string) app.UI {
+	if strings.TrimSpace(value) == "" {
+		return app.Text("")
+	}
+	return el("div", attrs{"class", "details-row"}, text("dt", nil, label), text("dd", nil, value))
 }
 
 // renderSettings holds the theme switch and the list of hidden classes.
 func (c *timeViews) renderSettings() app.UI {
 	l := c.Lang
 	var hidden []shared.Hide
-	if c.View.Cache != nil {
-		hidden = c.View.Cache.Hidden
+	var all []shared.Event
+	if cache := c.View.Cache; cache != nil {
+		hidden, all = cache.Hidden, cache.Events
 	}
-	all := c.View.Cache.Events
-	if c.View.Cache == nil {
-		all = nil
-	}
-	themes := []struct {
+	themes := [...]struct {
 		value string
 		key   i18n.Key
 	}{{themeSystem, i18n.ThemeSystem}, {themeLight, i18n.ThemeLight}, {themeDark, i18n.ThemeDark}}
-	return app.Details().ID("settings").Class("settings", "panel").Body(
-		app.Summary().Class("settings-summary").Text(l.T(i18n.SettingsTitle)),
-		app.Div().Class("settings-row").Body(
-			app.Label().For("theme-switch").Text(l.T(i18n.ThemeLabel)),
-			app.Select().ID("theme-switch").Class("lang-select").OnChange(c.pickTheme).Body(
-				app.Range(themes).Slice(func(i int) app.UI {
-					o := app.Option().Value(themes[i].value).Text(l.T(themes[i].key))
-					if themes[i].value == c.theme {
-						o = o.Selected(true) // Selected(false) would render selected="false"
-					}
-					return o
-				}),
-			),
-		),
-		app.H3().Class("settings-heading").Text(l.T(i18n.HiddenTitle)),
-		app.If(len(hidden) == 0, func() app.UI {
-			return app.P().Class("hidden-none").Text(l.T(i18n.HiddenNone))
-		}).Else(func() app.UI {
-			return app.Ul().ID("hidden-list").Class("hidden-list").Body(
-				app.Range(hidden).Slice(func(i int) app.UI {
-					h := hidden[i]
-					return app.Li().Body(
-						app.Span().Class("hidden-name").Text(hideText(l, h, all)),
-						app.Button().Type("button").Class("button", "button-quiet", "button-small", "unhide").
-							DataSet("hide", h.String()).OnClick(c.unhide).
-							Aria("label", l.T(i18n.HiddenShow)+": "+hideText(l, h, all)).
-							Text(l.T(i18n.HiddenShow)),
-					)
-				}),
+	var options [len(themes)]app.UI
+	for i, t := range themes {
+		options[i] = text("option", attrs{"value", t.value, "selected", when(t.value == c.theme)}, l.T(t.key))
+	}
+	var list app.UI
+	if len(hidden) == 0 {
+		list = text("p", attrs{"class", "hidden-none"}, l.T(i18n.HiddenNone))
+	} else {
+		items := make([]app.UI, len(hidden))
+		for i, h := range hidden {
+			name := hideText(l, h, all)
+			items[i] = el("li", nil,
+				text("span", attrs{"class", "hidden-name"}, name),
+				text("button", attrs{"type", "button", "class", "button button-quiet button-small unhide",
+					"data-hide", h.String(), "aria-label", l.T(i18n.HiddenShow) + ": " + name},
+					l.T(i18n.HiddenShow)).On("click", c.unhide),
 			)
-		}),
+		}
+		list = el("ul", attrs{"id", "hidden-list", "class", "hidden-list"}, items...)
+	}
+	return el("details", attrs{"id", "settings", "class", "settings panel"},
+		text("summary", attrs{"class", "settings-summary"}, l.T(i18n.SettingsTitle)),
+		el("div", attrs{"class", "settings-row"},
+			text("label", attrs{"for", "theme-switch"}, l.T(i18n.ThemeLabel)),
+			el("select", attrs{"id", "theme-switch", "class", "lang-select"}, options[:]...).On("change", c.pickTheme),
+		),
+		text("h3", attrs{"class", "settings-heading"}, l.T(i18n.HiddenTitle)),
+		list,
 	)
 }
