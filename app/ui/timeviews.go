@@ -301,9 +301,21 @@ func (c *timeViews) detailsClosed(ctx app.Context, e app.Event) {
 	})
 }
 
-// cssString escapes s for a double-quoted CSS string.
+// cssString escapes s for a double-quoted CSS string. A loop, not a
+// strings.Replacer: nothing else in app.wasm needs the Replacer's code.
 func cssString(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\a `).Replace(s)
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '"':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, `\a `...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 func (c *timeViews) hide(group bool) app.EventHandler {
