@@ -10,9 +10,9 @@ import (
 // notSynced says that a week is not on the device, which is not the same
 // as a week without classes.
 func notSynced(l i18n.Lang, msg string) app.UI {
-	return app.Div().Class("not-synced").Role("status").Body(
-		app.P().Class("not-synced-title").Text(l.T(i18n.WeekNotSaved)),
-		app.P().Class("not-synced-hint").Text(msg),
+	return el("div", attrs{"class", "not-synced", "role", "status"},
+		text("p", attrs{"class", "not-synced-title"}, l.T(i18n.WeekNotSaved)),
+		text("p", attrs{"class", "not-synced-hint"}, msg),
 	)
 }
 

@@ -301,9 +301,21 @@ func (c *timeViews) detailsClosed(ctx app.Context, e app.Event) {
 	})
 }
 
-// cssString escapes s for a double-quoted CSS string.
+// cssString escapes s for a double-quoted CSS string. A loop, not a
+// strings.Replacer: nothing else in app.wasm needs the Replacer's code.
 func cssString(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\a `).Replace(s)
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '"':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, `\a `...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 func (c *timeViews) hide(group bool) app.EventHandler {
@@ -362,22 +374,23 @@ func (c *timeViews) Render() app.UI {
 	} else {
 		view = c.renderDayView(r, s.Events, nearWeek(s.Events, v.Week), nearWeek(all, v.Week))
 	}
-	return app.Div().Class("time-views").Body(
-		app.If(v.Unconfirmed, func() app.UI {
-			return app.P().ID("changes-unconfirmed").Class("notice", "changes-unconfirmed").Role("status").
-				Text(l.T(i18n.ChangesUnconfirmed))
-		}),
-		app.If(!v.Syncing && v.Changes.Total > 0, func() app.UI {
-			return app.P().ID("changes-summary").Class("changes-summary").Role("status").
-				Text(l.N(i18n.ChangesSummary, v.Changes.Total))
-		}),
-		app.If(v.Cache != nil && len(shared.WithoutHidden(v.Cache.WeekEvents(v.Week), v.Cache.Hidden)) == 0, func() app.UI {
-			return app.P().Class("empty-state").Text(l.T(i18n.WeekNoClassesWeek))
-		}),
-		view,
-		c.renderDetails(r),
-		app.If(c.Model != nil, c.renderSettings),
-	)
+	var unconfirmed, summary, empty, settings app.UI
+	if v.Unconfirmed {
+		unconfirmed = text("p", attrs{"id", "changes-unconfirmed", "class", "notice changes-unconfirmed", "role", "status"},
+			l.T(i18n.ChangesUnconfirmed))
+	}
+	if !v.Syncing && v.Changes.Total > 0 {
+		summary = text("p", attrs{"id", "changes-summary", "class", "changes-summary", "role", "status"},
+			l.N(i18n.ChangesSummary, v.Changes.Total))
+	}
+	if v.Cache != nil && len(shared.WithoutHidden(v.Cache.WeekEvents(v.Week), v.Cache.Hidden)) == 0 {
+		empty = text("p", attrs{"class", "empty-state"}, l.T(i18n.WeekNoClassesWeek))
+	}
+	if c.Model != nil {
+		settings = c.renderSettings()
+	}
+	// A nil child is none: go-app's Body leaves nils out.
+	return el("div", attrs{"class", "time-views"}, unconfirmed, summary, empty, view, c.renderDetails(r), settings)
 }
 
 // renderer renders classes with their marks.
@@ -401,48 +414,48 @@ func (r renderer) class(e shared.Event, d shared.Date, at *layout.Block) app.UI 
 	} else if ch, ok := r.marks[e.ID]; ok {
 		mark = markText(l, ch, false)
 	}
-	classes := []string{"event", "event-" + cat, "course-" + strconv.Itoa(palette.For(palette.Key(e)).Index)}
+	class := "event event-" + cat + " course-" + strconv.Itoa(palette.For(palette.Key(e)).Index)
 	open := "e" + e.ID
 	if gone {
-		classes, open = append(classes, "event-cancelled"), "x"+e.ID
+		class, open = class+" event-cancelled", "x"+e.ID
 	} else if mark != "" {
-		classes = append(classes, "event-changed")
+		class += " event-changed"
 	}
-	art := app.Article().Class(classes...).DataSet("event-id", e.ID).DataSet("category", cat)
+	a := attrs{"data-event-id", e.ID, "data-category", cat}
+	// On the grid a class shows only its time, title, place and mark.
+	var kind, group, lecturers string
 	if at != nil {
-		art = art.Class("grid-block").
-			DataSet("top", pct(at.Top)).DataSet("height", pct(at.Height)).
-			DataSet("left", pct(at.Left)).DataSet("width", pct(at.Width))
-		if at.ContinuesBefore {
-			art = art.Class("cut-before")
-		}
-		if at.ContinuesAfter {
-			art = art.Class("cut-after")
+		class += " grid-block" + pick(at.ContinuesBefore, " cut-before") + pick(at.ContinuesAfter, " cut-after")
+		a = append(a, "data-top", pct(at.Top), "data-height", pct(at.Height), "data-left", pct(at.Left), "data-width", pct(at.Width))
+	} else {
+		kind, lecturers = eventKind(l, e), strings.Join(nonEmpty(e.Lecturers), ", ")
+		if e.Group != "" {
+			group = l.F(i18n.EventGroup, e.Group)
 		}
 	}
-	kind, place := eventKind(l, e), eventPlace(e)
-	lecturers := strings.Join(nonEmpty(e.Lecturers), ", ")
-	return art.Body(
+	return el("article", append(a, "class", class),
 		// Its name, read from its text: the day (for screen readers), time,
 		// course, room and change.
-		app.Button().Type("button").Class("event-open").
-			DataSet("open", open).
-			OnClick(r.onOpen).
-			Body(
-				app.Span().Class("visually-hidden").Text(dayName(l, d)+" "+l.DayMonth(d)+", "),
-				app.Time().Class("event-time").DateTime("%s", e.Start.Format(time.RFC3339)).Text(timeRange(l, e)),
-				app.Span().Class("event-title").Text(e.Title),
-				app.If(kind != "" && at == nil, func() app.UI { return app.Span().Class("event-kind").Text(kind) }),
-				app.If(place != "", func() app.UI { return app.Span().Class("event-place").Text(place) }),
-				app.If(e.Group != "" && at == nil, func() app.UI {
-					return app.Span().Class("event-group").Text(l.F(i18n.EventGroup, e.Group))
-				}),
-				app.If(lecturers != "" && at == nil, func() app.UI {
-					return app.Span().Class("event-lecturers").Text(lecturers)
-				}),
-				app.If(mark != "", func() app.UI { return app.Span().Class("event-mark").Text(mark) }),
-			),
+		el("button", attrs{"type", "button", "class", "event-open", "data-open", open},
+			text("span", attrs{"class", "visually-hidden"}, dayLabel(l, d)+", "),
+			text("time", attrs{"class", "event-time", "datetime", e.Start.Format(time.RFC3339)}, timeRange(l, e)),
+			text("span", attrs{"class", "event-title"}, e.Title),
+			eventPart("event-kind", kind),
+			eventPart("event-place", eventPlace(e)),
+			eventPart("event-group", group),
+			eventPart("event-lecturers", lecturers),
+			eventPart("event-mark", mark),
+		).On("click", r.onOpen),
 	)
+}
+
+// eventPart is a span of class with the text s on a class's button, or
+// nil (no element) when s is "".
+func eventPart(class, s string) app.UI {
+	if s == "" {
+		return nil
+	}
+	return text("span", attrs{"class", class}, s)
 }
 
 // pct formats a fraction as a percentage for CSS.

@@ -23,55 +23,46 @@ func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.E
 	sel := c.selected()
 	strip := layout.Strip(nearLive, sel, v.Today)
 	card := layout.CardAt(live, c.now)
-	dates := weekDays(v.Week)
-	return app.Div().ID("day-view").Class("day-view").Body(
-		app.P().ID("next-class").Class("next-class").Text(cardText(l, card, v.Today)),
-		app.Nav().Class("day-nav").Aria("label", l.T(i18n.ViewDay)).Body(
-			app.Button().ID("prev-day").Type("button").Class("button", "button-icon").
-				Aria("label", l.T(i18n.ViewPrevDay)).Title(l.T(i18n.ViewPrevDay)).OnClick(c.prevDay).
-				Body(app.Span().Class("chevron", "chevron-left").Aria("hidden", "true")),
-			app.H2().ID("day-title").Class("day-title").Aria("live", "polite").
-				Text(dayName(l, sel)+" "+l.DayMonth(sel)),
-			disableButton(app.Button().ID("day-today").Type("button").Class("button", "button-quiet", "today-button").
-				OnClick(c.today).Text(l.T(i18n.ViewToday)), sel == v.Today),
-			app.Button().ID("next-day").Type("button").Class("button", "button-icon").
-				Aria("label", l.T(i18n.ViewNextDay)).Title(l.T(i18n.ViewNextDay)).OnClick(c.nextDay).
-				Body(app.Span().Class("chevron", "chevron-right").Aria("hidden", "true")),
+	var buttons, days [7]app.UI
+	for i, sd := range strip {
+		var has app.UI
+		if sd.Dot {
+			has = text("span", attrs{"class", "visually-hidden"}, ", "+l.T(i18n.ViewHasClasses))
+		}
+		buttons[i] = el("button", attrs{"type", "button", "class", "strip-day" + pick(sd.Today, " strip-today"),
+			"data-day", sd.Date.String(), "aria-pressed", strconv.FormatBool(sd.Selected),
+			"title", dayLabel(l, sd.Date), "aria-current", pick(sd.Today, "date")},
+			text("span", attrs{"class", "strip-name"}, shortDay(l, sd.Date)),
+			text("span", attrs{"class", "strip-num"}, strconv.Itoa(sd.Date.Day)),
+			text("span", attrs{"class", "strip-dot", "aria-hidden", "true"}, pick(sd.Dot, "•")),
+			has,
+		).On("click", c.pickDay)
+	}
+	for i, d := range weekDays(v.Week) {
+		days[i] = c.renderDay(r, d, d == sel, nearLive, nearAll)
+	}
+	prev, next := l.T(i18n.ViewPrevDay), l.T(i18n.ViewNextDay)
+	return el("div", attrs{"id", "day-view", "class", "day-view"},
+		text("p", attrs{"id", "next-class", "class", "next-class"}, cardText(l, card, v.Today)),
+		el("nav", attrs{"class", "day-nav", "aria-label", l.T(i18n.ViewDay)},
+			el("button", attrs{"id", "prev-day", "type", "button", "class", "button button-icon", "aria-label", prev, "title", prev},
+				el("span", attrs{"class", "chevron chevron-left", "aria-hidden", "true"}),
+			).On("click", c.prevDay),
+			text("h2", attrs{"id", "day-title", "class", "day-title", "aria-live", "polite"}, dayLabel(l, sel)),
+			text("button", attrs{"id", "day-today", "type", "button", "class", "button button-quiet today-button", "disabled", when(sel == v.Today)},
+				l.T(i18n.ViewToday)).On("click", c.today),
+			el("button", attrs{"id", "next-day", "type", "button", "class", "button button-icon", "aria-label", next, "title", next},
+				el("span", attrs{"class", "chevron chevron-right", "aria-hidden", "true"}),
+			).On("click", c.nextDay),
 		),
-		app.Div().Class("week-strip").Role("group").Aria("label", l.T(i18n.ViewStrip)).Body(
-			app.Range(strip[:]).Slice(func(i int) app.UI {
-				sd := strip[i]
-				b := app.Button().Type("button").Class("strip-day").
-					DataSet("day", sd.Date.String()).
-					Aria("pressed", strconv.FormatBool(sd.Selected)).
-					Title(dayName(l, sd.Date) + " " + l.DayMonth(sd.Date)).
-					OnClick(c.pickDay)
-				if sd.Today {
-					b = b.Class("strip-today").Aria("current", "date")
-				}
-				return b.Body(
-					app.Span().Class("strip-name").Text(shortDay(l, sd.Date)),
-					app.Span().Class("strip-num").Text(strconv.Itoa(sd.Date.Day)),
-					app.Span().Class("strip-dot").Aria("hidden", "true").Text(dotMark(sd.Dot)),
-					app.If(sd.Dot, func() app.UI {
-						return app.Span().Class("visually-hidden").Text(", " + l.T(i18n.ViewHasClasses))
-					}),
-				)
-			}),
-		),
-		app.Div().Class("days").Body(
-			app.Range(dates[:]).Slice(func(i int) app.UI {
-				return c.renderDay(r, dates[i], dates[i] == sel, nearLive, nearAll)
-			}),
-		),
+		el("div", attrs{"class", "week-strip", "role", "group", "aria-label", l.T(i18n.ViewStrip)}, buttons[:]...),
+		el("div", attrs{"class", "days"}, days[:]...),
 	)
 }
 
-func dotMark(dot bool) string {
-	if dot {
-		return "•"
-	}
-	return ""
+// dayLabel is a date as its weekday and day of the month: "Monday 9 March".
+func dayLabel(l i18n.Lang, d shared.Date) string {
+	return dayName(l, d) + " " + l.DayMonth(d)
 }
 
 // shortDay is a weekday's first letters: "Mon", "pon", "maa".
@@ -89,62 +80,38 @@ func (c *timeViews) renderDay(r renderer, d shared.Date, shown bool, live, all [
 	isToday := d == v.Today
 	events := layout.OnDay(all, d)
 	open := layout.Open(live, d)
-	classes := []string{"day"}
+	var nowLine, none, list app.UI
 	if isToday {
-		classes = append(classes, "today")
+		nowLine = el("li", attrs{"id", "now-line", "class", "now-line", "aria-hidden", "true"},
+			text("span", attrs{"class", "now-label"}, clock(c.now.In(zoneOf(events, c.now)))))
 	}
-	section := app.Section().Class(classes...).DataSet("date", d.String()).
-		Aria("label", dayName(l, d)+" "+l.DayMonth(d))
-	if !shown {
-		section = section.Hidden(true) // Hidden(false) would render hidden="false"
-	}
-	if isToday {
-		section = section.Aria("current", "date")
-	}
-	// The now line goes before the first class starting after now.
-	nowAt := -1
-	if isToday {
-		nowAt = len(events)
-		for i, e := range events {
-			if !e.AllDay && e.Start.After(c.now) {
-				nowAt = i
-				break
-			}
+	if open.Empty {
+		msg := l.T(i18n.WeekNoClasses)
+		if isToday {
+			msg = l.T(i18n.ViewNoClassesToday)
 		}
+		var next app.UI
+		if open.HasNext {
+			next = text("button", attrs{"type", "button", "class", "button button-quiet go-next", "data-day", open.Next.String()},
+				l.F(i18n.ViewNextClassesOn, dayLabel(l, open.Next))).On("click", c.pickDay)
+		}
+		none = el("div", attrs{"class", "no-classes-day"}, text("p", attrs{"class", "no-classes"}, msg), next)
 	}
-	nowLine := func() app.UI {
-		return app.Li().ID("now-line").Class("now-line").Aria("hidden", "true").
-			Body(app.Span().Class("now-label").Text(clock(c.now.In(zoneOf(events, c.now)))))
+	if len(events) > 0 || isToday {
+		// Today's now line goes before the first class starting after
+		// now, else last (nowLine is nil once placed).
+		items := make([]app.UI, 0, len(events)+1)
+		for _, e := range events {
+			if nowLine != nil && !e.AllDay && e.Start.After(c.now) {
+				items, nowLine = append(items, nowLine), nil
+			}
+			items = append(items, el("li", nil, r.class(e, d, nil)))
+		}
+		list = el("ul", attrs{"class", "events"}, append(items, nowLine)...)
 	}
-	return section.Body(
-		app.If(open.Empty, func() app.UI {
-			msg := l.T(i18n.WeekNoClasses)
-			if isToday {
-				msg = l.T(i18n.ViewNoClassesToday)
-			}
-			return app.Div().Class("no-classes-day").Body(
-				app.P().Class("no-classes").Text(msg),
-				app.If(open.HasNext, func() app.UI {
-					return app.Button().Type("button").Class("button", "button-quiet", "go-next").
-						DataSet("day", open.Next.String()).OnClick(c.pickDay).
-						Text(l.F(i18n.ViewNextClassesOn, dayName(l, open.Next)+" "+l.DayMonth(open.Next)))
-				}),
-			)
-		}),
-		app.If(len(events) > 0 || isToday, func() app.UI {
-			items := make([]app.UI, 0, len(events)+1)
-			for i, e := range events {
-				if i == nowAt {
-					items = append(items, nowLine())
-				}
-				items = append(items, app.Li().Body(r.class(e, d, nil)))
-			}
-			if nowAt == len(events) {
-				items = append(items, nowLine())
-			}
-			return app.Ul().Class("events").Body(items...)
-		}),
-	)
+	return el("section", attrs{"class", "day" + pick(isToday, " today"), "data-date", d.String(),
+		"aria-label", dayLabel(l, d), "hidden", when(!shown), "aria-current", pick(isToday, "date")},
+		none, list)
 }
 
 // zoneOf is the UTC offset of the university's times: that of the event
@@ -171,63 +138,46 @@ func (c *timeViews) renderGrid(r renderer, all []shared.Event) app.UI {
 	w := layout.Grid(v.Week, all, v.Today)
 	now := c.now.In(zoneOf(all, c.now))
 	nowDay, nowTop, nowOK := w.Now(now)
-	hours := make([]int, 0, w.LastHour-w.FirstHour)
-	for h := w.FirstHour; h < w.LastHour; h++ {
-		hours = append(hours, h)
-	}
 	span := float64(w.LastHour - w.FirstHour)
-	return app.Div().ID("week-grid").Class("grid", "grid-cols-"+strconv.Itoa(len(w.Days))).
-		Role("region").Aria("label", l.T(i18n.ViewWeekGrid)).
-		DataSet("hours", strconv.Itoa(w.LastHour-w.FirstHour)).
-		Body(
-			app.Div().Class("grid-corner").Aria("hidden", "true"),
-			app.Range(w.Days).Slice(func(i int) app.UI {
-				col := w.Days[i]
-				head := app.Div().Class("grid-head")
-				if col.Today {
-					head = head.Class("today")
-				}
-				return head.Body(
-					app.Span().Class("day-name").Text(dayName(l, col.Date)),
-					app.Span().Class("day-date").Text(dayShortDate(l, col.Date)),
-					app.If(col.Today, func() app.UI { return app.Span().Class("today-badge").Text(l.T(i18n.WeekToday)) }),
-					app.If(len(col.AllDay) > 0, func() app.UI {
-						return app.Ul().Class("events", "grid-allday").Body(
-							app.Range(col.AllDay).Slice(func(j int) app.UI {
-								return app.Li().Body(r.class(col.AllDay[j], col.Date, nil))
-							}),
-						)
-					}),
-				)
-			}),
-			app.Div().Class("grid-hours").Aria("hidden", "true").Body(
-				app.Range(hours).Slice(func(i int) app.UI {
-					return app.Span().Class("grid-hour").DataSet("top", pct(float64(i)/span)).
-						Text(twoDigits(hours[i]) + ":00")
-				}),
-			),
-			app.Range(w.Days).Slice(func(i int) app.UI {
-				col := w.Days[i]
-				classes := []string{"day", "grid-day"}
-				if col.Today {
-					classes = append(classes, "today")
-				}
-				sec := app.Section().Class(classes...).DataSet("date", col.Date.String()).
-					Aria("label", dayName(l, col.Date)+" "+l.DayMonth(col.Date))
-				if col.Today {
-					sec = sec.Aria("current", "date")
-				}
-				return sec.Body(
-					app.Range(col.Blocks).Slice(func(j int) app.UI {
-						return r.class(col.Blocks[j].Event, col.Date, &col.Blocks[j])
-					}),
-					app.If(nowOK && nowDay == i, func() app.UI {
-						return app.Div().ID("now-line").Class("now-line").Aria("hidden", "true").
-							DataSet("top", pct(nowTop))
-					}),
-				)
-			}),
-		)
+	body := make([]app.UI, 0, 2+2*len(w.Days))
+	body = append(body, el("div", attrs{"class", "grid-corner", "aria-hidden", "true"}))
+	for _, col := range w.Days {
+		var badge, allDay app.UI
+		if col.Today {
+			badge = text("span", attrs{"class", "today-badge"}, l.T(i18n.WeekToday))
+		}
+		if len(col.AllDay) > 0 {
+			items := make([]app.UI, len(col.AllDay))
+			for j, e := range col.AllDay {
+				items[j] = el("li", nil, r.class(e, col.Date, nil))
+			}
+			allDay = el("ul", attrs{"class", "events grid-allday"}, items...)
+		}
+		body = append(body, el("div", attrs{"class", "grid-head" + pick(col.Today, " today")},
+			text("span", attrs{"class", "day-name"}, dayName(l, col.Date)),
+			text("span", attrs{"class", "day-date"}, dayShortDate(l, col.Date)),
+			badge, allDay))
+	}
+	var hours []app.UI
+	for h := w.FirstHour; h < w.LastHour; h++ {
+		hours = append(hours, text("span", attrs{"class", "grid-hour", "data-top", pct(float64(h-w.FirstHour) / span)},
+			twoDigits(h)+":00"))
+	}
+	body = append(body, el("div", attrs{"class", "grid-hours", "aria-hidden", "true"}, hours...))
+	for i, col := range w.Days {
+		blocks := make([]app.UI, len(col.Blocks), len(col.Blocks)+1)
+		for j := range col.Blocks {
+			blocks[j] = r.class(col.Blocks[j].Event, col.Date, &col.Blocks[j])
+		}
+		if nowOK && nowDay == i {
+			blocks = append(blocks, el("div", attrs{"id", "now-line", "class", "now-line", "aria-hidden", "true", "data-top", pct(nowTop)}))
+		}
+		body = append(body, el("section", attrs{"class", "day grid-day" + pick(col.Today, " today"), "data-date", col.Date.String(),
+			"aria-label", dayLabel(l, col.Date), "aria-current", pick(col.Today, "date")}, blocks...))
+	}
+	return el("div", attrs{"id", "week-grid", "class", "grid grid-cols-" + strconv.Itoa(len(w.Days)),
+		"role", "region", "aria-label", l.T(i18n.ViewWeekGrid), "data-hours", strconv.Itoa(w.LastHour - w.FirstHour)},
+		body...)
 }
 
 func twoDigits(n int) string {
@@ -251,94 +201,90 @@ func (c *timeViews) renderDetails(r renderer) app.UI {
 	} else if ch, ok := r.marks[e.ID]; ok {
 		mark = markText(l, ch, false)
 	}
-	entry := palette.For(palette.Key(e))
-	row := func(label, value string) app.UI {
-		if strings.TrimSpace(value) == "" {
-			return app.Text("")
-		}
-		return app.Div().Class("details-row").Body(
-			app.Elem("dt").Text(label),
-			app.Elem("dd").Text(value),
-		)
+	var markP, link, hideAll, hideGroup app.UI
+	if mark != "" {
+		markP = text("p", attrs{"class", "details-mark"}, mark)
 	}
-	return app.Elem("dialog").ID("details").Class("details").
-		Aria("labelledby", "details-title").
-		On("close", c.detailsClosed).
-		Body(
-			app.Div().Class("details-head", "course-"+strconv.Itoa(entry.Index)).Body(
-				app.Span().Class("details-swatch").Title(l.T(i18n.DetailsColour)).Aria("hidden", "true"),
-				app.H2().ID("details-title").Class("details-title").Text(e.Title),
-			),
-			app.If(mark != "", func() app.UI { return app.P().Class("details-mark").Text(mark) }),
-			app.Elem("dl").Class("details-list").Body(
-				row(l.T(i18n.DetailsWhen), dayName(l, d)+" "+l.Date(d)+", "+timeRange(l, e)),
-				row(l.T(i18n.DetailsType), eventKind(l, e)),
-				row(l.T(i18n.DetailsGroup), e.Group),
-				row(l.T(i18n.DetailsWhere), eventPlace(e)),
-				row(l.T(i18n.DetailsLecturers), strings.Join(nonEmpty(e.Lecturers), ", ")),
-				row(l.T(i18n.DetailsNotes), e.Notes),
-			),
-			app.If(isWebURL(e.URL), func() app.UI {
-				return app.P().Body(app.A().ID("details-link").Class("event-link").Href("%s", e.URL).
-					Target("_blank").Rel("noopener noreferrer").Text(l.T(i18n.DetailsCoursePage)))
-			}),
-			app.Div().Class("details-actions").Body(
-				app.If(c.Model != nil && !e.AllDay, func() app.UI {
-					return button("button button-quiet", l.T(i18n.HideAllGroups), c.hide(false)).ID("hide-all")
-				}),
-				app.If(c.Model != nil && !e.AllDay && e.Group != "", func() app.UI {
-					return button("button button-quiet", l.F(i18n.HideGroup, e.Group), c.hide(true)).ID("hide-group")
-				}),
-				button("button button-primary", l.T(i18n.DetailsClose), c.closeDetails).ID("details-close"),
-			),
-		)
+	if isWebURL(e.URL) {
+		link = el("p", nil, text("a", attrs{"id", "details-link", "class", "event-link", "href", e.URL,
+			"target", "_blank", "rel", "noopener noreferrer"}, l.T(i18n.DetailsCoursePage)))
+	}
+	if c.Model != nil && !e.AllDay {
+		hideAll = button("button button-quiet", l.T(i18n.HideAllGroups), c.hide(false)).ID("hide-all")
+		if e.Group != "" {
+			hideGroup = button("button button-quiet", l.F(i18n.HideGroup, e.Group), c.hide(true)).ID("hide-group")
+		}
+	}
+	return el("dialog", attrs{"id", "details", "class", "details", "aria-labelledby", "details-title"},
+		el("div", attrs{"class", "details-head course-" + strconv.Itoa(palette.For(palette.Key(e)).Index)},
+			el("span", attrs{"class", "details-swatch", "title", l.T(i18n.DetailsColour), "aria-hidden", "true"}),
+			text("h2", attrs{"id", "details-title", "class", "details-title"}, e.Title),
+		),
+		markP,
+		el("dl", attrs{"class", "details-list"},
+			detailsRow(l.T(i18n.DetailsWhen), dayName(l, d)+" "+l.Date(d)+", "+timeRange(l, e)),
+			detailsRow(l.T(i18n.DetailsType), eventKind(l, e)),
+			detailsRow(l.T(i18n.DetailsGroup), e.Group),
+			detailsRow(l.T(i18n.DetailsWhere), eventPlace(e)),
+			detailsRow(l.T(i18n.DetailsLecturers), strings.Join(nonEmpty(e.Lecturers), ", ")),
+			detailsRow(l.T(i18n.DetailsNotes), e.Notes),
+		),
+		link,
+		el("div", attrs{"class", "details-actions"},
+			hideAll, hideGroup,
+			button("button button-primary", l.T(i18n.DetailsClose), c.closeDetails).ID("details-close"),
+		),
+	).On("close", c.detailsClosed)
+}
+
+// detailsRow is a term and its description in the details' list, or an
+// empty text when value is blank.
+func detailsRow(label, value string) app.UI {
+	if strings.TrimSpace(value) == "" {
+		return app.Text("")
+	}
+	return el("div", attrs{"class", "details-row"}, text("dt", nil, label), text("dd", nil, value))
 }
 
 // renderSettings holds the theme switch and the list of hidden classes.
 func (c *timeViews) renderSettings() app.UI {
 	l := c.Lang
 	var hidden []shared.Hide
-	if c.View.Cache != nil {
-		hidden = c.View.Cache.Hidden
+	var all []shared.Event
+	if cache := c.View.Cache; cache != nil {
+		hidden, all = cache.Hidden, cache.Events
 	}
-	all := c.View.Cache.Events
-	if c.View.Cache == nil {
-		all = nil
-	}
-	themes := []struct {
+	themes := [...]struct {
 		value string
 		key   i18n.Key
 	}{{themeSystem, i18n.ThemeSystem}, {themeLight, i18n.ThemeLight}, {themeDark, i18n.ThemeDark}}
-	return app.Details().ID("settings").Class("settings", "panel").Body(
-		app.Summary().Class("settings-summary").Text(l.T(i18n.SettingsTitle)),
-		app.Div().Class("settings-row").Body(
-			app.Label().For("theme-switch").Text(l.T(i18n.ThemeLabel)),
-			app.Select().ID("theme-switch").Class("lang-select").OnChange(c.pickTheme).Body(
-				app.Range(themes).Slice(func(i int) app.UI {
-					o := app.Option().Value(themes[i].value).Text(l.T(themes[i].key))
-					if themes[i].value == c.theme {
-						o = o.Selected(true) // Selected(false) would render selected="false"
-					}
-					return o
-				}),
-			),
-		),
-		app.H3().Class("settings-heading").Text(l.T(i18n.HiddenTitle)),
-		app.If(len(hidden) == 0, func() app.UI {
-			return app.P().Class("hidden-none").Text(l.T(i18n.HiddenNone))
-		}).Else(func() app.UI {
-			return app.Ul().ID("hidden-list").Class("hidden-list").Body(
-				app.Range(hidden).Slice(func(i int) app.UI {
-					h := hidden[i]
-					return app.Li().Body(
-						app.Span().Class("hidden-name").Text(hideText(l, h, all)),
-						app.Button().Type("button").Class("button", "button-quiet", "button-small", "unhide").
-							DataSet("hide", h.String()).OnClick(c.unhide).
-							Aria("label", l.T(i18n.HiddenShow)+": "+hideText(l, h, all)).
-							Text(l.T(i18n.HiddenShow)),
-					)
-				}),
+	var options [len(themes)]app.UI
+	for i, t := range themes {
+		options[i] = text("option", attrs{"value", t.value, "selected", when(t.value == c.theme)}, l.T(t.key))
+	}
+	var list app.UI
+	if len(hidden) == 0 {
+		list = text("p", attrs{"class", "hidden-none"}, l.T(i18n.HiddenNone))
+	} else {
+		items := make([]app.UI, len(hidden))
+		for i, h := range hidden {
+			name := hideText(l, h, all)
+			items[i] = el("li", nil,
+				text("span", attrs{"class", "hidden-name"}, name),
+				text("button", attrs{"type", "button", "class", "button button-quiet button-small unhide",
+					"data-hide", h.String(), "aria-label", l.T(i18n.HiddenShow) + ": " + name},
+					l.T(i18n.HiddenShow)).On("click", c.unhide),
 			)
-		}),
+		}
+		list = el("ul", attrs{"id", "hidden-list", "class", "hidden-list"}, items...)
+	}
+	return el("details", attrs{"id", "settings", "class", "settings panel"},
+		text("summary", attrs{"class", "settings-summary"}, l.T(i18n.SettingsTitle)),
+		el("div", attrs{"class", "settings-row"},
+			text("label", attrs{"for", "theme-switch"}, l.T(i18n.ThemeLabel)),
+			el("select", attrs{"id", "theme-switch", "class", "lang-select"}, options[:]...).On("change", c.pickTheme),
+		),
+		text("h3", attrs{"class", "settings-heading"}, l.T(i18n.HiddenTitle)),
+		list,
 	)
 }
