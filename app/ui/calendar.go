@@ -222,8 +222,7 @@ func (c *calendarPanel) Render() app.UI {
 	if c.open {
 		options := []app.UI{
 			el("p", nil,
-				text("button", attrs{"id", "download-ics", "type", "button", "class", "button", "disabled", when(c.busy || offline)}, l.T(i18n.CalDownload)).
-					On("click", c.download),
+				calendarButton("download-ics", "button", l.T(i18n.CalDownload), when(c.busy || offline), c.download),
 				text("span", attrs{"class", "hint"}, l.N(i18n.CalDownloadHint, shared.ExportWeeks)),
 			),
 			c.renderFeed(offline),
@@ -243,8 +242,7 @@ func (c *calendarPanel) renderFeed(offline bool) app.UI {
 	disabled := when(c.busy || offline)
 	if c.feed == nil {
 		body := []app.UI{
-			text("button", attrs{"id", "create-feed", "type", "button", "class", "button", "disabled", disabled}, l.T(i18n.CalSubscribe)).
-				On("click", c.createFeed),
+			calendarButton("create-feed", "button", l.T(i18n.CalSubscribe), disabled, c.createFeed),
 			text("span", attrs{"class", "hint"}, l.T(i18n.CalSubscribeHint)),
 		}
 		if c.revoked {
@@ -254,7 +252,7 @@ func (c *calendarPanel) renderFeed(offline bool) app.UI {
 	}
 	f := c.feed
 	actions := []app.UI{
-		text("button", attrs{"id", "copy-feed", "type", "button", "class", "button"}, l.T(i18n.CalCopy)).On("click", c.copyFeed),
+		calendarButton("copy-feed", "button", l.T(i18n.CalCopy), "", c.copyFeed),
 	}
 	if rest, ok := strings.CutPrefix(f.URL, "https://"); ok {
 		// Calendar apps (Apple's, Outlook) subscribe to webcal:// links
@@ -262,8 +260,7 @@ func (c *calendarPanel) renderFeed(offline bool) app.UI {
 		actions = append(actions, text("a", attrs{"id", "open-feed", "class", "button", "href", "webcal://" + rest}, l.T(i18n.CalOpenInApp)))
 	}
 	if f.Revocable {
-		actions = append(actions, text("button", attrs{"id", "revoke-feed", "type", "button", "class", "button button-quiet", "disabled", disabled}, l.T(i18n.CalStopThis)).
-			On("click", c.revokeFeed))
+		actions = append(actions, calendarButton("revoke-feed", "button button-quiet", l.T(i18n.CalStopThis), disabled, c.revokeFeed))
 	}
 	body := []app.UI{feedField(l, f), el("div", attrs{"class", "feed-actions"}, actions...)}
 	if c.copied {
@@ -293,8 +290,7 @@ func (c *calendarPanel) renderStop(offline bool) app.UI {
 		text("label", attrs{"for", "stop-feed-url", "class", "hint"}, l.T(i18n.CalStopLabel)),
 		void("input", attrs{"id", "stop-feed-url", "type", "url", "value", c.stopURL, "autocomplete", "off", "spellcheck", "false", "disabled", when(c.stopping)}).
 			On("input", func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }),
-		text("button", attrs{"id", "stop-feed", "type", "button", "class", "button button-quiet", "disabled", when(c.stopping || offline)}, l.T(i18n.CalStopIt)).
-			On("click", c.stopFeed),
+		calendarButton("stop-feed", "button button-quiet", l.T(i18n.CalStopIt), when(c.stopping || offline), c.stopFeed),
 	}
 	if c.stopped {
 		body = append(body, text("p", attrs{"id", "feed-stopped", "class", "hint", "role", "status"}, l.T(i18n.CalRevoked)))
@@ -307,4 +303,10 @@ func (c *calendarPanel) renderStop(offline bool) app.UI {
 		body = append(body, text("p", attrs{"id", "stop-error", "class", "error-message", "role", "alert"}, msg))
 	}
 	return el("details", attrs{"class", "feed-stop"}, body...)
+}
+
+// calendarButton is the type="button" button with the id, class and label,
+// calling onClick; disabled is the disabled attribute's value (see when).
+func calendarButton(id, class, label, disabled string, onClick app.EventHandler) app.UI {
+	return text("button", attrs{"id", id, "type", "button", "class", class, "disabled", disabled}, label).On("click", onClick)
 }
