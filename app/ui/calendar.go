@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -210,87 +211,102 @@ func (c *calendarPanel) copyFeed(ctx app.Context, e app.Event) {
 
 func (c *calendarPanel) Render() app.UI {
 	if c.feed == nil && (c.Offline || c.SignedOut) {
-		return app.Section().ID("calendar-panel").Class("calendar-panel").Hidden(true)
+		return el("section", attrs{"id", "calendar-panel", "class", "calendar-panel", "hidden", "true"})
 	}
 	offline := c.Offline || c.SignedOut
 	l := c.Lang
-	return app.Section().ID("calendar-panel").Class("calendar-panel").Body(
-		button("link-button", l.T(i18n.CalAddToCalendar), c.toggle).ID("add-to-calendar").Aria("expanded", c.open),
-		app.If(c.open, func() app.UI {
-			return app.Div().Class("calendar-options").Body(
-				app.P().Body(
-					disable(button("button", l.T(i18n.CalDownload), c.download).ID("download-ics"), c.busy || offline),
-					app.Span().Class("hint").Text(l.N(i18n.CalDownloadHint, shared.ExportWeeks)),
-				),
-				c.renderFeed(offline),
-				app.If(c.err != nil, func() app.UI { return errBox(l, c.err) }),
-				c.renderStop(offline),
-			)
-		}),
-		&notifySetting{Provider: c.Provider, Offline: c.Offline, SignedOut: c.SignedOut, Lang: c.Lang},
-	)
+	body := []app.UI{
+		text("button", attrs{"id", "add-to-calendar", "type", "button", "class", "link-button", "aria-expanded", strconv.FormatBool(c.open)}, l.T(i18n.CalAddToCalendar)).
+			On("click", c.toggle),
+	}
+	if c.open {
+		options := []app.UI{
+			el("p", nil,
+				calendarButton("download-ics", "button", l.T(i18n.CalDownload), when(c.busy || offline), c.download),
+				text("span", attrs{"class", "hint"}, l.N(i18n.CalDownloadHint, shared.ExportWeeks)),
+			),
+			c.renderFeed(offline),
+		}
+		if c.err != nil {
+			options = append(options, errBox(l, c.err))
+		}
+		options = append(options, c.renderStop(offline))
+		body = append(body, el("div", attrs{"class", "calendar-options"}, options...))
+	}
+	body = append(body, &notifySetting{Provider: c.Provider, Offline: c.Offline, SignedOut: c.SignedOut, Lang: c.Lang})
+	return el("section", attrs{"id", "calendar-panel", "class", "calendar-panel"}, body...)
 }
 
 func (c *calendarPanel) renderFeed(offline bool) app.UI {
 	l := c.Lang
+	disabled := when(c.busy || offline)
 	if c.feed == nil {
-		return app.Div().Class("feed").Body(
-			disable(button("button", l.T(i18n.CalSubscribe), c.createFeed).ID("create-feed"), c.busy || offline),
-			app.Span().Class("hint").Text(l.T(i18n.CalSubscribeHint)),
-			app.If(c.revoked, func() app.UI {
-				return app.P().ID("feed-revoked").Class("hint").Role("status").Text(l.T(i18n.CalRevoked))
-			}),
-		)
+		body := []app.UI{
+			calendarButton("create-feed", "button", l.T(i18n.CalSubscribe), disabled, c.createFeed),
+			text("span", attrs{"class", "hint"}, l.T(i18n.CalSubscribeHint)),
+		}
+		if c.revoked {
+			body = append(body, text("p", attrs{"id", "feed-revoked", "class", "hint", "role", "status"}, l.T(i18n.CalRevoked)))
+		}
+		return el("div", attrs{"class", "feed"}, body...)
 	}
 	f := c.feed
-	return app.Div().Class("feed").Body(
-		feedField(l, f),
-		app.Div().Class("feed-actions").Body(
-			button("button", l.T(i18n.CalCopy), c.copyFeed).ID("copy-feed"),
-			app.If(strings.HasPrefix(f.URL, "https://"), func() app.UI {
-				// Calendar apps (Apple's, Outlook) subscribe to webcal://
-				// links in one step.
-				return app.A().ID("open-feed").Class("button").Href("webcal://" + strings.TrimPrefix(f.URL, "https://")).
-					Text(l.T(i18n.CalOpenInApp))
-			}),
-			app.If(f.Revocable, func() app.UI {
-				return disable(button("button button-quiet", l.T(i18n.CalStopThis), c.revokeFeed).ID("revoke-feed"), c.busy || offline)
-			}),
-		),
-		app.If(c.copied, func() app.UI { return app.P().Class("hint").Role("status").Text(l.T(i18n.CalCopied)) }),
-		app.If(c.copyFail, func() app.UI { return app.P().Class("hint").Text(l.T(i18n.CalCopyManually)) }),
-		app.P().ID("feed-note").Class("hint").Text(f.Note),
-	)
+	actions := []app.UI{
+		calendarButton("copy-feed", "button", l.T(i18n.CalCopy), "", c.copyFeed),
+	}
+	if rest, ok := strings.CutPrefix(f.URL, "https://"); ok {
+		// Calendar apps (Apple's, Outlook) subscribe to webcal:// links
+		// in one step.
+		actions = append(actions, text("a", attrs{"id", "open-feed", "class", "button", "href", "webcal://" + rest}, l.T(i18n.CalOpenInApp)))
+	}
+	if f.Revocable {
+		actions = append(actions, calendarButton("revoke-feed", "button button-quiet", l.T(i18n.CalStopThis), disabled, c.revokeFeed))
+	}
+	body := []app.UI{feedField(l, f), el("div", attrs{"class", "feed-actions"}, actions...)}
+	if c.copied {
+		body = append(body, text("p", attrs{"class", "hint", "role", "status"}, l.T(i18n.CalCopied)))
+	}
+	if c.copyFail {
+		body = append(body, text("p", attrs{"class", "hint"}, l.T(i18n.CalCopyManually)))
+	}
+	body = append(body, text("p", attrs{"id", "feed-note", "class", "hint"}, f.Note))
+	return el("div", attrs{"class", "feed"}, body...)
 }
 
 // feedField shows a subscription address for copying, labelled in l.
 func feedField(l i18n.Lang, f *shared.Feed) app.UI {
-	return app.Div().Class("feed-field").Body(
-		app.Label().For("feed-url").Text(l.T(i18n.CalFeedLabel)),
-		app.Input().ID("feed-url").Type("text").ReadOnly(true).Value(f.URL).
-			OnFocus(func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
+	return el("div", attrs{"class", "feed-field"},
+		text("label", attrs{"for", "feed-url"}, l.T(i18n.CalFeedLabel)),
+		void("input", attrs{"id", "feed-url", "type", "text", "readonly", "true", "value", f.URL}).
+			On("focus", func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
 	)
 }
 
 // renderStop is the form that ends an address made before.
 func (c *calendarPanel) renderStop(offline bool) app.UI {
 	l := c.Lang
-	return app.Details().Class("feed-stop").Body(
-		app.Summary().Text(l.T(i18n.CalStopSummary)),
-		app.Label().For("stop-feed-url").Class("hint").Text(l.T(i18n.CalStopLabel)),
-		disableInput(app.Input().ID("stop-feed-url").Type("url").Value(c.stopURL).
-			AutoComplete(false).Attr("spellcheck", "false").
-			OnInput(func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }), c.stopping),
-		disable(button("button button-quiet", l.T(i18n.CalStopIt), c.stopFeed).ID("stop-feed"), c.stopping || offline),
-		app.If(c.stopped, func() app.UI {
-			return app.P().ID("feed-stopped").Class("hint").Role("status").Text(l.T(i18n.CalRevoked))
-		}),
-		app.If(c.stopErr != nil, func() app.UI {
-			msg := errorMessage(l, c.stopErr)
-			if d := errorDetail(c.stopErr); d != "" {
-				msg += " " + l.F(i18n.ErrDetail, d)
-			}
-			return app.P().ID("stop-error").Class("error-message").Role("alert").Text(msg)
-		}),
-	)
+	body := []app.UI{
+		text("summary", nil, l.T(i18n.CalStopSummary)),
+		text("label", attrs{"for", "stop-feed-url", "class", "hint"}, l.T(i18n.CalStopLabel)),
+		void("input", attrs{"id", "stop-feed-url", "type", "url", "value", c.stopURL, "autocomplete", "off", "spellcheck", "false", "disabled", when(c.stopping)}).
+			On("input", func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }),
+		calendarButton("stop-feed", "button button-quiet", l.T(i18n.CalStopIt), when(c.stopping || offline), c.stopFeed),
+	}
+	if c.stopped {
+		body = append(body, text("p", attrs{"id", "feed-stopped", "class", "hint", "role", "status"}, l.T(i18n.CalRevoked)))
+	}
+	if c.stopErr != nil {
+		msg := errorMessage(l, c.stopErr)
+		if d := errorDetail(c.stopErr); d != "" {
+			msg += " " + l.F(i18n.ErrDetail, d)
+		}
+		body = append(body, text("p", attrs{"id", "stop-error", "class", "error-message", "role", "alert"}, msg))
+	}
+	return el("details", attrs{"class", "feed-stop"}, body...)
+}
+
+// calendarButton is the type="button" button with the id, class and label,
+// calling onClick; disabled is the disabled attribute's value (see when).
+func calendarButton(id, class, label, disabled string, onClick app.EventHandler) app.UI {
+	return text("button", attrs{"id", id, "type", "button", "class", class, "disabled", disabled}, label).On("click", onClick)
 }

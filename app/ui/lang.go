@@ -102,24 +102,19 @@ func followLang(ctx app.Context, l *i18n.Lang, then func()) {
 
 // langSwitch is the language switch: each language in its own name.
 func langSwitch(current i18n.Lang) app.UI {
-	return app.Div().Class("lang-switch").Body(
-		app.Label().For("lang-switch").Class("visually-hidden").Text(current.T(i18n.Language)),
-		app.Select().ID("lang-switch").Class("lang-select").
-			Title(current.T(i18n.Language)).
-			OnChange(func(ctx app.Context, e app.Event) {
+	label := current.T(i18n.Language)
+	options := make([]app.UI, len(i18n.Langs))
+	for i, l := range i18n.Langs {
+		tag := l.String()
+		options[i] = text("option", attrs{"value", tag, "lang", tag, "selected", when(l == current)}, l.Name())
+	}
+	return el("div", attrs{"class", "lang-switch"},
+		text("label", attrs{"for", "lang-switch", "class", "visually-hidden"}, label),
+		el("select", attrs{"id", "lang-switch", "class", "lang-select", "title", label}, options...).
+			On("change", func(ctx app.Context, e app.Event) {
 				if l, ok := i18n.Parse(ctx.JSSrc().Get("value").String()); ok {
 					switchLang(ctx, l)
 				}
-			}).
-			Body(app.Range(i18n.Langs).Slice(func(i int) app.UI {
-				l := i18n.Langs[i]
-				o := app.Option().Value(l.String()).Lang(l.String()).Text(l.Name())
-				if l == current {
-					// Never Selected(false): go-app writes it as
-					// selected="false", which HTML reads as selected.
-					o = o.Selected(true)
-				}
-				return o
-			})),
+			}),
 	)
 }

@@ -220,7 +220,7 @@ func (c *notifySetting) turnOff(ctx app.Context) {
 func (c *notifySetting) Render() app.UI {
 	v := c.view()
 	if v.State == notify.Hidden {
-		return app.Div().ID("notify-setting").Hidden(true)
+		return el("div", attrs{"id", "notify-setting", "hidden", "true"})
 	}
 	l := c.Lang
 	note := v.Note
@@ -229,31 +229,34 @@ func (c *notifySetting) Render() app.UI {
 	} else if c.note != "" {
 		note = c.note
 	}
-	return app.Div().ID("notify-setting").Class("notify-setting").Body(
-		app.Label().For("notify-toggle").Body(
-			app.Input().ID("notify-toggle").Type("checkbox").Role("switch").
-				Checked(v.Checked).Disabled(!v.Enabled || c.busy).
-				Aria("describedby", "notify-note").OnChange(c.toggle),
+	body := []app.UI{
+		el("label", attrs{"for", "notify-toggle"},
+			void("input", attrs{"id", "notify-toggle", "type", "checkbox", "role", "switch", "aria-describedby", "notify-note"}).
+				Attr("checked", v.Checked).Attr("disabled", !v.Enabled || c.busy).On("change", c.toggle),
 			app.Text(" "+l.T(i18n.NotifySetting)),
 		),
-		app.P().ID("notify-note").Class("hint").Role("status").Text(note),
-		app.If(v.State == notify.On, func() app.UI { return c.renderReminders() }),
-		app.If(c.err != nil, func() app.UI { return errBox(l, c.err) }),
-	)
+		text("p", attrs{"id", "notify-note", "class", "hint", "role", "status"}, note),
+	}
+	if v.State == notify.On {
+		body = append(body, c.renderReminders())
+	}
+	if c.err != nil {
+		body = append(body, errBox(l, c.err))
+	}
+	return el("div", attrs{"id", "notify-setting", "class", "notify-setting"}, body...)
 }
 
 // renderReminders is the choice of a reminder before each class.
 func (c *notifySetting) renderReminders() app.UI {
 	l := c.Lang
 	current := c.status.RemindersMinutes
-	return app.P().Class("notify-reminders").Body(
-		app.Label().For("notify-reminders").Text(l.T(i18n.NotifyRemindersLabel)+" "),
-		app.Select().ID("notify-reminders").Disabled(c.busy).OnChange(c.setReminders).Body(
-			app.Range(notify.ReminderChoices).Slice(func(i int) app.UI {
-				m := notify.ReminderChoices[i]
-				return app.Option().Value(strconv.Itoa(m)).Selected(m == current).Text(notify.ReminderLabel(l, m))
-			}),
-		),
+	options := make([]app.UI, len(notify.ReminderChoices))
+	for i, m := range notify.ReminderChoices {
+		options[i] = text("option", attrs{"value", strconv.Itoa(m)}, notify.ReminderLabel(l, m)).Attr("selected", m == current)
+	}
+	return el("p", attrs{"class", "notify-reminders"},
+		text("label", attrs{"for", "notify-reminders"}, l.T(i18n.NotifyRemindersLabel)+" "),
+		el("select", attrs{"id", "notify-reminders"}, options...).Attr("disabled", c.busy).On("change", c.setReminders),
 	)
 }
 
