@@ -94,8 +94,13 @@ func (c *weekView) OnNav(ctx app.Context) {
 		ctx.Page().SetTitle(appName)
 		return
 	}
-	ctx.Page().SetTitle("%s · %s", weekTitle(c.lang, week), appName)
+	c.setTitle(ctx, week)
 	c.act(ctx, func() { c.tt.Show(week) })
+}
+
+// setTitle titles the page with the week of monday.
+func (c *weekView) setTitle(ctx app.Context, monday shared.Date) {
+	ctx.Page().SetTitle(weekTitle(c.lang, monday) + " · " + appName)
 }
 
 // langChanged retitles the page in the language just chosen, and fetches
@@ -106,7 +111,7 @@ func (c *weekView) langChanged(ctx app.Context) {
 		return
 	}
 	if !c.view.Week.IsZero() {
-		ctx.Page().SetTitle("%s · %s", weekTitle(c.lang, c.view.Week), appName)
+		c.setTitle(ctx, c.view.Week)
 	}
 	c.act(ctx, c.tt.Refetch)
 }
