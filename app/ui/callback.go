@@ -150,10 +150,10 @@ func callbackParams(q map[string][]string) map[string]string {
 }
 
 func (c *authCallback) Render() app.UI {
-	return app.Div().Class("page", "page-callback").Body(
+	return el("div", attrs{"class", "page page-callback"},
 		simpleHeader(c.lang),
-		app.Main().Class("content").Body(
-			app.Section().Class("card").Body(c.renderBody()),
+		el("main", attrs{"class", "content"},
+			el("section", attrs{"class", "card"}, c.renderBody()),
 		),
 	)
 }
@@ -161,45 +161,35 @@ func (c *authCallback) Render() app.UI {
 func (c *authCallback) renderBody() app.UI {
 	l := c.lang
 	if c.made != nil {
-		return app.Div().Class("callback-feed calendar-panel").Body(
-			app.H1().Text(l.T(i18n.CallbackFeedTitle)),
+		return el("div", attrs{"class", "callback-feed calendar-panel"},
+			text("h1", nil, l.T(i18n.CallbackFeedTitle)),
 			feedField(l, c.made),
-			app.P().ID("feed-note").Class("hint").Text(c.made.Note),
-			app.P().Class("hint").Text(l.T(i18n.CallbackFeedSignedOut)),
-			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text(l.T(i18n.SignInButton)),
+			text("p", attrs{"id", "feed-note", "class", "hint"}, c.made.Note),
+			text("p", attrs{"class", "hint"}, l.T(i18n.CallbackFeedSignedOut)),
+			text("a", attrs{"class", "button button-primary", "id", "back-to-signin", "href", routeSignIn}, l.T(i18n.SignInButton)),
 		)
 	}
-	if c.err == nil {
-		title := l.T(i18n.CallbackSigningIn)
+	class, title := "callback-failed", i18n.CallbackFailed
+	var body app.UI
+	switch {
+	case c.err == nil:
+		class, title = "callback-working", i18n.CallbackSigningIn
 		if c.feed {
-			title = l.T(i18n.CallbackMakingFeed)
+			title = i18n.CallbackMakingFeed
 		}
-		return app.Div().Class("callback-working").Body(
-			app.H1().Text(title),
-			loading(l.T(i18n.CallbackChecking)),
+		body = loading(l.T(i18n.CallbackChecking))
+	case c.feed:
+		title = i18n.CallbackNoFeed
+		body = errorBoxDetail(l, feedErrorMessage(l, c.err), errorDetail(c.err),
+			text("a", attrs{"class", "button button-primary", "id", "back-to-week", "href", routeWeek}, l.T(i18n.CallbackBackToWeek)),
+		)
+	default:
+		body = errBox(l, c.err,
+			text("a", attrs{"class", "button button-primary", "id", "back-to-signin", "href", routeSignIn}, l.T(i18n.CallbackBackToSignIn)),
 		)
 	}
-	code := shared.CodeOf(c.err)
-	if c.feed {
-		title := l.T(i18n.CallbackNoFeed)
-		if code == shared.CodeAccessDenied {
-			title = l.T(i18n.CallbackNoAccess)
-		}
-		return app.Div().Class("callback-failed").Body(
-			app.H1().Text(title),
-			errorBoxDetail(l, feedErrorMessage(l, c.err), errorDetail(c.err),
-				app.A().Class("button", "button-primary").ID("back-to-week").Href(routeWeek).Text(l.T(i18n.CallbackBackToWeek)),
-			),
-		)
+	if c.err != nil && shared.CodeOf(c.err) == shared.CodeAccessDenied {
+		title = i18n.CallbackNoAccess
 	}
-	title := l.T(i18n.CallbackFailed)
-	if code == shared.CodeAccessDenied {
-		title = l.T(i18n.CallbackNoAccess)
-	}
-	return app.Div().Class("callback-failed").Body(
-		app.H1().Text(title),
-		errBox(l, c.err,
-			app.A().Class("button", "button-primary").ID("back-to-signin").Href(routeSignIn).Text(l.T(i18n.CallbackBackToSignIn)),
-		),
-	)
+	return el("div", attrs{"class", class}, text("h1", nil, l.T(title)), body)
 }

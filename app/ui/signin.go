@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/campusweek/campusweek/shared"
@@ -133,18 +134,24 @@ func (c *signIn) start(ctx app.Context, p shared.Provider, mode shared.SignInMod
 }
 
 func (c *signIn) Render() app.UI {
-	return app.Div().Class("page", "page-signin").Body(
-		simpleHeader(c.lang),
-		app.If(c.updateAvailable, func() app.UI { return updateBar(c.lang) }),
-		app.Main().Class("content").Body(
-			app.Section().Class("card", "signin-card").Aria("labelledby", "signin-title").Body(
-				app.H1().ID("signin-title").Text(c.lang.T(i18n.SignInHeading)),
-				app.P().Class("lead").Text(c.lang.T(i18n.SignInLead)),
-				app.P().Class("privacy").Text(c.lang.T(i18n.SignInPrivacy)),
+	l := c.lang
+	// A nil child is left out: go-app's Body drops it.
+	var bar app.UI
+	if c.updateAvailable {
+		bar = updateBar(l)
+	}
+	return el("div", attrs{"class", "page page-signin"},
+		simpleHeader(l),
+		bar,
+		el("main", attrs{"class", "content"},
+			el("section", attrs{"class", "card signin-card", "aria-labelledby", "signin-title"},
+				text("h1", attrs{"id", "signin-title"}, l.T(i18n.SignInHeading)),
+				text("p", attrs{"class", "lead"}, l.T(i18n.SignInLead)),
+				text("p", attrs{"class", "privacy"}, l.T(i18n.SignInPrivacy)),
 				c.renderBody(),
 			),
-			app.P().Class("public-link").Body(
-				app.A().ID("public-link").Href(routePublic).Text(c.lang.T(i18n.PublicLink)),
+			el("p", attrs{"class", "public-link"},
+				text("a", attrs{"id", "public-link", "href", routePublic}, l.T(i18n.PublicLink)),
 			),
 		),
 	)
@@ -155,32 +162,42 @@ func (c *signIn) renderBody() app.UI {
 	switch {
 	case c.loadErr != nil:
 		return errBox(l, c.loadErr,
-			button("button button-primary", l.T(i18n.TryAgain), func(ctx app.Context, e app.Event) { c.load(ctx) }).ID("retry"))
+			text("button", attrs{"id", "retry", "type", "button", "class", "button button-primary"}, l.T(i18n.TryAgain)).
+				On("click", func(ctx app.Context, e app.Event) { c.load(ctx) }))
 	case !c.loaded:
 		return loading(l.T(i18n.SignInLoading))
 	case len(c.providers) == 0:
-		return app.P().Class("notice").Text(l.T(i18n.SignInNoProviders))
+		return text("p", attrs{"class", "notice"}, l.T(i18n.SignInNoProviders))
 	}
 
+	busy := c.busy != ""
 	demo := false
-	for _, p := range c.providers {
+	items := make([]app.UI, len(c.providers))
+	for i, p := range c.providers {
 		demo = demo || p.Demo
+		items[i] = c.renderProvider(p)
 	}
-	return app.Div().Class("signin-body").Body(
-		app.If(demo, func() app.UI { return demoBanner(l) }),
-		app.If(c.startErr != nil, func() app.UI { return errBox(l, c.startErr) }),
-		c.prerendered(app.Ul().Class("providers").Aria("busy", c.busy != "")).Body(
-			app.Range(c.providers).Slice(func(i int) app.UI {
-				return c.renderProvider(c.providers[i])
-			}),
-		),
-		app.If(c.busy != "", func() app.UI { return loading(l.T(i18n.SignInOpening)) }),
+	var banner, startErr, opening app.UI
+	if demo {
+		banner = demoBanner(l)
+	}
+	if c.startErr != nil {
+		startErr = errBox(l, c.startErr)
+	}
+	if busy {
+		opening = loading(l.T(i18n.SignInOpening))
+	}
+	return el("div", attrs{"class", "signin-body"},
+		banner,
+		startErr,
+		c.prerendered(el("ul", attrs{"class", "providers", "aria-busy", strconv.FormatBool(busy)}, items...)),
+		opening,
 	)
 }
 
 // prerendered marks, when the server prerenders, the list with the
 // universities it shows, for the app to start from (see StartPrerendered).
-func (c *signIn) prerendered(ul app.HTMLUl) app.HTMLUl {
+func (c *signIn) prerendered(ul app.HTMLElem) app.HTMLElem {
 	if app.IsClient {
 		return ul
 	}
@@ -226,32 +243,33 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 	if !app.IsClient {
 		submit = "submit"
 	}
-	return app.Li().Class("provider").Body(
-		app.Form().Method("post").Action(shared.SignInPath(p.ID)).Body(
-			app.If(c.returnTo != routeWeek, func() app.UI {
-				// go-app prerenders attribute values quoted as Go strings,
-				// which HTML does not read: no '"' may reach one. The
-				// escaped form is the same address.
-				return app.Input().Type("hidden").Name("return_to").Value(strings.ReplaceAll(c.returnTo, `"`, "%22"))
-			}),
-			disableButton(app.Button().
-				Type(submit).
-				Class("button", "provider-button").
-				DataSet("provider", p.ID).
-				OnClick(c.startRedirect).
-				Body(
-					app.Span().Class("provider-name").Text(p.Name),
-					app.If(p.Demo, func() app.UI { return app.Span().Class("provider-tag").Text(l.T(i18n.SignInDemoTag)) }),
-				), busy),
+	var returnTo, tag, pin app.UI
+	if c.returnTo != routeWeek {
+		// go-app prerenders attribute values quoted as Go strings, which
+		// HTML does not read: no '"' may reach one. The escaped form is
+		// the same address.
+		returnTo = void("input", attrs{"type", "hidden", "name", "return_to", "value", strings.ReplaceAll(c.returnTo, `"`, "%22")})
+	}
+	if p.Demo {
+		tag = text("span", attrs{"class", "provider-tag"}, l.T(i18n.SignInDemoTag))
+	}
+	if p.Capabilities.PIN {
+		pin = text("button", attrs{
+			"type", "button",
+			"class", "link-button pin-option",
+			"data-pin-provider", p.ID,
+			"aria-label", l.F(i18n.SignInUsePINFor, p.Name),
+			"disabled", when(busy || !app.IsClient),
+		}, l.T(i18n.SignInUsePIN)).On("click", c.startPIN)
+	}
+	return el("li", attrs{"class", "provider"},
+		el("form", attrs{"method", "post", "action", shared.SignInPath(p.ID)},
+			returnTo,
+			el("button", attrs{"type", submit, "class", "button provider-button", "data-provider", p.ID, "disabled", when(busy)},
+				text("span", attrs{"class", "provider-name"}, p.Name),
+				tag,
+			).On("click", c.startRedirect),
 		),
-		app.If(p.Capabilities.PIN, func() app.UI {
-			return disableButton(app.Button().
-				Type("button").
-				Class("link-button", "pin-option").
-				DataSet("pin-provider", p.ID).
-				Aria("label", l.F(i18n.SignInUsePINFor, p.Name)).
-				OnClick(c.startPIN).
-				Text(l.T(i18n.SignInUsePIN)), busy || !app.IsClient)
-		}),
+		pin,
 	)
 }

@@ -94,8 +94,13 @@ func (c *weekView) OnNav(ctx app.Context) {
 		ctx.Page().SetTitle(appName)
 		return
 	}
-	ctx.Page().SetTitle("%s · %s", weekTitle(c.lang, week), appName)
+	c.setTitle(ctx, week)
 	c.act(ctx, func() { c.tt.Show(week) })
+}
+
+// setTitle titles the page with the week of monday.
+func (c *weekView) setTitle(ctx app.Context, monday shared.Date) {
+	ctx.Page().SetTitle(weekTitle(c.lang, monday) + " · " + appName)
 }
 
 // langChanged retitles the page in the language just chosen, and fetches
@@ -106,7 +111,7 @@ func (c *weekView) langChanged(ctx app.Context) {
 		return
 	}
 	if !c.view.Week.IsZero() {
-		ctx.Page().SetTitle("%s · %s", weekTitle(c.lang, c.view.Week), appName)
+		c.setTitle(ctx, c.view.Week)
 	}
 	c.act(ctx, c.tt.Refetch)
 }
@@ -181,38 +186,45 @@ func (c *weekView) goToWeek(ctx app.Context, monday shared.Date) {
 }
 
 func (c *weekView) Render() app.UI {
-	return app.Div().Class("page", "page-week").Body(
+	// A nil child is left out: go-app's Body drops it.
+	var bar app.UI
+	if c.updateAvailable {
+		bar = updateBar(c.lang)
+	}
+	return el("div", attrs{"class", "page page-week"},
 		c.renderHeader(),
-		app.If(c.updateAvailable, func() app.UI { return updateBar(c.lang) }),
-		app.Main().Class("content", "content-wide").Body(c.renderMain()),
+		bar,
+		el("main", attrs{"class", "content content-wide"}, c.renderMain()),
 	)
 }
 
 func (c *weekView) renderHeader() app.UI {
 	v := &c.view
 	l := c.lang
-	return app.Header().Class("app-header").Body(
-		app.Div().Class("app-header-inner").Body(
+	var account app.UI
+	if v.Account != nil {
+		var stop app.UI
+		if c.notifyOn {
+			stop = el("label", attrs{"class", "signout-stop-notify", "for", "signout-stop-notify"},
+				void("input", attrs{"id", "signout-stop-notify", "type", "checkbox"}).
+					Attr("checked", c.stopNotify).
+					On("change", c.toggleStopNotify),
+				app.Text(" "+l.T(i18n.NotifySignOutStop)),
+			)
+		}
+		account = el("div", attrs{"class", "account"},
+			text("span", attrs{"id", "user-name", "class", "user-name"}, v.Account.Name),
+			text("button", attrs{"id", "signout", "type", "button", "class", "button button-quiet", "disabled", when(v.SigningOut)},
+				l.T(i18n.WeekSignOut)).On("click", c.signOut),
+			stop,
+		)
+	}
+	return el("header", attrs{"class", "app-header"},
+		el("div", attrs{"class", "app-header-inner"},
 			brand(),
 			langSwitch(l),
-			app.A().ID("public-link").Class("button", "button-quiet", "header-link").Href(routePublic).Text(l.T(i18n.PublicLink)),
-			app.If(v.Account != nil, func() app.UI {
-				return app.Div().Class("account").Body(
-					app.Span().ID("user-name").Class("user-name").Text(v.Account.Name),
-					disableButton(app.Button().
-						ID("signout").
-						Type("button").
-						Class("button", "button-quiet").
-						OnClick(c.signOut).
-						Text(l.T(i18n.WeekSignOut)), v.SigningOut),
-					app.If(c.notifyOn, func() app.UI {
-						return app.Label().Class("signout-stop-notify").For("signout-stop-notify").Body(
-							app.Input().ID("signout-stop-notify").Type("checkbox").Checked(c.stopNotify).OnChange(c.toggleStopNotify),
-							app.Text(" "+l.T(i18n.NotifySignOutStop)),
-						)
-					}),
-				)
-			}),
+			text("a", attrs{"id", "public-link", "class", "button button-quiet header-link", "href", routePublic}, l.T(i18n.PublicLink)),
+			account,
 		),
 	)
 }
@@ -225,26 +237,35 @@ func (c *weekView) renderMain() app.UI {
 		case v.SigningOut:
 			return loading(l.T(i18n.WeekSigningOut))
 		case v.SignOutErr != nil:
-			return errorBox(signOutMessage(l, v.SignOutErr), c.retryButton())
+			return errorBox(signOutMessage(l, v.SignOutErr), c.retryButton("button button-primary"))
 		case v.SessionErr != nil:
-			return errBox(l, v.SessionErr, c.retryButton())
+			return errBox(l, v.SessionErr, c.retryButton("button button-primary"))
 		}
 		return loading(l.T(i18n.WeekLoading))
 	}
 	signedOut := v.Status == timetable.SignedOut
-	return app.Div().Class("week-page").Body(
-		app.If(v.Demo, func() app.UI { return demoBanner(l) }),
-		app.If(v.SignOutErr != nil, func() app.UI { return errorBox(signOutMessage(l, v.SignOutErr)) }),
-		app.If(signedOut && !v.SigningOut, func() app.UI {
-			return errorBox(l.T(i18n.WeekSignedOutKeep),
-				app.A().ID("signin-again").Class("button", "button-primary").Href(routeSignIn).Text(l.T(i18n.SignInButton)))
-		}),
-		app.If(v.RefreshErr != nil && !signedOut, func() app.UI {
-			return app.Div().Class("notice", "refresh-error").Role("status").Body(
-				app.Span().Text(l.T(i18n.WeekNotUpdated)+" "+errorMessage(l, v.RefreshErr)),
-				button("link-button", l.T(i18n.TryAgain), c.retry).ID("retry"),
-			)
-		}),
+	var demo, signOutErr, signInAgain, refreshErr app.UI
+	if v.Demo {
+		demo = demoBanner(l)
+	}
+	if v.SignOutErr != nil {
+		signOutErr = errorBox(signOutMessage(l, v.SignOutErr))
+	}
+	if signedOut && !v.SigningOut {
+		signInAgain = errorBox(l.T(i18n.WeekSignedOutKeep),
+			text("a", attrs{"id", "signin-again", "class", "button button-primary", "href", routeSignIn}, l.T(i18n.SignInButton)))
+	}
+	if v.RefreshErr != nil && !signedOut {
+		refreshErr = el("div", attrs{"class", "notice refresh-error", "role", "status"},
+			text("span", nil, l.T(i18n.WeekNotUpdated)+" "+errorMessage(l, v.RefreshErr)),
+			c.retryButton("link-button"),
+		)
+	}
+	return el("div", attrs{"class", "week-page"},
+		demo,
+		signOutErr,
+		signInAgain,
+		refreshErr,
 		c.renderWeekNav(),
 		c.renderSyncBar(),
 		c.renderWeek(),
@@ -252,33 +273,37 @@ func (c *weekView) renderMain() app.UI {
 	)
 }
 
-func (c *weekView) retryButton() app.UI {
-	return button("button button-primary", c.lang.T(i18n.TryAgain), c.retry).ID("retry")
+// retryButton is #retry, with the class class: it tries again what
+// failed.
+func (c *weekView) retryButton(class string) app.UI {
+	return text("button", attrs{"id", "retry", "type", "button", "class", class}, c.lang.T(i18n.TryAgain)).On("click", c.retry)
 }
 
 // renderSyncBar says whether the app is offline, how far a sync is and
 // when the week shown was synced.
 func (c *weekView) renderSyncBar() app.UI {
 	v := &c.view
-	at, covered := v.Cache.WeekSynced(v.Week)
-	return app.Div().Class("sync-bar").Body(
-		app.If(v.Offline, func() app.UI {
-			return app.Span().ID("offline-indicator").Class("offline-indicator").Role("status").Body(
-				app.Span().Class("offline-dot").Aria("hidden", "true"),
-				app.Text(c.lang.T(i18n.WeekOffline)),
-			)
-		}),
-		app.If(v.Syncing, func() app.UI {
-			return app.Span().ID("sync-status").Class("sync-status").Role("status").Aria("live", "polite").
-				Text(syncProgress(c.lang, v.SyncDone, v.SyncTotal))
-		}),
-		app.If(covered, func() app.UI {
-			return app.Span().ID("last-synced").Class("last-synced").
-				DataSet("synced-at", at.UTC().Format(time.RFC3339)).
-				Title("%s", syncedAt(c.lang, at.Local())).
-				Text(c.lang.F(i18n.WeekLastSynced, syncedLabel(c.lang, at, time.Now())))
-		}),
-	)
+	l := c.lang
+	var offline, syncing, synced app.UI
+	if v.Offline {
+		offline = el("span", attrs{"id", "offline-indicator", "class", "offline-indicator", "role", "status"},
+			el("span", attrs{"class", "offline-dot", "aria-hidden", "true"}),
+			app.Text(l.T(i18n.WeekOffline)),
+		)
+	}
+	if v.Syncing {
+		syncing = text("span", attrs{"id", "sync-status", "class", "sync-status", "role", "status", "aria-live", "polite"},
+			syncProgress(l, v.SyncDone, v.SyncTotal))
+	}
+	if at, ok := v.Cache.WeekSynced(v.Week); ok {
+		synced = text("span", attrs{
+			"id", "last-synced",
+			"class", "last-synced",
+			"data-synced-at", at.UTC().Format(time.RFC3339),
+			"title", syncedAt(l, at.Local()),
+		}, l.F(i18n.WeekLastSynced, syncedLabel(l, at, time.Now())))
+	}
+	return el("div", attrs{"class", "sync-bar"}, offline, syncing, synced)
 }
 
 func (c *weekView) renderWeekNav() app.UI {
@@ -295,7 +320,7 @@ func (c *weekView) renderWeek() app.UI {
 	}
 	switch {
 	case v.WeekErr != nil:
-		return errBox(l, v.WeekErr, c.retryButton())
+		return errBox(l, v.WeekErr, c.retryButton("button button-primary"))
 	case v.Offline:
 		return notSynced(l, l.T(i18n.WeekNotSyncedOffline))
 	case v.Status == timetable.SignedOut:
