@@ -63,11 +63,11 @@ func (c *publicWeek) OnDismount() {
 }
 
 func (c *publicWeek) setTitle(ctx app.Context) {
-	if !c.ok || !app.IsClient {
-		ctx.Page().SetTitle("%s · %s", c.lang.T(i18n.PublicTitle), appName)
-		return
+	title := c.lang.T(i18n.PublicTitle)
+	if c.ok && app.IsClient {
+		title = c.pin.Name + " · " + weekTitle(c.lang, c.week)
 	}
-	ctx.Page().SetTitle("%s · %s · %s", c.pin.Name, weekTitle(c.lang, c.week), appName)
+	ctx.Page().SetTitle("%s · %s", title, appName)
 }
 
 // langChanged retitles the page and reads the week again: the university
