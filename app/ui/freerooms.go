@@ -153,13 +153,9 @@ func (c *freeRooms) renderAnswer() app.UI {
 	}
 	a := c.answer
 	zone := freeRoomsZone(a)
-	body := []app.UI{
-		text("p", attrs{"id", "free-span-text"}, l.F(i18n.FreeRoomsSpan, clock(a.From.In(zone)), clock(a.Until.In(zone)))),
-		text("p", attrs{"class", "hint", "role", "status"}, l.N(i18n.FreeRoomsChecked, a.Checked)+" · "+
-			l.F(i18n.PublicUpdated, syncedLabel(l, a.FetchedAt, time.Now()))),
-	}
+	var none app.UI
 	if len(a.Rooms) == 0 {
-		body = append(body, text("p", attrs{"id", "free-none", "class", "empty-state"}, l.T(i18n.FreeRoomsNone)))
+		none = text("p", attrs{"id", "free-none", "class", "empty-state"}, l.T(i18n.FreeRoomsNone))
 	}
 	rooms := make([]app.UI, len(a.Rooms))
 	for i, r := range a.Rooms {
@@ -178,8 +174,13 @@ func (c *freeRooms) renderAnswer() app.UI {
 			),
 		)
 	}
-	body = append(body, el("ul", attrs{"class", "public-list"}, rooms...))
-	return el("section", attrs{"id", "free-rooms", "class", "public-results", "aria-labelledby", "free-span-text"}, body...)
+	return el("section", attrs{"id", "free-rooms", "class", "public-results", "aria-labelledby", "free-span-text"},
+		text("p", attrs{"id", "free-span-text"}, l.F(i18n.FreeRoomsSpan, clock(a.From.In(zone)), clock(a.Until.In(zone)))),
+		text("p", attrs{"class", "hint", "role", "status"}, l.N(i18n.FreeRoomsChecked, a.Checked)+" · "+
+			l.F(i18n.PublicUpdated, syncedLabel(l, a.FetchedAt, time.Now()))),
+		none,
+		el("ul", attrs{"class", "public-list"}, rooms...),
+	)
 }
 
 // freeRoomsZone is the zone a free-room answer is shown in: the

@@ -198,68 +198,69 @@ func (c *publicWeek) renderMain() app.UI {
 	if c.pinned {
 		pin = i18n.PublicUnpin
 	}
-	actions := []app.UI{
-		text("button", attrs{"id", "public-pin", "type", "button", "class", "button button-quiet",
-			"aria-pressed", strconv.FormatBool(c.pinned)}, l.T(pin)).On("click", c.togglePin),
-	}
+	var freeLink, pinnedNote, pinErr, refreshErr app.UI
 	if p.Kind == shared.PublicRoom && p.BuildingID != "" {
 		b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
-		actions = append(actions, text("a", attrs{"id", "free-rooms-link", "class", "button button-quiet",
-			"href", publicURL(routeFreeRooms, b.Query(public.DefaultSpan))}, l.T(i18n.FreeRoomsLink)))
-	}
-	body := []app.UI{
-		el("p", attrs{"class", "public-back"},
-			text("a", attrs{"id", "public-back", "href", publicURL(routePublic, back.Values())}, l.T(i18n.PublicBack)),
-		),
-		el("div", attrs{"class", "public-head"},
-			text("p", attrs{"id", "public-kind", "class", "public-kind"}, kindName(l, p.Kind)),
-			text("p", attrs{"id", "public-name", "class", "public-name"}, p.Label()),
-			el("div", attrs{"class", "public-actions"}, actions...),
-		),
+		freeLink = text("a", attrs{"id", "free-rooms-link", "class", "button button-quiet",
+			"href", publicURL(routeFreeRooms, b.Query(public.DefaultSpan))}, l.T(i18n.FreeRoomsLink))
 	}
 	if c.pinned {
-		body = append(body, text("p", attrs{"id", "pinned-note", "class", "hint"}, l.T(i18n.PublicPinnedNote)))
+		pinnedNote = text("p", attrs{"id", "pinned-note", "class", "hint"}, l.T(i18n.PublicPinnedNote))
 	}
 	if c.pinErr != nil {
 		msg := l.T(i18n.ErrGeneric)
 		if errors.Is(c.pinErr, public.ErrTooManyPins) {
 			msg = l.F(i18n.PublicTooManyPins, strconv.Itoa(public.MaxPins))
 		}
-		body = append(body, errorBoxDetail(l, msg, ""))
+		pinErr = errorBoxDetail(l, msg, "")
 	}
 	// Offline, the indicator says why the copy shown was not read again.
 	if c.err != nil && c.known && !(c.cached && c.offline) {
-		body = append(body, el("div", attrs{"class", "notice refresh-error", "role", "status"},
+		refreshErr = el("div", attrs{"class", "notice refresh-error", "role", "status"},
 			text("span", nil, publicErrorMessage(l, c.err)),
 			c.retryButton("link-button"),
-		))
+		)
 	}
-	body = append(body,
+	return el("div", attrs{"class", "week-page"},
+		el("p", attrs{"class", "public-back"},
+			text("a", attrs{"id", "public-back", "href", publicURL(routePublic, back.Values())}, l.T(i18n.PublicBack)),
+		),
+		el("div", attrs{"class", "public-head"},
+			text("p", attrs{"id", "public-kind", "class", "public-kind"}, kindName(l, p.Kind)),
+			text("p", attrs{"id", "public-name", "class", "public-name"}, p.Label()),
+			el("div", attrs{"class", "public-actions"},
+				text("button", attrs{"id", "public-pin", "type", "button", "class", "button button-quiet",
+					"aria-pressed", strconv.FormatBool(c.pinned)}, l.T(pin)).On("click", c.togglePin),
+				freeLink,
+			),
+		),
+		pinnedNote,
+		pinErr,
+		refreshErr,
 		weekNav(l, c.week, c.prevWeek, c.todayWeek, c.nextWeek),
 		c.renderSyncBar(),
 		c.renderWeek(),
 	)
-	return el("div", attrs{"class", "week-page"}, body...)
 }
 
 // renderSyncBar says whether the copy shown is the device's, offline, and
 // when the university was read for it.
 func (c *publicWeek) renderSyncBar() app.UI {
 	l := c.lang
-	var body []app.UI
+	var offline, synced app.UI
 	if c.cached && c.offline {
-		body = append(body, el("span", attrs{"id", "offline-indicator", "class", "offline-indicator", "role", "status"},
+		offline = el("span", attrs{"id", "offline-indicator", "class", "offline-indicator", "role", "status"},
 			el("span", attrs{"class", "offline-dot", "aria-hidden", "true"}),
 			app.Text(l.T(i18n.PublicOffline)),
-		))
+		)
 	}
 	if c.known && !c.fetched.IsZero() {
-		body = append(body, text("span", attrs{"id", "last-synced", "class", "last-synced",
+		synced = text("span", attrs{"id", "last-synced", "class", "last-synced",
 			"data-synced-at", c.fetched.UTC().Format(time.RFC3339),
 			"title", syncedAt(l, c.fetched.Local())},
-			l.F(i18n.PublicUpdated, syncedLabel(l, c.fetched, time.Now()))))
+			l.F(i18n.PublicUpdated, syncedLabel(l, c.fetched, time.Now())))
 	}
-	return el("div", attrs{"class", "sync-bar"}, body...)
+	return el("div", attrs{"class", "sync-bar"}, offline, synced)
 }
 
 // renderWeek shows the week when it is known, and otherwise why not.
