@@ -133,7 +133,8 @@ func (c *freeRooms) renderBody() app.UI {
 				text("label", attrs{"for", "free-span"}, l.T(i18n.FreeRoomsFor)),
 				el("select", attrs{"id", "free-span", "class", "select"}, spans...).On("change", c.pickSpan),
 			),
-			disable(button("button button-quiet", l.T(i18n.FreeRoomsAgain), c.again).ID("free-again"), c.busy),
+			text("button", attrs{"id", "free-again", "type", "button", "class", "button button-quiet", "disabled", when(c.busy)},
+				l.T(i18n.FreeRoomsAgain)).On("click", c.again),
 		),
 		c.renderAnswer(),
 	)
