@@ -37,11 +37,16 @@ func (c *freeRooms) OnMount(ctx app.Context) {
 }
 
 func (c *freeRooms) setTitle(ctx app.Context) {
+	ctx.Page().SetTitle("%s · %s", c.title(), appName)
+}
+
+// title is the page's heading: the building's free rooms, when the
+// address names one.
+func (c *freeRooms) title() string {
 	if !c.ok {
-		ctx.Page().SetTitle("%s · %s", c.lang.T(i18n.FreeRoomsTitle), appName)
-		return
+		return c.lang.T(i18n.FreeRoomsTitle)
 	}
-	ctx.Page().SetTitle("%s · %s", c.lang.F(i18n.FreeRoomsIn, c.building.Name), appName)
+	return c.lang.F(i18n.FreeRoomsIn, c.building.Name)
 }
 
 func (c *freeRooms) OnNav(ctx app.Context) {
@@ -95,20 +100,15 @@ func (c *freeRooms) pickSpan(ctx app.Context, e app.Event) {
 
 func (c *freeRooms) Render() app.UI {
 	l := c.lang
-	return app.Div().Class("page", "page-public").Body(
+	back := public.Search{Provider: c.building.Provider, Kind: shared.PublicRoom}
+	return el("div", attrs{"class", "page page-public"},
 		publicHeader(l, c.signedIn),
-		app.Main().Class("content").Body(
-			app.Section().Class("card", "public-card").Aria("labelledby", "free-title").Body(
-				app.P().Class("public-back").Body(
-					app.A().ID("public-back").Href(publicURL(routePublic, public.Search{Provider: c.building.Provider, Kind: shared.PublicRoom}.Values())).
-						Text(l.T(i18n.PublicBack)),
+		el("main", attrs{"class", "content"},
+			el("section", attrs{"class", "card public-card", "aria-labelledby", "free-title"},
+				el("p", attrs{"class", "public-back"},
+					text("a", attrs{"id", "public-back", "href", publicURL(routePublic, back.Values())}, l.T(i18n.PublicBack)),
 				),
-				app.H1().ID("free-title").Text(func() string {
-					if c.ok {
-						return l.F(i18n.FreeRoomsIn, c.building.Name)
-					}
-					return l.T(i18n.FreeRoomsTitle)
-				}()),
+				text("h1", attrs{"id", "free-title"}, c.title()),
 				c.renderBody(),
 			),
 		),
@@ -123,22 +123,18 @@ func (c *freeRooms) renderBody() app.UI {
 		}
 		return errorBox(l.T(i18n.PublicNotFound))
 	}
-	return app.Div().Class("public-body").Body(
-		app.Div().Class("public-form").Body(
-			app.Div().Class("field").Body(
-				app.Label().For("free-span").Text(l.T(i18n.FreeRoomsFor)),
-				app.Select().ID("free-span").Class("select").OnChange(c.pickSpan).Body(
-					app.Range(public.Spans).Slice(func(i int) app.UI {
-						s := public.Spans[i]
-						o := app.Option().Value(strconv.Itoa(int(s / time.Minute))).Text(durationText(l, s))
-						if s == c.span {
-							o = o.Selected(true) // never Selected(false): see langSwitch
-						}
-						return o
-					}),
-				),
+	spans := make([]app.UI, len(public.Spans))
+	for i, s := range public.Spans {
+		spans[i] = text("option", attrs{"value", strconv.Itoa(int(s / time.Minute)), "selected", when(s == c.span)}, durationText(l, s))
+	}
+	return el("div", attrs{"class", "public-body"},
+		el("div", attrs{"class", "public-form"},
+			el("div", attrs{"class", "field"},
+				text("label", attrs{"for", "free-span"}, l.T(i18n.FreeRoomsFor)),
+				el("select", attrs{"id", "free-span", "class", "select"}, spans...).On("change", c.pickSpan),
 			),
-			disable(button("button button-quiet", l.T(i18n.FreeRoomsAgain), c.again).ID("free-again"), c.busy),
+			text("button", attrs{"id", "free-again", "type", "button", "class", "button button-quiet", "disabled", when(c.busy)},
+				l.T(i18n.FreeRoomsAgain)).On("click", c.again),
 		),
 		c.renderAnswer(),
 	)
@@ -150,7 +146,7 @@ func (c *freeRooms) renderAnswer() app.UI {
 	case c.busy:
 		return loading(l.T(i18n.FreeRoomsChecking))
 	case shared.CodeOf(c.err) == shared.CodeUnsupported:
-		return app.P().ID("free-too-large").Class("notice").Role("status").Text(l.T(i18n.FreeRoomsTooLarge))
+		return text("p", attrs{"id", "free-too-large", "class", "notice", "role", "status"}, l.T(i18n.FreeRoomsTooLarge))
 	case c.err != nil:
 		return errBox(l, c.err)
 	case c.answer == nil:
@@ -158,32 +154,33 @@ func (c *freeRooms) renderAnswer() app.UI {
 	}
 	a := c.answer
 	zone := freeRoomsZone(a)
-	return app.Section().ID("free-rooms").Class("public-results").Aria("labelledby", "free-span-text").Body(
-		app.P().ID("free-span-text").Text(l.F(i18n.FreeRoomsSpan, clock(a.From.In(zone)), clock(a.Until.In(zone)))),
-		app.P().Class("hint").Role("status").Text(l.N(i18n.FreeRoomsChecked, a.Checked)+" · "+
+	var none app.UI
+	if len(a.Rooms) == 0 {
+		none = text("p", attrs{"id", "free-none", "class", "empty-state"}, l.T(i18n.FreeRoomsNone))
+	}
+	rooms := make([]app.UI, len(a.Rooms))
+	for i, r := range a.Rooms {
+		p := public.Pin{
+			Ref:  public.Ref{Provider: c.building.Provider, Kind: shared.PublicRoom, ID: r.ID},
+			Name: r.Name, Building: c.building.Name, BuildingID: c.building.ID,
+		}
+		until := l.T(i18n.FreeRoomsRestOfDay)
+		if r.BusyFrom != nil {
+			until = l.F(i18n.FreeRoomsUntil, clock(*r.BusyFrom))
+		}
+		rooms[i] = el("li", attrs{"class", "public-item free-room", "data-room", r.ID},
+			el("a", attrs{"class", "public-match", "href", publicURL(routePublicWeek, p.Query(shared.Date{}))},
+				text("span", attrs{"class", "public-name"}, r.Name),
+				text("span", attrs{"class", "public-kind free-until"}, until),
+			),
+		)
+	}
+	return el("section", attrs{"id", "free-rooms", "class", "public-results", "aria-labelledby", "free-span-text"},
+		text("p", attrs{"id", "free-span-text"}, l.F(i18n.FreeRoomsSpan, clock(a.From.In(zone)), clock(a.Until.In(zone)))),
+		text("p", attrs{"class", "hint", "role", "status"}, l.N(i18n.FreeRoomsChecked, a.Checked)+" · "+
 			l.F(i18n.PublicUpdated, syncedLabel(l, a.FetchedAt, time.Now()))),
-		app.If(len(a.Rooms) == 0, func() app.UI {
-			return app.P().ID("free-none").Class("empty-state").Text(l.T(i18n.FreeRoomsNone))
-		}),
-		app.Ul().Class("public-list").Body(
-			app.Range(a.Rooms).Slice(func(i int) app.UI {
-				r := a.Rooms[i]
-				p := public.Pin{
-					Ref:  public.Ref{Provider: c.building.Provider, Kind: shared.PublicRoom, ID: r.ID},
-					Name: r.Name, Building: c.building.Name, BuildingID: c.building.ID,
-				}
-				until := l.T(i18n.FreeRoomsRestOfDay)
-				if r.BusyFrom != nil {
-					until = l.F(i18n.FreeRoomsUntil, clock(*r.BusyFrom))
-				}
-				return app.Li().Class("public-item", "free-room").DataSet("room", r.ID).Body(
-					app.A().Class("public-match").Href(publicURL(routePublicWeek, p.Query(shared.Date{}))).Body(
-						app.Span().Class("public-name").Text(r.Name),
-						app.Span().Class("public-kind", "free-until").Text(until),
-					),
-				)
-			}),
-		),
+		none,
+		el("ul", attrs{"class", "public-list"}, rooms...),
 	)
 }
 

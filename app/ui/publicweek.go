@@ -63,11 +63,11 @@ func (c *publicWeek) OnDismount() {
 }
 
 func (c *publicWeek) setTitle(ctx app.Context) {
-	if !c.ok || !app.IsClient {
-		ctx.Page().SetTitle("%s · %s", c.lang.T(i18n.PublicTitle), appName)
-		return
+	title := c.lang.T(i18n.PublicTitle)
+	if c.ok && app.IsClient {
+		title = c.pin.Name + " · " + weekTitle(c.lang, c.week)
 	}
-	ctx.Page().SetTitle("%s · %s · %s", c.pin.Name, weekTitle(c.lang, c.week), appName)
+	ctx.Page().SetTitle("%s · %s", title, appName)
 }
 
 // langChanged retitles the page and reads the week again: the university
@@ -175,9 +175,9 @@ func (c *publicWeek) todayWeek(ctx app.Context, e app.Event) { c.goToWeek(ctx, c
 func (c *publicWeek) retry(ctx app.Context, e app.Event)     { c.read(ctx) }
 
 func (c *publicWeek) Render() app.UI {
-	return app.Div().Class("page", "page-week", "page-public-week").Body(
+	return el("div", attrs{"class", "page page-week page-public-week"},
 		publicHeader(c.lang, c.signedIn),
-		app.Main().Class("content", "content-wide").Body(c.renderMain()),
+		el("main", attrs{"class", "content content-wide"}, c.renderMain()),
 	)
 }
 
@@ -187,55 +187,56 @@ func (c *publicWeek) renderMain() app.UI {
 		if !app.IsClient {
 			return loading(l.T(i18n.WeekLoading))
 		}
-		return app.Div().Class("week-page").Body(
-			errorBox(l.T(i18n.PublicNotFound), app.A().ID("public-back").Class("button", "button-primary").
-				Href(routePublic).Text(l.T(i18n.PublicBack))),
+		return el("div", attrs{"class", "week-page"},
+			errorBox(l.T(i18n.PublicNotFound),
+				text("a", attrs{"id", "public-back", "class", "button button-primary", "href", routePublic}, l.T(i18n.PublicBack))),
 		)
 	}
 	p := c.pin
 	back := public.Search{Provider: p.Provider, Kind: p.Kind}
-	return app.Div().Class("week-page").Body(
-		app.P().Class("public-back").Body(
-			app.A().ID("public-back").Href(publicURL(routePublic, back.Values())).Text(l.T(i18n.PublicBack)),
+	pin := i18n.PublicPin
+	if c.pinned {
+		pin = i18n.PublicUnpin
+	}
+	var freeLink, pinnedNote, pinErr, refreshErr app.UI
+	if p.Kind == shared.PublicRoom && p.BuildingID != "" {
+		b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
+		freeLink = text("a", attrs{"id", "free-rooms-link", "class", "button button-quiet",
+			"href", publicURL(routeFreeRooms, b.Query(public.DefaultSpan))}, l.T(i18n.FreeRoomsLink))
+	}
+	if c.pinned {
+		pinnedNote = text("p", attrs{"id", "pinned-note", "class", "hint"}, l.T(i18n.PublicPinnedNote))
+	}
+	if c.pinErr != nil {
+		msg := l.T(i18n.ErrGeneric)
+		if errors.Is(c.pinErr, public.ErrTooManyPins) {
+			msg = l.F(i18n.PublicTooManyPins, strconv.Itoa(public.MaxPins))
+		}
+		pinErr = errorBoxDetail(l, msg, "")
+	}
+	// Offline, the indicator says why the copy shown was not read again.
+	if c.err != nil && c.known && !(c.cached && c.offline) {
+		refreshErr = el("div", attrs{"class", "notice refresh-error", "role", "status"},
+			text("span", nil, publicErrorMessage(l, c.err)),
+			c.retryButton("link-button"),
+		)
+	}
+	return el("div", attrs{"class", "week-page"},
+		el("p", attrs{"class", "public-back"},
+			text("a", attrs{"id", "public-back", "href", publicURL(routePublic, back.Values())}, l.T(i18n.PublicBack)),
 		),
-		app.Div().Class("public-head").Body(
-			app.P().ID("public-kind").Class("public-kind").Text(kindName(l, p.Kind)),
-			app.P().ID("public-name").Class("public-name").Text(p.Label()),
-			app.Div().Class("public-actions").Body(
-				app.Button().ID("public-pin").Type("button").
-					Class("button", "button-quiet").
-					Aria("pressed", strconv.FormatBool(c.pinned)).
-					OnClick(c.togglePin).
-					Text(func() string {
-						if c.pinned {
-							return l.T(i18n.PublicUnpin)
-						}
-						return l.T(i18n.PublicPin)
-					}()),
-				app.If(p.Kind == shared.PublicRoom && p.BuildingID != "", func() app.UI {
-					b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
-					return app.A().ID("free-rooms-link").Class("button", "button-quiet").
-						Href(publicURL(routeFreeRooms, b.Query(public.DefaultSpan))).
-						Text(l.T(i18n.FreeRoomsLink))
-				}),
+		el("div", attrs{"class", "public-head"},
+			text("p", attrs{"id", "public-kind", "class", "public-kind"}, kindName(l, p.Kind)),
+			text("p", attrs{"id", "public-name", "class", "public-name"}, p.Label()),
+			el("div", attrs{"class", "public-actions"},
+				text("button", attrs{"id", "public-pin", "type", "button", "class", "button button-quiet",
+					"aria-pressed", strconv.FormatBool(c.pinned)}, l.T(pin)).On("click", c.togglePin),
+				freeLink,
 			),
 		),
-		app.If(c.pinned, func() app.UI {
-			return app.P().ID("pinned-note").Class("hint").Text(l.T(i18n.PublicPinnedNote))
-		}),
-		app.If(c.pinErr != nil, func() app.UI {
-			if errors.Is(c.pinErr, public.ErrTooManyPins) {
-				return errorBoxDetail(l, l.F(i18n.PublicTooManyPins, strconv.Itoa(public.MaxPins)), "")
-			}
-			return errorBoxDetail(l, l.T(i18n.ErrGeneric), "")
-		}),
-		// Offline, the indicator says why the copy shown was not read again.
-		app.If(c.err != nil && c.known && !(c.cached && c.offline), func() app.UI {
-			return app.Div().Class("notice", "refresh-error").Role("status").Body(
-				app.Span().Text(publicErrorMessage(l, c.err)),
-				button("link-button", l.T(i18n.TryAgain), c.retry).ID("retry"),
-			)
-		}),
+		pinnedNote,
+		pinErr,
+		refreshErr,
 		weekNav(l, c.week, c.prevWeek, c.todayWeek, c.nextWeek),
 		c.renderSyncBar(),
 		c.renderWeek(),
@@ -246,20 +247,20 @@ func (c *publicWeek) renderMain() app.UI {
 // when the university was read for it.
 func (c *publicWeek) renderSyncBar() app.UI {
 	l := c.lang
-	return app.Div().Class("sync-bar").Body(
-		app.If(c.cached && c.offline, func() app.UI {
-			return app.Span().ID("offline-indicator").Class("offline-indicator").Role("status").Body(
-				app.Span().Class("offline-dot").Aria("hidden", "true"),
-				app.Text(l.T(i18n.PublicOffline)),
-			)
-		}),
-		app.If(c.known && !c.fetched.IsZero(), func() app.UI {
-			return app.Span().ID("last-synced").Class("last-synced").
-				DataSet("synced-at", c.fetched.UTC().Format(time.RFC3339)).
-				Title("%s", syncedAt(l, c.fetched.Local())).
-				Text(l.F(i18n.PublicUpdated, syncedLabel(l, c.fetched, time.Now())))
-		}),
-	)
+	var offline, synced app.UI
+	if c.cached && c.offline {
+		offline = el("span", attrs{"id", "offline-indicator", "class", "offline-indicator", "role", "status"},
+			el("span", attrs{"class", "offline-dot", "aria-hidden", "true"}),
+			app.Text(l.T(i18n.PublicOffline)),
+		)
+	}
+	if c.known && !c.fetched.IsZero() {
+		synced = text("span", attrs{"id", "last-synced", "class", "last-synced",
+			"data-synced-at", c.fetched.UTC().Format(time.RFC3339),
+			"title", syncedAt(l, c.fetched.Local())},
+			l.F(i18n.PublicUpdated, syncedLabel(l, c.fetched, time.Now())))
+	}
+	return el("div", attrs{"class", "sync-bar"}, offline, synced)
 }
 
 // renderWeek shows the week when it is known, and otherwise why not.
@@ -271,10 +272,14 @@ func (c *publicWeek) renderWeek() app.UI {
 	case c.err != nil && (c.offline || isUnreachable(c.err)):
 		return notSynced(l, l.T(i18n.PublicPinToKeep))
 	case c.err != nil:
-		return errorBoxDetail(l, publicErrorMessage(l, c.err), errorDetail(c.err),
-			button("button button-primary", l.T(i18n.TryAgain), c.retry).ID("retry"))
+		return errorBoxDetail(l, publicErrorMessage(l, c.err), errorDetail(c.err), c.retryButton("button button-primary"))
 	}
 	return loading(l.T(i18n.WeekLoadingClasses))
+}
+
+// retryButton is #retry, of class class, which reads the week again.
+func (c *publicWeek) retryButton(class string) app.UI {
+	return button(class, c.lang.T(i18n.TryAgain), c.retry).ID("retry")
 }
 
 // weekEvents shows a week of events that are not the student's own, with
@@ -289,29 +294,19 @@ func weekEvents(l i18n.Lang, events []shared.Event, monday, today shared.Date, w
 // weekNav is the week navigation of a week page: previous, the week's
 // title (the page's heading), this week, next.
 func weekNav(l i18n.Lang, monday shared.Date, prev, today, next app.EventHandler) app.UI {
-	return app.Nav().Class("week-nav").Aria("label", l.T(i18n.WeekNav)).Body(
-		app.Button().
-			ID("prev-week").
-			Type("button").
-			Class("button", "button-icon").
-			Aria("label", l.T(i18n.WeekPrevious)).
-			Title(l.T(i18n.WeekPrevious)).
-			OnClick(prev).
-			Body(app.Span().Class("chevron", "chevron-left").Aria("hidden", "true")),
-		app.H1().ID("week-title").Class("week-title").Aria("live", "polite").Text(weekTitle(l, monday)),
-		app.Button().
-			ID("today").
-			Type("button").
-			Class("button", "button-quiet", "today-button").
-			OnClick(today).
-			Text(l.T(i18n.WeekToday)),
-		app.Button().
-			ID("next-week").
-			Type("button").
-			Class("button", "button-icon").
-			Aria("label", l.T(i18n.WeekNext)).
-			Title(l.T(i18n.WeekNext)).
-			OnClick(next).
-			Body(app.Span().Class("chevron", "chevron-right").Aria("hidden", "true")),
+	return el("nav", attrs{"class", "week-nav", "aria-label", l.T(i18n.WeekNav)},
+		chevronButton("prev-week", "chevron chevron-left", l.T(i18n.WeekPrevious), prev),
+		text("h1", attrs{"id", "week-title", "class", "week-title", "aria-live", "polite"}, weekTitle(l, monday)),
+		text("button", attrs{"id", "today", "type", "button", "class", "button button-quiet today-button"}, l.T(i18n.WeekToday)).
+			On("click", today),
+		chevronButton("next-week", "chevron chevron-right", l.T(i18n.WeekNext), next),
 	)
+}
+
+// chevronButton is an icon button of weekNav: the chevron of class
+// chevron, named label.
+func chevronButton(id, chevron, label string, h app.EventHandler) app.UI {
+	return el("button", attrs{"id", id, "type", "button", "class", "button button-icon", "aria-label", label, "title", label},
+		el("span", attrs{"class", chevron, "aria-hidden", "true"}),
+	).On("click", h)
 }
