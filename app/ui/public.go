@@ -77,11 +77,11 @@ func publicHeader(l i18n.Lang, signedIn bool) app.UI {
 	if signedIn {
 		label, href = l.T(i18n.PublicMyWeek), routeWeek
 	}
-	return app.Header().Class("app-header").Body(
-		app.Div().Class("app-header-inner").Body(
+	return el("header", attrs{"class", "app-header"},
+		el("div", attrs{"class", "app-header-inner"},
 			brand(),
 			langSwitch(l),
-			app.A().ID("public-home").Class("button", "button-quiet").Href(href).Text(label),
+			text("a", attrs{"id", "public-home", "class", "button button-quiet", "href", href}, label),
 		),
 	)
 }
@@ -241,12 +241,12 @@ func (c *publicSearch) unpin(ctx app.Context, e app.Event) {
 
 func (c *publicSearch) Render() app.UI {
 	l := c.lang
-	return app.Div().Class("page", "page-public").Body(
+	return el("div", attrs{"class", "page page-public"},
 		publicHeader(l, c.signedIn),
-		app.Main().Class("content").Body(
-			app.Section().Class("card", "public-card").Aria("labelledby", "public-title").Body(
-				app.H1().ID("public-title").Text(l.T(i18n.PublicTitle)),
-				app.P().Class("lead").Text(l.T(i18n.PublicLead)),
+		el("main", attrs{"class", "content"},
+			el("section", attrs{"class", "card public-card", "aria-labelledby", "public-title"},
+				text("h1", attrs{"id", "public-title"}, l.T(i18n.PublicTitle)),
+				text("p", attrs{"class", "lead"}, l.T(i18n.PublicLead)),
 				c.renderPins(),
 				c.renderBody(),
 			),
@@ -259,25 +259,27 @@ func (c *publicSearch) renderPins() app.UI {
 	if len(c.pins) == 0 && c.pinErr == nil {
 		return nil
 	}
-	return app.Section().ID("pinned").Class("pinned").Aria("labelledby", "pinned-title").Body(
-		app.H2().ID("pinned-title").Text(l.T(i18n.PublicPinned)),
-		app.If(c.pinErr != nil, func() app.UI { return errorBox(l.T(i18n.ErrGeneric)) }),
-		app.Ul().Class("public-list").Body(
-			app.Range(c.pins).Slice(func(i int) app.UI {
-				p := c.pins[i]
-				return app.Li().Class("public-item").Body(
-					app.A().Class("public-match").Href(publicURL(routePublicWeek, p.Query(shared.Date{}))).Body(
-						app.Span().Class("public-name").Text(p.Label()),
-						app.Span().Class("public-kind").Text(kindName(l, p.Kind)),
-					),
-					app.Button().Type("button").Class("link-button", "unpin").
-						DataSet("index", i).
-						Aria("label", l.F(i18n.PublicUnpinName, p.Label())).
-						OnClick(c.unpin).
-						Text(l.T(i18n.PublicUnpin)),
-				)
-			}),
-		),
+	var failed app.UI
+	if c.pinErr != nil {
+		failed = errorBox(l.T(i18n.ErrGeneric))
+	}
+	items := make([]app.UI, len(c.pins))
+	for i, p := range c.pins {
+		items[i] = el("li", attrs{"class", "public-item"},
+			el("a", attrs{"class", "public-match", "href", publicURL(routePublicWeek, p.Query(shared.Date{}))},
+				text("span", attrs{"class", "public-name"}, p.Label()),
+				text("span", attrs{"class", "public-kind"}, kindName(l, p.Kind)),
+			),
+			text("button", attrs{"type", "button", "class", "link-button unpin",
+				"data-index", strconv.Itoa(i),
+				"aria-label", l.F(i18n.PublicUnpinName, p.Label())}, l.T(i18n.PublicUnpin)).
+				On("click", c.unpin),
+		)
+	}
+	return el("section", attrs{"id", "pinned", "class", "pinned", "aria-labelledby", "pinned-title"},
+		text("h2", attrs{"id", "pinned-title"}, l.T(i18n.PublicPinned)),
+		failed,
+		el("ul", attrs{"class", "public-list"}, items...),
 	)
 }
 
@@ -290,9 +292,9 @@ func (c *publicSearch) renderBody() app.UI {
 	case !c.loaded:
 		return loading(l.T(i18n.SignInLoading))
 	case len(c.providers) == 0:
-		return app.P().ID("public-none").Class("notice").Text(l.T(i18n.PublicNoProviders))
+		return text("p", attrs{"id", "public-none", "class", "notice"}, l.T(i18n.PublicNoProviders))
 	}
-	return app.Div().Class("public-body").Body(
+	return el("div", attrs{"class", "public-body"},
 		c.renderForm(),
 		c.renderResults(),
 	)
@@ -300,45 +302,37 @@ func (c *publicSearch) renderBody() app.UI {
 
 func (c *publicSearch) renderForm() app.UI {
 	l := c.lang
-	return app.Form().ID("public-search").Class("public-form").Role("search").OnSubmit(c.submit).Body(
-		app.Div().Class("field").Body(
-			app.Label().For("public-provider").Text(l.T(i18n.PublicUniversity)),
-			app.Select().ID("public-provider").Class("select").OnChange(c.ValueTo(&c.form.Provider)).Body(
-				app.Range(c.providers).Slice(func(i int) app.UI {
-					p := c.providers[i]
-					o := app.Option().Value(p.ID).Text(p.Name)
-					if p.ID == c.form.Provider {
-						o = o.Selected(true) // never Selected(false): see langSwitch
-					}
-					return o
-				}),
-			),
+	providers := make([]app.UI, len(c.providers))
+	for i, p := range c.providers {
+		providers[i] = text("option", attrs{"value", p.ID, "selected", when(p.ID == c.form.Provider)}, p.Name)
+	}
+	kinds := make([]app.UI, len(shared.PublicKinds))
+	for i, k := range shared.PublicKinds {
+		kinds[i] = text("option", attrs{"value", string(k), "selected", when(k == c.form.Kind)}, kindName(l, k))
+	}
+	return el("form", attrs{"id", "public-search", "class", "public-form", "role", "search"},
+		el("div", attrs{"class", "field"},
+			text("label", attrs{"for", "public-provider"}, l.T(i18n.PublicUniversity)),
+			el("select", attrs{"id", "public-provider", "class", "select"}, providers...).
+				On("change", c.ValueTo(&c.form.Provider)),
 		),
-		app.Div().Class("field").Body(
-			app.Label().For("public-kind").Text(l.T(i18n.PublicKindLabel)),
-			app.Select().ID("public-kind").Class("select").OnChange(c.pickKind).Body(
-				app.Range(shared.PublicKinds).Slice(func(i int) app.UI {
-					k := shared.PublicKinds[i]
-					o := app.Option().Value(string(k)).Text(kindName(l, k))
-					if k == c.form.Kind {
-						o = o.Selected(true)
-					}
-					return o
-				}),
-			),
+		el("div", attrs{"class", "field"},
+			text("label", attrs{"for", "public-kind"}, l.T(i18n.PublicKindLabel)),
+			el("select", attrs{"id", "public-kind", "class", "select"}, kinds...).
+				On("change", c.pickKind),
 		),
-		app.Div().Class("field", "field-query").Body(
-			app.Label().For("public-q").Text(l.T(i18n.PublicQuery)),
-			app.Input().ID("public-q").Type("search").Class("input").Name("q").
-				MaxLength(shared.MaxPublicQueryLen).
-				AutoComplete(false).
-				Required(true).
-				Value(c.form.Query).
-				OnInput(c.ValueTo(&c.form.Query)),
+		el("div", attrs{"class", "field field-query"},
+			text("label", attrs{"for", "public-q"}, l.T(i18n.PublicQuery)),
+			void("input", attrs{"id", "public-q", "type", "search", "class", "input", "name", "q",
+				"maxlength", strconv.Itoa(shared.MaxPublicQueryLen),
+				"autocomplete", "off",
+				"required", "true",
+				"value", c.form.Query}).
+				On("input", c.ValueTo(&c.form.Query)),
 		),
-		disableButton(app.Button().ID("public-submit").Type("submit").Class("button", "button-primary").
-			Text(l.T(i18n.PublicSearch)), !app.IsClient),
-	)
+		text("button", attrs{"id", "public-submit", "type", "submit", "class", "button button-primary",
+			"disabled", when(!app.IsClient)}, l.T(i18n.PublicSearch)),
+	).On("submit", c.submit)
 }
 
 func (c *publicSearch) renderResults() app.UI {
@@ -352,32 +346,35 @@ func (c *publicSearch) renderResults() app.UI {
 		return nil
 	}
 	s := c.shown
-	return app.Section().ID("public-results").Class("public-results").Aria("labelledby", "public-results-title").Body(
-		app.H2().ID("public-results-title").Text(l.T(i18n.PublicResults)),
-		app.P().Class("hint").Role("status").Text(func() string {
-			if len(c.results) == 0 {
-				return l.F(i18n.PublicNoMatches, s.Query)
-			}
-			return l.N(i18n.PublicMatches, len(c.results))
-		}()),
-		app.Ul().Class("public-list").Body(
-			app.Range(c.results).Slice(func(i int) app.UI {
-				p := public.PinOf(s.Provider, c.results[i])
-				return app.Li().Class("public-item").Body(
-					app.A().Class("public-match").Href(publicURL(routePublicWeek, p.Query(shared.Date{}))).Body(
-						app.Span().Class("public-name").Text(p.Name),
-						app.If(p.Building != "" && p.Building != p.Name, func() app.UI {
-							return app.Span().Class("public-kind").Text(p.Building)
-						}),
-					),
-					app.If(p.Kind == shared.PublicRoom && p.BuildingID != "", func() app.UI {
-						b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
-						return app.A().Class("link-button", "free-rooms-link").
-							Href(publicURL(routeFreeRooms, b.Query(public.DefaultSpan))).
-							Text(l.T(i18n.FreeRoomsLink))
-					}),
-				)
-			}),
-		),
+	var status string
+	if len(c.results) == 0 {
+		status = l.F(i18n.PublicNoMatches, s.Query)
+	} else {
+		status = l.N(i18n.PublicMatches, len(c.results))
+	}
+	items := make([]app.UI, len(c.results))
+	for i, m := range c.results {
+		p := public.PinOf(s.Provider, m)
+		var building, free app.UI
+		if p.Building != "" && p.Building != p.Name {
+			building = text("span", attrs{"class", "public-kind"}, p.Building)
+		}
+		if p.Kind == shared.PublicRoom && p.BuildingID != "" {
+			b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
+			free = text("a", attrs{"class", "link-button free-rooms-link",
+				"href", publicURL(routeFreeRooms, b.Query(public.DefaultSpan))}, l.T(i18n.FreeRoomsLink))
+		}
+		items[i] = el("li", attrs{"class", "public-item"},
+			el("a", attrs{"class", "public-match", "href", publicURL(routePublicWeek, p.Query(shared.Date{}))},
+				text("span", attrs{"class", "public-name"}, p.Name),
+				building,
+			),
+			free,
+		)
+	}
+	return el("section", attrs{"id", "public-results", "class", "public-results", "aria-labelledby", "public-results-title"},
+		text("h2", attrs{"id", "public-results-title"}, l.T(i18n.PublicResults)),
+		text("p", attrs{"class", "hint", "role", "status"}, status),
+		el("ul", attrs{"class", "public-list"}, items...),
 	)
 }
