@@ -125,7 +125,7 @@ func (c *publicSearch) OnMount(ctx app.Context) {
 }
 
 func (c *publicSearch) setTitle(ctx app.Context) {
-	ctx.Page().SetTitle("%s · %s", c.lang.T(i18n.PublicTitle), appName)
+	ctx.Page().SetTitle(c.lang.T(i18n.PublicTitle) + " · " + appName)
 }
 
 func (c *publicSearch) OnNav(ctx app.Context) {
