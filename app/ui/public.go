@@ -265,11 +265,7 @@ func (c *publicSearch) renderPins() app.UI {
 	}
 	items := make([]app.UI, len(c.pins))
 	for i, p := range c.pins {
-		items[i] = el("li", attrs{"class", "public-item"},
-			el("a", attrs{"class", "public-match", "href", publicURL(routePublicWeek, p.Query(shared.Date{}))},
-				text("span", attrs{"class", "public-name"}, p.Label()),
-				text("span", attrs{"class", "public-kind"}, kindName(l, p.Kind)),
-			),
+		items[i] = publicItem(p, p.Label(), kindName(l, p.Kind),
 			text("button", attrs{"type", "button", "class", "link-button unpin",
 				"data-index", strconv.Itoa(i),
 				"aria-label", l.F(i18n.PublicUnpinName, p.Label())}, l.T(i18n.PublicUnpin)).
@@ -280,6 +276,22 @@ func (c *publicSearch) renderPins() app.UI {
 		text("h2", attrs{"id", "pinned-title"}, l.T(i18n.PublicPinned)),
 		failed,
 		el("ul", attrs{"class", "public-list"}, items...),
+	)
+}
+
+// publicItem is an entry of a list of timetables: a link to p's week
+// showing name and, unless "", note, then action, if not nil.
+func publicItem(p public.Pin, name, note string, action app.UI) app.UI {
+	var noted app.UI
+	if note != "" {
+		noted = text("span", attrs{"class", "public-kind"}, note)
+	}
+	return el("li", attrs{"class", "public-item"},
+		el("a", attrs{"class", "public-match", "href", publicURL(routePublicWeek, p.Query(shared.Date{}))},
+			text("span", attrs{"class", "public-name"}, name),
+			noted,
+		),
+		action,
 	)
 }
 
@@ -355,22 +367,13 @@ func (c *publicSearch) renderResults() app.UI {
 	items := make([]app.UI, len(c.results))
 	for i, m := range c.results {
 		p := public.PinOf(s.Provider, m)
-		var building, free app.UI
-		if p.Building != "" && p.Building != p.Name {
-			building = text("span", attrs{"class", "public-kind"}, p.Building)
-		}
+		var free app.UI
 		if p.Kind == shared.PublicRoom && p.BuildingID != "" {
 			b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
 			free = text("a", attrs{"class", "link-button free-rooms-link",
 				"href", publicURL(routeFreeRooms, b.Query(public.DefaultSpan))}, l.T(i18n.FreeRoomsLink))
 		}
-		items[i] = el("li", attrs{"class", "public-item"},
-			el("a", attrs{"class", "public-match", "href", publicURL(routePublicWeek, p.Query(shared.Date{}))},
-				text("span", attrs{"class", "public-name"}, p.Name),
-				building,
-			),
-			free,
-		)
+		items[i] = publicItem(p, p.Name, pick(p.Building != p.Name, p.Building), free)
 	}
 	return el("section", attrs{"id", "public-results", "class", "public-results", "aria-labelledby", "public-results-title"},
 		text("h2", attrs{"id", "public-results-title"}, l.T(i18n.PublicResults)),
