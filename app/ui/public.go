@@ -323,28 +323,28 @@ func (c *publicSearch) renderForm() app.UI {
 		kinds[i] = text("option", attrs{"value", string(k), "selected", when(k == c.form.Kind)}, kindName(l, k))
 	}
 	return el("form", attrs{"id", "public-search", "class", "public-form", "role", "search"},
-		el("div", attrs{"class", "field"},
-			text("label", attrs{"for", "public-provider"}, l.T(i18n.PublicUniversity)),
+		searchField("field", "public-provider", l.T(i18n.PublicUniversity),
 			el("select", attrs{"id", "public-provider", "class", "select"}, providers...).
-				On("change", c.ValueTo(&c.form.Provider)),
-		),
-		el("div", attrs{"class", "field"},
-			text("label", attrs{"for", "public-kind"}, l.T(i18n.PublicKindLabel)),
+				On("change", c.ValueTo(&c.form.Provider))),
+		searchField("field", "public-kind", l.T(i18n.PublicKindLabel),
 			el("select", attrs{"id", "public-kind", "class", "select"}, kinds...).
-				On("change", c.pickKind),
-		),
-		el("div", attrs{"class", "field field-query"},
-			text("label", attrs{"for", "public-q"}, l.T(i18n.PublicQuery)),
+				On("change", c.pickKind)),
+		searchField("field field-query", "public-q", l.T(i18n.PublicQuery),
 			void("input", attrs{"id", "public-q", "type", "search", "class", "input", "name", "q",
 				"maxlength", strconv.Itoa(shared.MaxPublicQueryLen),
 				"autocomplete", "off",
 				"required", "true",
 				"value", c.form.Query}).
-				On("input", c.ValueTo(&c.form.Query)),
-		),
+				On("input", c.ValueTo(&c.form.Query))),
 		text("button", attrs{"id", "public-submit", "type", "submit", "class", "button button-primary",
 			"disabled", when(!app.IsClient)}, l.T(i18n.PublicSearch)),
 	).On("submit", c.submit)
+}
+
+// searchField is a field of the public search of the class class: the
+// label for the control whose id is id, then the control.
+func searchField(class, id, label string, control app.UI) app.UI {
+	return el("div", attrs{"class", class}, text("label", attrs{"for", id}, label), control)
 }
 
 func (c *publicSearch) renderResults() app.UI {
