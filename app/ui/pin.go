@@ -123,7 +123,7 @@ func (c *pinEntry) Render() app.UI {
 						"aria-describedby", "pin-help",
 						"value", c.pin,
 						"disabled", when(c.busy)}).
-						On("input", c.ValueTo(&c.pin)),
+						On("input", valueTo(&c.pin)),
 					text("p", attrs{"id", "pin-help", "class", "hint"}, l.T(i18n.PINHelp)),
 					text("button", attrs{"id", "pin-submit", "type", "submit", "class", "button button-primary",
 						"disabled", when(c.busy)}, l.T(i18n.PINContinue)),
