@@ -241,14 +241,25 @@ func (c *publicSearch) unpin(ctx app.Context, e app.Event) {
 
 func (c *publicSearch) Render() app.UI {
 	l := c.lang
-	return el("div", attrs{"class", "page page-public"},
-		publicHeader(l, c.signedIn),
+	return cardPage("page page-public", publicHeader(l, c.signedIn),
+		"card public-card", "public-title", l.T(i18n.PublicTitle), l.T(i18n.PublicLead),
+		c.renderPins(),
+		c.renderBody(),
+	)
+}
+
+// cardPage is a page of the class page: header, then in the main content a
+// card section of the class card, titled by its h1 whose id is titleID, the
+// title then the lead paragraph lead, then body.
+func cardPage(page string, header app.UI, card, titleID, title, lead string, body ...app.UI) app.UI {
+	return el("div", attrs{"class", page},
+		header,
 		el("main", attrs{"class", "content"},
-			el("section", attrs{"class", "card public-card", "aria-labelledby", "public-title"},
-				text("h1", attrs{"id", "public-title"}, l.T(i18n.PublicTitle)),
-				text("p", attrs{"class", "lead"}, l.T(i18n.PublicLead)),
-				c.renderPins(),
-				c.renderBody(),
+			el("section", attrs{"class", card, "aria-labelledby", titleID},
+				append([]app.UI{
+					text("h1", attrs{"id", titleID}, title),
+					text("p", attrs{"class", "lead"}, lead),
+				}, body...)...,
 			),
 		),
 	)
