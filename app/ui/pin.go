@@ -86,57 +86,47 @@ func (c *pinEntry) Render() app.UI {
 	case c.empty:
 		message = l.T(i18n.ErrEmptyPIN)
 	}
-	expired := shared.CodeOf(c.err) == shared.CodeFlowExpired
-	return app.Div().Class("page", "page-pin").Body(
-		simpleHeader(l),
-		app.Main().Class("content").Body(
-			app.Section().Class("card").Aria("labelledby", "pin-title").Body(
-				app.H1().ID("pin-title").Text(l.T(i18n.PINTitle)),
-				app.P().Class("lead").Text(l.T(i18n.PINLead)),
-				app.If(c.authorizeURL != "", func() app.UI {
-					return app.P().Class("pin-reopen").Body(
-						app.A().
-							ID("pin-reopen").
-							Href("%s", c.authorizeURL).
-							Target("_blank").
-							Rel("noopener noreferrer").
-							Text(l.T(i18n.PINReopen)),
-					)
-				}),
-				app.Form().ID("pin-form").Class("pin-form").OnSubmit(c.submit).Body(
-					app.Label().For("pin-input").Text(l.T(i18n.PINLabel)),
-					disableInput(app.Input().
-						ID("pin-input").
-						Type("text").
-						Name("pin").
-						Attr("autocomplete", "one-time-code").
-						Attr("autocapitalize", "none").
-						Attr("autocorrect", "off").
-						Spellcheck(false).
-						MaxLength(64).
-						Required(true).
-						Aria("describedby", "pin-help").
-						Value(c.pin).
-						OnInput(c.ValueTo(&c.pin)), c.busy),
-					app.P().ID("pin-help").Class("hint").Text(l.T(i18n.PINHelp)),
-					disableButton(app.Button().
-						ID("pin-submit").
-						Type("submit").
-						Class("button", "button-primary").
-						Text(l.T(i18n.PINContinue)), c.busy),
-				),
-				app.If(c.busy, func() app.UI { return loading(l.T(i18n.PINChecking)) }),
-				app.If(message != "", func() app.UI {
-					if expired {
-						return errorBox(message,
-							app.A().Class("button", "button-primary").Href(routeSignIn).Text(l.T(i18n.StartAgain)))
-					}
-					return errorBox(message)
-				}),
-				app.P().Class("secondary-actions").Body(
-					app.A().Href(routeSignIn).Text(l.T(i18n.StartAgain)),
-				),
-			),
+	var reopen, checking, failed app.UI
+	if c.authorizeURL != "" {
+		reopen = el("p", attrs{"class", "pin-reopen"},
+			text("a", attrs{"id", "pin-reopen", "href", c.authorizeURL, "target", "_blank", "rel", "noopener noreferrer"},
+				l.T(i18n.PINReopen)),
+		)
+	}
+	if c.busy {
+		checking = loading(l.T(i18n.PINChecking))
+	}
+	switch {
+	case message == "":
+	case shared.CodeOf(c.err) == shared.CodeFlowExpired:
+		failed = errorBox(message,
+			text("a", attrs{"class", "button button-primary", "href", routeSignIn}, l.T(i18n.StartAgain)))
+	default:
+		failed = errorBox(message)
+	}
+	return cardPage("page page-pin", simpleHeader(l), "card", "pin-title", l.T(i18n.PINTitle), l.T(i18n.PINLead),
+		reopen,
+		el("form", attrs{"id", "pin-form", "class", "pin-form"},
+			text("label", attrs{"for", "pin-input"}, l.T(i18n.PINLabel)),
+			void("input", attrs{"id", "pin-input", "type", "text", "name", "pin",
+				"autocomplete", "one-time-code",
+				"autocapitalize", "none",
+				"autocorrect", "off",
+				"spellcheck", "false",
+				"maxlength", "64",
+				"required", "true",
+				"aria-describedby", "pin-help",
+				"value", c.pin,
+				"disabled", when(c.busy)}).
+				On("input", valueTo(&c.pin)),
+			text("p", attrs{"id", "pin-help", "class", "hint"}, l.T(i18n.PINHelp)),
+			text("button", attrs{"id", "pin-submit", "type", "submit", "class", "button button-primary",
+				"disabled", when(c.busy)}, l.T(i18n.PINContinue)),
+		).On("submit", c.submit),
+		checking,
+		failed,
+		el("p", attrs{"class", "secondary-actions"},
+			text("a", attrs{"href", routeSignIn}, l.T(i18n.StartAgain)),
 		),
 	)
 }

@@ -77,11 +77,11 @@ func publicHeader(l i18n.Lang, signedIn bool) app.UI {
 	if signedIn {
 		label, href = l.T(i18n.PublicMyWeek), routeWeek
 	}
-	return app.Header().Class("app-header").Body(
-		app.Div().Class("app-header-inner").Body(
+	return el("header", attrs{"class", "app-header"},
+		el("div", attrs{"class", "app-header-inner"},
 			brand(),
 			langSwitch(l),
-			app.A().ID("public-home").Class("button", "button-quiet").Href(href).Text(label),
+			text("a", attrs{"id", "public-home", "class", "button button-quiet", "href", href}, label),
 		),
 	)
 }
@@ -125,7 +125,7 @@ func (c *publicSearch) OnMount(ctx app.Context) {
 }
 
 func (c *publicSearch) setTitle(ctx app.Context) {
-	ctx.Page().SetTitle("%s · %s", c.lang.T(i18n.PublicTitle), appName)
+	ctx.Page().SetTitle(c.lang.T(i18n.PublicTitle) + " · " + appName)
 }
 
 func (c *publicSearch) OnNav(ctx app.Context) {
@@ -241,14 +241,25 @@ func (c *publicSearch) unpin(ctx app.Context, e app.Event) {
 
 func (c *publicSearch) Render() app.UI {
 	l := c.lang
-	return app.Div().Class("page", "page-public").Body(
-		publicHeader(l, c.signedIn),
-		app.Main().Class("content").Body(
-			app.Section().Class("card", "public-card").Aria("labelledby", "public-title").Body(
-				app.H1().ID("public-title").Text(l.T(i18n.PublicTitle)),
-				app.P().Class("lead").Text(l.T(i18n.PublicLead)),
-				c.renderPins(),
-				c.renderBody(),
+	return cardPage("page page-public", publicHeader(l, c.signedIn),
+		"card public-card", "public-title", l.T(i18n.PublicTitle), l.T(i18n.PublicLead),
+		c.renderPins(),
+		c.renderBody(),
+	)
+}
+
+// cardPage is a page of the class page: header, then in the main content a
+// card section of the class card, titled by its h1 whose id is titleID, the
+// title then the lead paragraph lead, then body.
+func cardPage(page string, header app.UI, card, titleID, title, lead string, body ...app.UI) app.UI {
+	return el("div", attrs{"class", page},
+		header,
+		el("main", attrs{"class", "content"},
+			el("section", attrs{"class", card, "aria-labelledby", titleID},
+				append([]app.UI{
+					text("h1", attrs{"id", titleID}, title),
+					text("p", attrs{"class", "lead"}, lead),
+				}, body...)...,
 			),
 		),
 	)
@@ -259,25 +270,39 @@ func (c *publicSearch) renderPins() app.UI {
 	if len(c.pins) == 0 && c.pinErr == nil {
 		return nil
 	}
-	return app.Section().ID("pinned").Class("pinned").Aria("labelledby", "pinned-title").Body(
-		app.H2().ID("pinned-title").Text(l.T(i18n.PublicPinned)),
-		app.If(c.pinErr != nil, func() app.UI { return errorBox(l.T(i18n.ErrGeneric)) }),
-		app.Ul().Class("public-list").Body(
-			app.Range(c.pins).Slice(func(i int) app.UI {
-				p := c.pins[i]
-				return app.Li().Class("public-item").Body(
-					app.A().Class("public-match").Href(publicURL(routePublicWeek, p.Query(shared.Date{}))).Body(
-						app.Span().Class("public-name").Text(p.Label()),
-						app.Span().Class("public-kind").Text(kindName(l, p.Kind)),
-					),
-					app.Button().Type("button").Class("link-button", "unpin").
-						DataSet("index", i).
-						Aria("label", l.F(i18n.PublicUnpinName, p.Label())).
-						OnClick(c.unpin).
-						Text(l.T(i18n.PublicUnpin)),
-				)
-			}),
+	var failed app.UI
+	if c.pinErr != nil {
+		failed = errorBox(l.T(i18n.ErrGeneric))
+	}
+	items := make([]app.UI, len(c.pins))
+	for i, p := range c.pins {
+		items[i] = publicItem(p, p.Label(), kindName(l, p.Kind),
+			text("button", attrs{"type", "button", "class", "link-button unpin",
+				"data-index", strconv.Itoa(i),
+				"aria-label", l.F(i18n.PublicUnpinName, p.Label())}, l.T(i18n.PublicUnpin)).
+				On("click", c.unpin),
+		)
+	}
+	return el("section", attrs{"id", "pinned", "class", "pinned", "aria-labelledby", "pinned-title"},
+		text("h2", attrs{"id", "pinned-title"}, l.T(i18n.PublicPinned)),
+		failed,
+		el("ul", attrs{"class", "public-list"}, items...),
+	)
+}
+
+// publicItem is an entry of a list of timetables: a link to p's week
+// showing name and, unless "", note, then action, if not nil.
+func publicItem(p public.Pin, name, note string, action app.UI) app.UI {
+	var noted app.UI
+	if note != "" {
+		noted = text("span", attrs{"class", "public-kind"}, note)
+	}
+	return el("li", attrs{"class", "public-item"},
+		el("a", attrs{"class", "public-match", "href", publicURL(routePublicWeek, p.Query(shared.Date{}))},
+			text("span", attrs{"class", "public-name"}, name),
+			noted,
 		),
+		action,
 	)
 }
 
@@ -290,9 +315,9 @@ func (c *publicSearch) renderBody() app.UI {
 	case !c.loaded:
 		return loading(l.T(i18n.SignInLoading))
 	case len(c.providers) == 0:
-		return app.P().ID("public-none").Class("notice").Text(l.T(i18n.PublicNoProviders))
+		return text("p", attrs{"id", "public-none", "class", "notice"}, l.T(i18n.PublicNoProviders))
 	}
-	return app.Div().Class("public-body").Body(
+	return el("div", attrs{"class", "public-body"},
 		c.renderForm(),
 		c.renderResults(),
 	)
@@ -300,45 +325,46 @@ func (c *publicSearch) renderBody() app.UI {
 
 func (c *publicSearch) renderForm() app.UI {
 	l := c.lang
-	return app.Form().ID("public-search").Class("public-form").Role("search").OnSubmit(c.submit).Body(
-		app.Div().Class("field").Body(
-			app.Label().For("public-provider").Text(l.T(i18n.PublicUniversity)),
-			app.Select().ID("public-provider").Class("select").OnChange(c.ValueTo(&c.form.Provider)).Body(
-				app.Range(c.providers).Slice(func(i int) app.UI {
-					p := c.providers[i]
-					o := app.Option().Value(p.ID).Text(p.Name)
-					if p.ID == c.form.Provider {
-						o = o.Selected(true) // never Selected(false): see langSwitch
-					}
-					return o
-				}),
-			),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("public-kind").Text(l.T(i18n.PublicKindLabel)),
-			app.Select().ID("public-kind").Class("select").OnChange(c.pickKind).Body(
-				app.Range(shared.PublicKinds).Slice(func(i int) app.UI {
-					k := shared.PublicKinds[i]
-					o := app.Option().Value(string(k)).Text(kindName(l, k))
-					if k == c.form.Kind {
-						o = o.Selected(true)
-					}
-					return o
-				}),
-			),
-		),
-		app.Div().Class("field", "field-query").Body(
-			app.Label().For("public-q").Text(l.T(i18n.PublicQuery)),
-			app.Input().ID("public-q").Type("search").Class("input").Name("q").
-				MaxLength(shared.MaxPublicQueryLen).
-				AutoComplete(false).
-				Required(true).
-				Value(c.form.Query).
-				OnInput(c.ValueTo(&c.form.Query)),
-		),
-		disableButton(app.Button().ID("public-submit").Type("submit").Class("button", "button-primary").
-			Text(l.T(i18n.PublicSearch)), !app.IsClient),
-	)
+	providers := make([]app.UI, len(c.providers))
+	for i, p := range c.providers {
+		providers[i] = text("option", attrs{"value", p.ID, "selected", when(p.ID == c.form.Provider)}, p.Name)
+	}
+	kinds := make([]app.UI, len(shared.PublicKinds))
+	for i, k := range shared.PublicKinds {
+		kinds[i] = text("option", attrs{"value", string(k), "selected", when(k == c.form.Kind)}, kindName(l, k))
+	}
+	return el("form", attrs{"id", "public-search", "class", "public-form", "role", "search"},
+		searchField("field", "public-provider", l.T(i18n.PublicUniversity),
+			el("select", attrs{"id", "public-provider", "class", "select"}, providers...).
+				On("change", valueTo(&c.form.Provider))),
+		searchField("field", "public-kind", l.T(i18n.PublicKindLabel),
+			el("select", attrs{"id", "public-kind", "class", "select"}, kinds...).
+				On("change", c.pickKind)),
+		searchField("field field-query", "public-q", l.T(i18n.PublicQuery),
+			void("input", attrs{"id", "public-q", "type", "search", "class", "input", "name", "q",
+				"maxlength", strconv.Itoa(shared.MaxPublicQueryLen),
+				"autocomplete", "off",
+				"required", "true",
+				"value", c.form.Query}).
+				On("input", valueTo(&c.form.Query))),
+		text("button", attrs{"id", "public-submit", "type", "submit", "class", "button button-primary",
+			"disabled", when(!app.IsClient)}, l.T(i18n.PublicSearch)),
+	).On("submit", c.submit)
+}
+
+// valueTo is a handler storing the value of the element of the event in
+// p (go-app's ValueTo, for a string). It is not inlined, so its callers
+// share one closure instead of a copy each.
+//
+//go:noinline
+func valueTo(p *string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { *p = ctx.JSSrc().Get("value").String() }
+}
+
+// searchField is a field of the public search of the class class: the
+// label for the control whose id is id, then the control.
+func searchField(class, id, label string, control app.UI) app.UI {
+	return el("div", attrs{"class", class}, text("label", attrs{"for", id}, label), control)
 }
 
 func (c *publicSearch) renderResults() app.UI {
@@ -352,32 +378,26 @@ func (c *publicSearch) renderResults() app.UI {
 		return nil
 	}
 	s := c.shown
-	return app.Section().ID("public-results").Class("public-results").Aria("labelledby", "public-results-title").Body(
-		app.H2().ID("public-results-title").Text(l.T(i18n.PublicResults)),
-		app.P().Class("hint").Role("status").Text(func() string {
-			if len(c.results) == 0 {
-				return l.F(i18n.PublicNoMatches, s.Query)
-			}
-			return l.N(i18n.PublicMatches, len(c.results))
-		}()),
-		app.Ul().Class("public-list").Body(
-			app.Range(c.results).Slice(func(i int) app.UI {
-				p := public.PinOf(s.Provider, c.results[i])
-				return app.Li().Class("public-item").Body(
-					app.A().Class("public-match").Href(publicURL(routePublicWeek, p.Query(shared.Date{}))).Body(
-						app.Span().Class("public-name").Text(p.Name),
-						app.If(p.Building != "" && p.Building != p.Name, func() app.UI {
-							return app.Span().Class("public-kind").Text(p.Building)
-						}),
-					),
-					app.If(p.Kind == shared.PublicRoom && p.BuildingID != "", func() app.UI {
-						b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
-						return app.A().Class("link-button", "free-rooms-link").
-							Href(publicURL(routeFreeRooms, b.Query(public.DefaultSpan))).
-							Text(l.T(i18n.FreeRoomsLink))
-					}),
-				)
-			}),
-		),
+	var status string
+	if len(c.results) == 0 {
+		status = l.F(i18n.PublicNoMatches, s.Query)
+	} else {
+		status = l.N(i18n.PublicMatches, len(c.results))
+	}
+	items := make([]app.UI, len(c.results))
+	for i, m := range c.results {
+		p := public.PinOf(s.Provider, m)
+		var free app.UI
+		if p.Kind == shared.PublicRoom && p.BuildingID != "" {
+			b := public.Building{Provider: p.Provider, ID: p.BuildingID, Name: p.Building}
+			free = text("a", attrs{"class", "link-button free-rooms-link",
+				"href", publicURL(routeFreeRooms, b.Query(public.DefaultSpan))}, l.T(i18n.FreeRoomsLink))
+		}
+		items[i] = publicItem(p, p.Name, pick(p.Building != p.Name, p.Building), free)
+	}
+	return el("section", attrs{"id", "public-results", "class", "public-results", "aria-labelledby", "public-results-title"},
+		text("h2", attrs{"id", "public-results-title"}, l.T(i18n.PublicResults)),
+		text("p", attrs{"class", "hint", "role", "status"}, status),
+		el("ul", attrs{"class", "public-list"}, items...),
 	)
 }
