@@ -146,21 +146,6 @@ func goToExternal(u string) {
 	app.Window().Get("location").Set("href", u)
 }
 
-// disable sets the disabled attribute only when d is true: go-app would
-// prerender Disabled(false) as disabled="false", which HTML reads as
-// disabled.
-func disable(b app.HTMLElem, d bool) app.HTMLElem {
-	return b.Attr("disabled", when(d))
-}
-
-// disableInput is disable for inputs.
-func disableInput(in app.HTMLInput, d bool) app.HTMLInput {
-	if d {
-		return in.Disabled(true)
-	}
-	return in
-}
-
 // updateCheckEvery is how often an app in the foreground looks for a new
 // version (one conditional request for the service worker script).
 const updateCheckEvery = 30 * time.Minute
@@ -217,12 +202,4 @@ func (o *owner) dispatch(ctx app.Context, fn func(app.Context)) {
 		ctx = o.self
 	}
 	ctx.Dispatch(fn)
-}
-
-// disableButton is disable for a typed go-app button.
-func disableButton(b app.HTMLButton, d bool) app.HTMLButton {
-	if d {
-		return b.Disabled(true)
-	}
-	return b
 }

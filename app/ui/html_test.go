@@ -33,9 +33,6 @@ func TestElementBuilders(t *testing.T) {
 		{"button",
 			button("button button-quiet", "Today", nil),
 			`<button type="button" class="button button-quiet">Today</button>`},
-		{"disable",
-			disable(button("b", "Go", nil), true),
-			`<button type="button" class="b" disabled>Go</button>`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := sortedAttributes(app.HTMLString(tc.ui)); got != sortedAttributes(tc.want) {
