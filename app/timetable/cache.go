@@ -61,6 +61,10 @@ type Cache struct {
 	// Hidden are the classes the student does not attend: kept, but not
 	// shown nor exported.
 	Hidden []shared.Hide `json:"hidden,omitempty"`
+
+	// partial says the cache holds only the weeks a first paint needs
+	// (see firstWeeks): enough to show them, never to be saved.
+	partial bool
 }
 
 // NewCache returns an empty cache for a.
@@ -223,8 +227,26 @@ func (c *Cache) WeekEvents(monday shared.Date) []shared.Event {
 // the storage bounded whatever weeks the student browsed.
 func (c *Cache) pruned(today shared.Date) *Cache {
 	monday := today.Monday()
-	first := monday.AddDays(-7 * keepWeeksBack)
-	last := monday.AddDays(7*(keepWeeksAhead+1) - 1)
+	return c.within(monday.AddDays(-7*keepWeeksBack), monday.AddDays(7*(keepWeeksAhead+1)-1))
+}
+
+// firstWeeks returns the part of the cache that the week screen shows
+// first on today: last week to firstWeeksAhead weeks after this one (the
+// week, its strip, the next class; the first slice of a sync), with every
+// change mark and hidden class. It is stored beside the whole cache and
+// read alone at start, so that the cached week paints before the whole
+// term is decoded.
+func (c *Cache) firstWeeks(today shared.Date) *Cache {
+	monday := today.Monday()
+	out := c.within(monday.AddDays(-7), monday.AddDays(7*(firstWeeksAhead+1)-1))
+	out.Marks = c.Marks
+	return out
+}
+
+// within returns a copy of the cache with the dates of [first, last]
+// only: their ranges, the events starting in them (or running into them,
+// all day), their change marks.
+func (c *Cache) within(first, last shared.Date) *Cache {
 	out := &Cache{Provider: c.Provider, UserID: c.UserID, Hidden: c.Hidden}
 	for _, k := range c.Marks {
 		if d := k.Date(); !d.Before(first) && !d.After(last) {

@@ -184,6 +184,12 @@ func (c *Cache) unhide(h shared.Hide) bool {
 func (m *Model) Seen(dates ...shared.Date) {
 	m.mu.Lock()
 	changed := !m.closed && m.cache.see(dates)
+	if changed && m.cache.partial {
+		// Saving needs the whole cache: read it (no marks seen yet, the
+		// first weeks hold all of them) and see the dates again there.
+		m.whole()
+		m.cache.see(dates)
+	}
 	if changed && m.persist {
 		m.log(saveTimetable(m.cfg.Storage, m.cache, m.v.Today))
 	}
@@ -202,6 +208,7 @@ func (m *Model) Unhide(h shared.Hide) { m.editHidden(func() bool { return m.cach
 
 func (m *Model) editHidden(edit func() bool) {
 	m.do(func() {
+		m.whole()
 		if m.v.Account != nil && edit() && m.persist {
 			m.log(saveTimetable(m.cfg.Storage, m.cache, m.v.Today))
 		}

@@ -119,6 +119,11 @@ type Config struct {
 	Changed func()
 	// Log receives storage failures, which the student does not see.
 	Log func(error)
+	// Later runs fn once what the model shows now has painted (the app:
+	// after the next frame), from any goroutine. With it the model starts
+	// on the cached weeks around today and reads the rest of the cached
+	// term afterwards; nil reads it all at start.
+	Later func(fn func())
 }
 
 // Model is the week screen's state. Its methods may be called from any
@@ -218,6 +223,9 @@ func (m *Model) Show(monday shared.Date) {
 		if !m.started {
 			m.start()
 		}
+		if _, ok := m.cache.WeekSynced(monday); !ok {
+			m.whole() // the first weeks hold no other
+		}
 		m.ensureWeek()
 	})
 }
@@ -226,10 +234,27 @@ func (m *Model) start() {
 	m.started = true
 	if a, ok := loadAccount(m.cfg.Storage); ok {
 		m.v.Account, m.persist, m.v.Demo = &a, true, a.Demo
-		m.cache = loadTimetable(m.cfg.Storage, a)
+		if c, ok := loadFirstWeeks(m.cfg.Storage, a, m.v.Week); ok && m.cfg.Later != nil {
+			// The week paints from its own few weeks; the whole term
+			// (five times as much JSON to decode) follows.
+			m.cache = c
+			m.cfg.Later(func() { m.do(m.whole) })
+		} else {
+			m.cache = loadTimetable(m.cfg.Storage, a)
+		}
 	}
 	m.v.Offline = m.cfg.Online != nil && !m.cfg.Online()
 	m.checkSession()
+}
+
+// whole replaces a cache holding only its first weeks with the whole
+// cached timetable. Everything but showing those weeks needs it: a sync
+// (which slices are due), saving, another week, marks, hiding.
+func (m *Model) whole() {
+	if m.cache == nil || !m.cache.partial {
+		return
+	}
+	m.cache = loadTimetable(m.cfg.Storage, Account{Provider: m.cache.Provider, UserID: m.cache.UserID})
 }
 
 // Retry checks the session again, and syncs when signed in.
@@ -395,6 +420,7 @@ func (m *Model) sync() {
 	}
 	m.syncSeq++
 	seq := m.syncSeq
+	m.whole()
 	slices := slicesToSync(m.cache, m.v.Today, m.now())
 	if m.refetch {
 		slices, m.refetch = SyncSlices(m.v.Today), false
@@ -480,6 +506,7 @@ func (m *Model) store(from, to shared.Date, tt shared.Timetable) {
 	if at.IsZero() {
 		at = m.now()
 	}
+	m.whole()
 	res := m.cache.Apply(from, to, at, tt.Events)
 	m.v.Unconfirmed = m.v.Unconfirmed || res.Unconfirmed
 	sum := res.Summary()
@@ -525,6 +552,7 @@ func (m *Model) ensureWeek() {
 	if _, ok := m.cache.WeekSynced(m.v.Week); ok {
 		return
 	}
+
 	if m.v.Syncing && inSyncWindow(m.v.Today, m.v.Week) {
 		return
 	}
@@ -601,7 +629,7 @@ func (m *Model) accountChanged() {
 	// checked the account just before the other tab removed it): remove
 	// it. The account stored now is another one, or none, so this never
 	// touches the timetable of whoever is signed in.
-	st.Del(timetableKey(*m.v.Account))
+	deleteTimetable(st, *m.v.Account)
 	m.v.Account, m.cache = nil, nil
 	m.forgetSession()
 	if !ok {

@@ -353,11 +353,14 @@ func TestAnotherStudentOnTheSameDevice(t *testing.T) {
 	// The first render, before the backend answers, shows Anna's week:
 	// the device's last student, whose session it still believes in.
 	api := &fakeAPI{student: jan}
+	answered := make(chan struct{})
+	api.session = func() (shared.Session, error) { <-answered; return jan, nil }
 	h := newHarness(t, api, st, true)
 	h.m.Show(DateOf(now).Monday())
 	if v := h.m.View(); !shows(v, "anna") {
 		t.Errorf("the cached week is not shown at once")
 	}
+	close(answered)
 	h.m.wg.Wait()
 	v := h.m.View()
 	if v.Account == nil || v.Account.UserID != "jan" || shows(v, "anna") || !shows(v, "jan") {
@@ -600,7 +603,9 @@ func TestSignOutOffline(t *testing.T) {
 	reachable := false
 	var mu sync.Mutex
 	api := &fakeAPI{student: anna}
+	answered := make(chan struct{})
 	api.logout = func() error {
+		<-answered
 		mu.Lock()
 		defer mu.Unlock()
 		if !reachable {
@@ -614,6 +619,7 @@ func TestSignOutOffline(t *testing.T) {
 	if v := h.m.View(); v.Account != nil || v.Cache != nil || !v.SigningOut {
 		t.Errorf("signing out still shows %+v", v.Account)
 	}
+	close(answered)
 	h.m.wg.Wait()
 	v := h.m.View()
 	if v.Account != nil || !errors.Is(v.SignOutErr, client.ErrUnreachable) || !v.Offline || v.Next != Stay {

@@ -21,6 +21,11 @@ const (
 	// would multiply the load on the university's system.
 	resyncAfter = 6 * time.Hour
 
+	// firstWeeksAhead is how many weeks after this one the part of the
+	// cache read first at start holds (see Cache.firstWeeks): with last
+	// week and this one, the first slice of a sync.
+	firstWeeksAhead = 2
+
 	// keepWeeksBack bounds how much history is stored: weeks fetched on
 	// demand before it are shown but not kept.
 	keepWeeksBack = 8

@@ -1,6 +1,7 @@
 package timetable
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -40,6 +41,14 @@ const (
 // ("a/b"+"c" versus "a"+"b/c").
 func timetableKey(a Account) string {
 	return timetableKeyPrefix + url.PathEscape(a.Provider) + "/" + url.PathEscape(a.UserID)
+}
+
+// firstWeeksKey is the storage key of the part of an account's cached
+// timetable read first at start (see Cache.firstWeeks). It starts with
+// timetableKey's prefix, so forgetTimetables removes it too; escaped IDs
+// hold no "/", so it is no other account's timetableKey.
+func firstWeeksKey(a Account) string {
+	return timetableKey(a) + "/first-weeks"
 }
 
 // loadAccount returns the account last signed in on this browser.
@@ -93,18 +102,53 @@ func loadTimetable(st Storage, a Account) *Cache {
 	return &c
 }
 
+// loadFirstWeeks returns the part of a's cached timetable stored for a
+// first paint (see Cache.firstWeeks), marked partial, if it holds the
+// week of monday; ok is false otherwise (then the whole one is needed).
+func loadFirstWeeks(st Storage, a Account, monday shared.Date) (c *Cache, ok bool) {
+	c = new(Cache)
+	if err := st.Get(firstWeeksKey(a), c); err != nil || !c.belongsTo(a) {
+		return nil, false
+	}
+	if _, ok := c.WeekSynced(monday); !ok {
+		return nil, false
+	}
+	c.partial = true
+	return c, true
+}
+
+// errPartial is a bug: saving a cache that holds only its first weeks
+// would lose the rest of the term.
+var errPartial = errors.New("saving the timetable: only its first weeks are loaded")
+
 // saveTimetable stores c (pruned around today) under its account's key,
-// unless the account signed in on this browser is no longer c's (another
-// tab signed out or in as someone else meanwhile).
+// and its first weeks under theirs, unless the account signed in on this
+// browser is no longer c's (another tab signed out or in as someone else
+// meanwhile).
 func saveTimetable(st Storage, c *Cache, today shared.Date) error {
+	if c.partial {
+		return errPartial
+	}
 	a, ok := loadAccount(st)
 	if !ok || !c.belongsTo(a) {
 		return nil
 	}
 	if err := st.Set(timetableKey(a), c.pruned(today)); err != nil {
+		st.Del(firstWeeksKey(a))
 		return fmt.Errorf("saving the timetable: %w", err)
 	}
+	if err := st.Set(firstWeeksKey(a), c.firstWeeks(today)); err != nil {
+		// Never an older copy of them than the whole: start reads that.
+		st.Del(firstWeeksKey(a))
+		return fmt.Errorf("saving the timetable's first weeks: %w", err)
+	}
 	return nil
+}
+
+// deleteTimetable removes a's cached timetable, both keys.
+func deleteTimetable(st Storage, a Account) {
+	st.Del(firstWeeksKey(a))
+	st.Del(timetableKey(a))
 }
 
 // signOutPending reports whether a sign-out still has to reach the backend.
