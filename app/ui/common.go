@@ -124,6 +124,28 @@ func listenDocument(event string, h func(e app.Value)) (remove func()) {
 	}
 }
 
+// afterPaint runs fn in a goroutine once the browser has painted the next
+// frame: a requestAnimationFrame callback runs just before a paint, and a
+// task it queues runs after it. On the server it runs fn at once.
+func afterPaint(fn func()) {
+	if !app.IsClient {
+		fn()
+		return
+	}
+	var frame, task app.Func
+	task = app.FuncOf(func(app.Value, []app.Value) any {
+		task.Release()
+		go fn()
+		return nil
+	})
+	frame = app.FuncOf(func(app.Value, []app.Value) any {
+		frame.Release()
+		app.Window().Call("setTimeout", task, 0)
+		return nil
+	})
+	app.Window().Call("requestAnimationFrame", frame)
+}
+
 // navigatorOnLine is the browser's idea of being online. Only "false" is
 // reliable (no network at all); "true" may still mean no internet, which
 // a failing request then shows.

@@ -47,6 +47,7 @@ func (c *weekView) OnMount(ctx app.Context) {
 		Online:  navigatorOnLine,
 		Changed: func() { c.dispatch(ctx, c.refresh) },
 		Log:     func(err error) { app.Log("campusweek:", err) },
+		Later:   afterPaint,
 	})
 	// The listeners dispatch: the model is driven from the UI goroutine.
 	on := func(f func()) func(app.Value) {

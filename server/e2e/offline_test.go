@@ -274,12 +274,13 @@ func TestOfflineTimetable(t *testing.T) {
 		t.Fatal("no classes next week")
 	}
 
-	// What is stored: the account and its timetable, never a token.
+	// What is stored: the account and its timetable (the whole and the
+	// first weeks, read first at start), never a token.
 	keys := storedKeys(t, ctx)
-	if !slices.Equal(keys, []string{"campusweek/v1/account", "campusweek/v1/timetable/demo-usos/123456"}) {
+	if !slices.Equal(keys, []string{"campusweek/v1/account", "campusweek/v1/timetable/demo-usos/123456", "campusweek/v1/timetable/demo-usos/123456/first-weeks"}) {
 		t.Errorf("stored keys = %v", keys)
 	}
-	stored := eval[string](t, ctx, `localStorage.getItem('campusweek/v1/timetable/demo-usos/123456') + localStorage.getItem('campusweek/v1/account')`)
+	stored := eval[string](t, ctx, `localStorage.getItem('campusweek/v1/timetable/demo-usos/123456') + localStorage.getItem('campusweek/v1/timetable/demo-usos/123456/first-weeks') + localStorage.getItem('campusweek/v1/account')`)
 	for _, secret := range []string{"token", "secret", "verifier", "cw_session"} {
 		if strings.Contains(strings.ToLower(stored), secret) {
 			t.Errorf("the stored timetable mentions %q", secret)
@@ -449,7 +450,7 @@ func TestSignOutForgetsTheTimetable(t *testing.T) {
 	eval[bool](t, ctx, `sessionStorage.setItem('__watch', '1'), true`)
 	signInAs(t, ctx, b.url, "234567", "Jan Nowak")
 	janAll := cachedEventIDs(t, ctx, "campusweek/v1/timetable/demo-usos/234567")
-	if keys := storedKeys(t, ctx); !slices.Equal(keys, []string{"campusweek/v1/account", "campusweek/v1/timetable/demo-usos/234567"}) {
+	if keys := storedKeys(t, ctx); !slices.Equal(keys, []string{"campusweek/v1/account", "campusweek/v1/timetable/demo-usos/234567", "campusweek/v1/timetable/demo-usos/234567/first-weeks"}) {
 		t.Errorf("stored keys for Jan = %v", keys)
 	}
 	// Reload too: the cached first render must be Jan's.
