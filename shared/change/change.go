@@ -17,6 +17,7 @@ package change
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
@@ -169,11 +170,7 @@ func Diff(cached, fresh shared.Timetable) Result {
 
 	// Pair what is gone with what is new when it is the same class in the
 	// same week, nearest starts first, whatever the answers' order.
-	type pair struct {
-		g, a int
-		d    time.Duration
-	}
-	var pairs []pair
+	var pairs byDistance
 	for a, e := range added {
 		for g, was := range gone {
 			if sameClass(was, e) && weekOf(was) == weekOf(e) {
@@ -181,7 +178,7 @@ func Diff(cached, fresh shared.Timetable) Result {
 			}
 		}
 	}
-	slices.SortStableFunc(pairs, func(x, y pair) int { return cmp.Compare(x.d, y.d) })
+	sort.Stable(pairs)
 	pairedGone := make([]bool, len(gone))
 	pairedAdded := make([]bool, len(added))
 	for _, p := range pairs {
@@ -204,14 +201,71 @@ func Diff(cached, fresh shared.Timetable) Result {
 		}
 	}
 
-	slices.SortStableFunc(changes, func(a, b Change) int {
-		if c := a.Event.Start.Compare(b.Event.Start); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Event.ID, b.Event.ID)
-	})
+	sort.Stable(byStart(changes))
 	return Result{Changes: changes}
 }
+
+// Sorts use sort.Stable, not slices.SortStableFunc: one copy of the code
+// for every element type in app.wasm.
+
+// pair is an event gone from the cached answer and a new one that may be
+// the same class moved, d apart.
+type pair struct {
+	g, a int // indexes in gone and added
+	d    time.Duration
+}
+
+// byDistance orders pairs nearest first.
+type byDistance []pair
+
+func (p byDistance) Len() int           { return len(p) }
+func (p byDistance) Less(i, j int) bool { return p[i].d < p[j].d }
+func (p byDistance) Swap(i, j int)      { p[i], p[j] = p[j], p[i] }
+
+// byStart orders changes by their event's start, then id.
+type byStart []Change
+
+func (c byStart) Len() int { return len(c) }
+func (c byStart) Less(i, j int) bool {
+	a, b := c[i].Event, c[j].Event
+	if s := a.Start.Compare(b.Start); s != 0 {
+		return s < 0
+	}
+	return a.ID < b.ID
+}
+func (c byStart) Swap(i, j int) { c[i], c[j] = c[j], c[i] }
+
+// byContent orders indexes of events by the events' id, then time, place
+// and what the class is.
+type byContent struct {
+	idx    []int
+	events []shared.Event
+}
+
+func (o byContent) Len() int { return len(o.idx) }
+func (o byContent) Less(i, j int) bool {
+	a, b := o.events[o.idx[i]], o.events[o.idx[j]]
+	if c := cmp.Compare(a.ID, b.ID); c != 0 {
+		return c < 0
+	}
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c < 0
+	}
+	if c := a.End.Compare(b.End); c != 0 {
+		return c < 0
+	}
+	for _, c := range [...]int{
+		cmp.Compare(a.Room, b.Room), cmp.Compare(a.Building, b.Building),
+		cmp.Compare(a.Title, b.Title), cmp.Compare(a.Course, b.Course), cmp.Compare(a.Kind, b.Kind),
+		cmp.Compare(a.Group, b.Group), cmp.Compare(a.Category, b.Category),
+	} {
+		if c != 0 {
+			return c < 0
+		}
+	}
+	return false
+}
+func (o byContent) Swap(i, j int) { o.idx[i], o.idx[j] = o.idx[j], o.idx[i] }
 
 // ordered returns the indexes of events sorted by id, then time, place
 // and what the class is, so that nothing depends on an answer's order.
@@ -220,28 +274,7 @@ func ordered(events []shared.Event) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(i, j int) int {
-		a, b := events[i], events[j]
-		if c := cmp.Compare(a.ID, b.ID); c != 0 {
-			return c
-		}
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		if c := a.End.Compare(b.End); c != 0 {
-			return c
-		}
-		for _, c := range [...]int{
-			cmp.Compare(a.Room, b.Room), cmp.Compare(a.Building, b.Building),
-			cmp.Compare(a.Title, b.Title), cmp.Compare(a.Course, b.Course), cmp.Compare(a.Kind, b.Kind),
-			cmp.Compare(a.Group, b.Group), cmp.Compare(a.Category, b.Category),
-		} {
-			if c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
+	sort.Stable(byContent{idx, events})
 	return idx
 }
 
