@@ -13,8 +13,7 @@
 package layout
 
 import (
-	"cmp"
-	"slices"
+	"sort"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
@@ -96,17 +95,25 @@ func OnDay(events []shared.Event, d shared.Date) []shared.Event {
 			out = append(out, e)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b shared.Event) int {
-		if a.AllDay != b.AllDay {
-			if a.AllDay {
-				return -1
-			}
-			return 1
-		}
-		return a.Start.Compare(b.Start)
-	})
+	sort.Stable(dayOrder(out))
 	return out
 }
+
+// Sorts use sort.Stable, not slices.SortStableFunc: one copy of the code
+// for every element type in app.wasm.
+
+// dayOrder orders events all-day first, then by start.
+type dayOrder []shared.Event
+
+func (es dayOrder) Len() int { return len(es) }
+func (es dayOrder) Less(i, j int) bool {
+	a, b := &es[i], &es[j]
+	if a.AllDay != b.AllDay {
+		return a.AllDay
+	}
+	return a.Start.Before(b.Start)
+}
+func (es dayOrder) Swap(i, j int) { es[i], es[j] = es[j], es[i] }
 
 // clock returns t's wall-clock minutes from midnight in t's location.
 func clock(t time.Time) int {
@@ -116,12 +123,17 @@ func clock(t time.Time) int {
 
 // byStart orders blocks by start, longer first, then by event id, so that
 // layouts do not depend on the order of the answer.
-func byStart(a, b Block) int {
-	if c := cmp.Compare(a.Start, b.Start); c != 0 {
-		return c
+type byStart []Block
+
+func (bs byStart) Len() int { return len(bs) }
+func (bs byStart) Less(i, j int) bool {
+	a, b := &bs[i], &bs[j]
+	if a.Start != b.Start {
+		return a.Start < b.Start
 	}
-	if c := cmp.Compare(b.End, a.End); c != 0 {
-		return c
+	if a.End != b.End {
+		return a.End > b.End
 	}
-	return cmp.Compare(a.Event.ID, b.Event.ID)
+	return a.Event.ID < b.Event.ID
 }
+func (bs byStart) Swap(i, j int) { bs[i], bs[j] = bs[j], bs[i] }
