@@ -188,10 +188,18 @@ func load(st timetable.Storage, r Ref) cached {
 			weeks = append(weeks, w)
 		}
 	}
-	sort.Slice(weeks, func(i, j int) bool { return weeks[i].Monday.Before(weeks[j].Monday) })
+	sort.Sort(byMonday(weeks))
 	c.Weeks = weeks
 	return c
 }
+
+// byMonday orders weeks by their Monday. It is a sort.Interface, not a
+// sort.Slice, whose code app.wasm would carry besides sort.Sort's.
+type byMonday []Week
+
+func (ws byMonday) Len() int           { return len(ws) }
+func (ws byMonday) Less(i, j int) bool { return ws[i].Monday.Before(ws[j].Monday) }
+func (ws byMonday) Swap(i, j int)      { ws[i], ws[j] = ws[j], ws[i] }
 
 // prune drops the weeks before last week and keeps the KeepWeeks of the
 // others nearest today's week.

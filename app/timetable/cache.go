@@ -95,24 +95,36 @@ func (c *Cache) Merge(from, to shared.Date, at time.Time, events []shared.Event)
 		kept = append(kept, e)
 	}
 	kept = append(kept, events...)
-	sortEvents(kept)
+	sort.Stable(apiOrder(kept))
 	c.Events = kept
 	c.Ranges = addRange(c.Ranges, syncedRange{From: from, To: to, At: at})
 }
 
-// sortEvents sorts by start, then title, then ID, like the API.
-func sortEvents(es []shared.Event) {
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
-		}
-		if a.Title != b.Title {
-			return a.Title < b.Title
-		}
-		return a.ID < b.ID
-	})
+// Sorts use sort.Interface, not sort.Slice or slices.SortFunc, whose code
+// app.wasm would carry besides sort.Sort's (or once per element type).
+
+// apiOrder orders events by start, then title, then ID, like the API.
+type apiOrder []shared.Event
+
+func (es apiOrder) Len() int { return len(es) }
+func (es apiOrder) Less(i, j int) bool {
+	a, b := &es[i], &es[j]
+	if !a.Start.Equal(b.Start) {
+		return a.Start.Before(b.Start)
+	}
+	if a.Title != b.Title {
+		return a.Title < b.Title
+	}
+	return a.ID < b.ID
 }
+func (es apiOrder) Swap(i, j int) { es[i], es[j] = es[j], es[i] }
+
+// byFrom orders ranges by their first date.
+type byFrom []syncedRange
+
+func (rs byFrom) Len() int           { return len(rs) }
+func (rs byFrom) Less(i, j int) bool { return rs[i].From.Before(rs[j].From) }
+func (rs byFrom) Swap(i, j int)      { rs[i], rs[j] = rs[j], rs[i] }
 
 // addRange adds r to the sorted, non-overlapping rs: r replaces the parts
 // of older ranges it overlaps, and neighbours synced at the same moment
@@ -132,7 +144,7 @@ func addRange(rs []syncedRange, r syncedRange) []syncedRange {
 		}
 	}
 	out = append(out, r)
-	sort.Slice(out, func(i, j int) bool { return out[i].From.Before(out[j].From) })
+	sort.Sort(byFrom(out))
 	joined := out[:0]
 	for _, x := range out {
 		if n := len(joined); n > 0 && joined[n-1].At.Equal(x.At) && joined[n-1].To.AddDays(1) == x.From {
