@@ -7,7 +7,7 @@
 //
 // Errors:
 //   - a non-2xx answer of the API comes back as a *shared.Error (use
-//     errors.As) carrying the stable error code;
+//     shared.ErrorOf or errors.As) carrying the stable error code;
 //   - a failure to reach the backend at all (offline, DNS, connection
 //     refused, CORS rejection, client timeout) wraps ErrUnreachable (use
 //     errors.Is);
