@@ -65,8 +65,8 @@ func Grid(monday shared.Date, events []shared.Event, today shared.Date) Week {
 				first, last = min(first, s.Start), max(last, s.End)
 			}
 		}
-		sort.Stable(dayOrder(c.AllDay)) // all-day only: by start
-		sort.Stable(byStart(c.Blocks))
+		sort.Stable(&dayOrder{c.AllDay}) // all-day only: by start
+		sort.Stable(&byStart{c.Blocks})
 		columns(c.Blocks)
 		all[i] = c
 	}

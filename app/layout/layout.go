@@ -95,25 +95,26 @@ func OnDay(events []shared.Event, d shared.Date) []shared.Event {
 			out = append(out, e)
 		}
 	}
-	sort.Stable(dayOrder(out))
+	sort.Stable(&dayOrder{out})
 	return out
 }
 
-// Sorts use sort.Stable, not slices.SortStableFunc: one copy of the code
-// for every element type in app.wasm.
+// Sorts use sort.Stable, not slices.SortStableFunc (app.wasm would carry a
+// copy of the sort per element type), on pointers (value receivers would
+// add a copy of each method).
 
 // dayOrder orders events all-day first, then by start.
-type dayOrder []shared.Event
+type dayOrder struct{ es []shared.Event }
 
-func (es dayOrder) Len() int { return len(es) }
-func (es dayOrder) Less(i, j int) bool {
-	a, b := &es[i], &es[j]
+func (o *dayOrder) Len() int { return len(o.es) }
+func (o *dayOrder) Less(i, j int) bool {
+	a, b := &o.es[i], &o.es[j]
 	if a.AllDay != b.AllDay {
 		return a.AllDay
 	}
 	return a.Start.Before(b.Start)
 }
-func (es dayOrder) Swap(i, j int) { es[i], es[j] = es[j], es[i] }
+func (o *dayOrder) Swap(i, j int) { o.es[i], o.es[j] = o.es[j], o.es[i] }
 
 // clock returns t's wall-clock minutes from midnight in t's location.
 func clock(t time.Time) int {
@@ -123,11 +124,11 @@ func clock(t time.Time) int {
 
 // byStart orders blocks by start, longer first, then by event id, so that
 // layouts do not depend on the order of the answer.
-type byStart []Block
+type byStart struct{ bs []Block }
 
-func (bs byStart) Len() int { return len(bs) }
-func (bs byStart) Less(i, j int) bool {
-	a, b := &bs[i], &bs[j]
+func (o *byStart) Len() int { return len(o.bs) }
+func (o *byStart) Less(i, j int) bool {
+	a, b := &o.bs[i], &o.bs[j]
 	if a.Start != b.Start {
 		return a.Start < b.Start
 	}
@@ -136,4 +137,4 @@ func (bs byStart) Less(i, j int) bool {
 	}
 	return a.Event.ID < b.Event.ID
 }
-func (bs byStart) Swap(i, j int) { bs[i], bs[j] = bs[j], bs[i] }
+func (o *byStart) Swap(i, j int) { o.bs[i], o.bs[j] = o.bs[j], o.bs[i] }

@@ -188,18 +188,19 @@ func load(st timetable.Storage, r Ref) cached {
 			weeks = append(weeks, w)
 		}
 	}
-	sort.Sort(byMonday(weeks))
+	sort.Sort(&byMonday{weeks})
 	c.Weeks = weeks
 	return c
 }
 
 // byMonday orders weeks by their Monday. It is a sort.Interface, not a
-// sort.Slice, whose code app.wasm would carry besides sort.Sort's.
-type byMonday []Week
+// sort.Slice (app.wasm would carry its code besides sort.Sort's), on a
+// pointer (value receivers would add a copy of each method).
+type byMonday struct{ ws []Week }
 
-func (ws byMonday) Len() int           { return len(ws) }
-func (ws byMonday) Less(i, j int) bool { return ws[i].Monday.Before(ws[j].Monday) }
-func (ws byMonday) Swap(i, j int)      { ws[i], ws[j] = ws[j], ws[i] }
+func (o *byMonday) Len() int           { return len(o.ws) }
+func (o *byMonday) Less(i, j int) bool { return o.ws[i].Monday.Before(o.ws[j].Monday) }
+func (o *byMonday) Swap(i, j int)      { o.ws[i], o.ws[j] = o.ws[j], o.ws[i] }
 
 // prune drops the weeks before last week and keeps the KeepWeeks of the
 // others nearest today's week.

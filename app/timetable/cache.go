@@ -95,20 +95,21 @@ func (c *Cache) Merge(from, to shared.Date, at time.Time, events []shared.Event)
 		kept = append(kept, e)
 	}
 	kept = append(kept, events...)
-	sort.Stable(apiOrder(kept))
+	sort.Stable(&apiOrder{kept})
 	c.Events = kept
 	c.Ranges = addRange(c.Ranges, syncedRange{From: from, To: to, At: at})
 }
 
-// Sorts use sort.Interface, not sort.Slice or slices.SortFunc, whose code
-// app.wasm would carry besides sort.Sort's (or once per element type).
+// Sorts use sort.Interface, not sort.Slice or slices.SortFunc (app.wasm
+// would carry their code besides sort.Sort's, or a copy per element type),
+// on pointers (value receivers would add a copy of each method).
 
 // apiOrder orders events by start, then title, then ID, like the API.
-type apiOrder []shared.Event
+type apiOrder struct{ es []shared.Event }
 
-func (es apiOrder) Len() int { return len(es) }
-func (es apiOrder) Less(i, j int) bool {
-	a, b := &es[i], &es[j]
+func (o *apiOrder) Len() int { return len(o.es) }
+func (o *apiOrder) Less(i, j int) bool {
+	a, b := &o.es[i], &o.es[j]
 	if !a.Start.Equal(b.Start) {
 		return a.Start.Before(b.Start)
 	}
@@ -117,14 +118,14 @@ func (es apiOrder) Less(i, j int) bool {
 	}
 	return a.ID < b.ID
 }
-func (es apiOrder) Swap(i, j int) { es[i], es[j] = es[j], es[i] }
+func (o *apiOrder) Swap(i, j int) { o.es[i], o.es[j] = o.es[j], o.es[i] }
 
 // byFrom orders ranges by their first date.
-type byFrom []syncedRange
+type byFrom struct{ rs []syncedRange }
 
-func (rs byFrom) Len() int           { return len(rs) }
-func (rs byFrom) Less(i, j int) bool { return rs[i].From.Before(rs[j].From) }
-func (rs byFrom) Swap(i, j int)      { rs[i], rs[j] = rs[j], rs[i] }
+func (o *byFrom) Len() int           { return len(o.rs) }
+func (o *byFrom) Less(i, j int) bool { return o.rs[i].From.Before(o.rs[j].From) }
+func (o *byFrom) Swap(i, j int)      { o.rs[i], o.rs[j] = o.rs[j], o.rs[i] }
 
 // addRange adds r to the sorted, non-overlapping rs: r replaces the parts
 // of older ranges it overlaps, and neighbours synced at the same moment
@@ -144,7 +145,7 @@ func addRange(rs []syncedRange, r syncedRange) []syncedRange {
 		}
 	}
 	out = append(out, r)
-	sort.Sort(byFrom(out))
+	sort.Sort(&byFrom{out})
 	joined := out[:0]
 	for _, x := range out {
 		if n := len(joined); n > 0 && joined[n-1].At.Equal(x.At) && joined[n-1].To.AddDays(1) == x.From {

@@ -170,7 +170,7 @@ func Diff(cached, fresh shared.Timetable) Result {
 
 	// Pair what is gone with what is new when it is the same class in the
 	// same week, nearest starts first, whatever the answers' order.
-	var pairs byDistance
+	var pairs []pair
 	for a, e := range added {
 		for g, was := range gone {
 			if sameClass(was, e) && weekOf(was) == weekOf(e) {
@@ -178,7 +178,7 @@ func Diff(cached, fresh shared.Timetable) Result {
 			}
 		}
 	}
-	sort.Stable(pairs)
+	sort.Stable(&byDistance{pairs})
 	pairedGone := make([]bool, len(gone))
 	pairedAdded := make([]bool, len(added))
 	for _, p := range pairs {
@@ -201,12 +201,13 @@ func Diff(cached, fresh shared.Timetable) Result {
 		}
 	}
 
-	sort.Stable(byStart(changes))
+	sort.Stable(&byStart{changes})
 	return Result{Changes: changes}
 }
 
-// Sorts use sort.Stable, not slices.SortStableFunc: one copy of the code
-// for every element type in app.wasm.
+// Sorts use sort.Stable, not slices.SortStableFunc (app.wasm would carry a
+// copy of the sort per element type), on pointers (value receivers would
+// add a copy of each method).
 
 // pair is an event gone from the cached answer and a new one that may be
 // the same class moved, d apart.
@@ -216,24 +217,24 @@ type pair struct {
 }
 
 // byDistance orders pairs nearest first.
-type byDistance []pair
+type byDistance struct{ ps []pair }
 
-func (p byDistance) Len() int           { return len(p) }
-func (p byDistance) Less(i, j int) bool { return p[i].d < p[j].d }
-func (p byDistance) Swap(i, j int)      { p[i], p[j] = p[j], p[i] }
+func (o *byDistance) Len() int           { return len(o.ps) }
+func (o *byDistance) Less(i, j int) bool { return o.ps[i].d < o.ps[j].d }
+func (o *byDistance) Swap(i, j int)      { o.ps[i], o.ps[j] = o.ps[j], o.ps[i] }
 
 // byStart orders changes by their event's start, then id.
-type byStart []Change
+type byStart struct{ cs []Change }
 
-func (c byStart) Len() int { return len(c) }
-func (c byStart) Less(i, j int) bool {
-	a, b := c[i].Event, c[j].Event
+func (o *byStart) Len() int { return len(o.cs) }
+func (o *byStart) Less(i, j int) bool {
+	a, b := &o.cs[i].Event, &o.cs[j].Event
 	if s := a.Start.Compare(b.Start); s != 0 {
 		return s < 0
 	}
 	return a.ID < b.ID
 }
-func (c byStart) Swap(i, j int) { c[i], c[j] = c[j], c[i] }
+func (o *byStart) Swap(i, j int) { o.cs[i], o.cs[j] = o.cs[j], o.cs[i] }
 
 // byContent orders indexes of events by the events' id, then time, place
 // and what the class is.
@@ -242,9 +243,9 @@ type byContent struct {
 	events []shared.Event
 }
 
-func (o byContent) Len() int { return len(o.idx) }
-func (o byContent) Less(i, j int) bool {
-	a, b := o.events[o.idx[i]], o.events[o.idx[j]]
+func (o *byContent) Len() int { return len(o.idx) }
+func (o *byContent) Less(i, j int) bool {
+	a, b := &o.events[o.idx[i]], &o.events[o.idx[j]]
 	if c := cmp.Compare(a.ID, b.ID); c != 0 {
 		return c < 0
 	}
@@ -265,7 +266,7 @@ func (o byContent) Less(i, j int) bool {
 	}
 	return false
 }
-func (o byContent) Swap(i, j int) { o.idx[i], o.idx[j] = o.idx[j], o.idx[i] }
+func (o *byContent) Swap(i, j int) { o.idx[i], o.idx[j] = o.idx[j], o.idx[i] }
 
 // ordered returns the indexes of events sorted by id, then time, place
 // and what the class is, so that nothing depends on an answer's order.
@@ -274,7 +275,7 @@ func ordered(events []shared.Event) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Stable(byContent{idx, events})
+	sort.Stable(&byContent{idx, events})
 	return idx
 }
 
