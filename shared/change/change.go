@@ -15,7 +15,6 @@
 package change
 
 import (
-	"cmp"
 	"slices"
 	"sort"
 	"time"
@@ -246,8 +245,8 @@ type byContent struct {
 func (o *byContent) Len() int { return len(o.idx) }
 func (o *byContent) Less(i, j int) bool {
 	a, b := &o.events[o.idx[i]], &o.events[o.idx[j]]
-	if c := cmp.Compare(a.ID, b.ID); c != 0 {
-		return c < 0
+	if a.ID != b.ID {
+		return a.ID < b.ID
 	}
 	if c := a.Start.Compare(b.Start); c != 0 {
 		return c < 0
@@ -255,13 +254,12 @@ func (o *byContent) Less(i, j int) bool {
 	if c := a.End.Compare(b.End); c != 0 {
 		return c < 0
 	}
-	for _, c := range [...]int{
-		cmp.Compare(a.Room, b.Room), cmp.Compare(a.Building, b.Building),
-		cmp.Compare(a.Title, b.Title), cmp.Compare(a.Course, b.Course), cmp.Compare(a.Kind, b.Kind),
-		cmp.Compare(a.Group, b.Group), cmp.Compare(a.Category, b.Category),
+	for _, f := range [...][2]string{
+		{a.Room, b.Room}, {a.Building, b.Building}, {a.Title, b.Title}, {a.Course, b.Course},
+		{a.Kind, b.Kind}, {a.Group, b.Group}, {string(a.Category), string(b.Category)},
 	} {
-		if c != 0 {
-			return c < 0
+		if f[0] != f[1] {
+			return f[0] < f[1]
 		}
 	}
 	return false
