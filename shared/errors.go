@@ -1,7 +1,5 @@
 package shared
 
-import "errors"
-
 // ErrorCode is a stable, machine-readable error identifier. Clients branch on
 // the code, never on the message.
 type ErrorCode string
@@ -54,11 +52,42 @@ type Error struct {
 // CodeOf returns the code of the API error in err's chain, or "" when err
 // carries none (a network failure, a canceled call).
 func CodeOf(err error) ErrorCode {
-	var apiErr *Error
-	if errors.As(err, &apiErr) {
-		return apiErr.Code
+	if e := ErrorOf(err); e != nil {
+		return e.Code
 	}
 	return ""
+}
+
+// ErrorOf returns the API error in err's chain, or nil when err carries
+// none. It finds what errors.As finds for a *Error target (through Unwrap
+// methods and As methods alike) without errors.As's reflection, which
+// app.wasm would carry for this one use.
+func ErrorOf(err error) *Error {
+	for err != nil {
+		if e, ok := err.(*Error); ok {
+			return e
+		}
+		if x, ok := err.(interface{ As(any) bool }); ok {
+			var e *Error
+			if x.As(&e) {
+				return e
+			}
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range x.Unwrap() {
+				if e := ErrorOf(err); e != nil {
+					return e
+				}
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // Error implements the error interface.

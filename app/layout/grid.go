@@ -1,7 +1,7 @@
 package layout
 
 import (
-	"slices"
+	"sort"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
@@ -65,8 +65,8 @@ func Grid(monday shared.Date, events []shared.Event, today shared.Date) Week {
 				first, last = min(first, s.Start), max(last, s.End)
 			}
 		}
-		slices.SortStableFunc(c.AllDay, func(a, b shared.Event) int { return a.Start.Compare(b.Start) })
-		slices.SortStableFunc(c.Blocks, byStart)
+		sort.Stable(&dayOrder{c.AllDay}) // all-day only: by start
+		sort.Stable(&byStart{c.Blocks})
 		columns(c.Blocks)
 		all[i] = c
 	}

@@ -13,8 +13,7 @@
 package layout
 
 import (
-	"cmp"
-	"slices"
+	"sort"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
@@ -96,17 +95,26 @@ func OnDay(events []shared.Event, d shared.Date) []shared.Event {
 			out = append(out, e)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b shared.Event) int {
-		if a.AllDay != b.AllDay {
-			if a.AllDay {
-				return -1
-			}
-			return 1
-		}
-		return a.Start.Compare(b.Start)
-	})
+	sort.Stable(&dayOrder{out})
 	return out
 }
+
+// Sorts use sort.Stable, not slices.SortStableFunc (app.wasm would carry a
+// copy of the sort per element type), on pointers (value receivers would
+// add a copy of each method).
+
+// dayOrder orders events all-day first, then by start.
+type dayOrder struct{ es []shared.Event }
+
+func (o *dayOrder) Len() int { return len(o.es) }
+func (o *dayOrder) Less(i, j int) bool {
+	a, b := &o.es[i], &o.es[j]
+	if a.AllDay != b.AllDay {
+		return a.AllDay
+	}
+	return a.Start.Before(b.Start)
+}
+func (o *dayOrder) Swap(i, j int) { o.es[i], o.es[j] = o.es[j], o.es[i] }
 
 // clock returns t's wall-clock minutes from midnight in t's location.
 func clock(t time.Time) int {
@@ -116,12 +124,17 @@ func clock(t time.Time) int {
 
 // byStart orders blocks by start, longer first, then by event id, so that
 // layouts do not depend on the order of the answer.
-func byStart(a, b Block) int {
-	if c := cmp.Compare(a.Start, b.Start); c != 0 {
-		return c
+type byStart struct{ bs []Block }
+
+func (o *byStart) Len() int { return len(o.bs) }
+func (o *byStart) Less(i, j int) bool {
+	a, b := &o.bs[i], &o.bs[j]
+	if a.Start != b.Start {
+		return a.Start < b.Start
 	}
-	if c := cmp.Compare(b.End, a.End); c != 0 {
-		return c
+	if a.End != b.End {
+		return a.End > b.End
 	}
-	return cmp.Compare(a.Event.ID, b.Event.ID)
+	return a.Event.ID < b.Event.ID
 }
+func (o *byStart) Swap(i, j int) { o.bs[i], o.bs[j] = o.bs[j], o.bs[i] }

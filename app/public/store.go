@@ -188,10 +188,19 @@ func load(st timetable.Storage, r Ref) cached {
 			weeks = append(weeks, w)
 		}
 	}
-	sort.Slice(weeks, func(i, j int) bool { return weeks[i].Monday.Before(weeks[j].Monday) })
+	sort.Sort(&byMonday{weeks})
 	c.Weeks = weeks
 	return c
 }
+
+// byMonday orders weeks by their Monday. It is a sort.Interface, not a
+// sort.Slice (app.wasm would carry its code besides sort.Sort's), on a
+// pointer (value receivers would add a copy of each method).
+type byMonday struct{ ws []Week }
+
+func (o *byMonday) Len() int           { return len(o.ws) }
+func (o *byMonday) Less(i, j int) bool { return o.ws[i].Monday.Before(o.ws[j].Monday) }
+func (o *byMonday) Swap(i, j int)      { o.ws[i], o.ws[j] = o.ws[j], o.ws[i] }
 
 // prune drops the weeks before last week and keeps the KeepWeeks of the
 // others nearest today's week.

@@ -99,24 +99,37 @@ func (c *Cache) Merge(from, to shared.Date, at time.Time, events []shared.Event)
 		kept = append(kept, e)
 	}
 	kept = append(kept, events...)
-	sortEvents(kept)
+	sort.Stable(&apiOrder{kept})
 	c.Events = kept
 	c.Ranges = addRange(c.Ranges, syncedRange{From: from, To: to, At: at})
 }
 
-// sortEvents sorts by start, then title, then ID, like the API.
-func sortEvents(es []shared.Event) {
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
-		}
-		if a.Title != b.Title {
-			return a.Title < b.Title
-		}
-		return a.ID < b.ID
-	})
+// Sorts use sort.Interface, not sort.Slice or slices.SortFunc (app.wasm
+// would carry their code besides sort.Sort's, or a copy per element type),
+// on pointers (value receivers would add a copy of each method).
+
+// apiOrder orders events by start, then title, then ID, like the API.
+type apiOrder struct{ es []shared.Event }
+
+func (o *apiOrder) Len() int { return len(o.es) }
+func (o *apiOrder) Less(i, j int) bool {
+	a, b := &o.es[i], &o.es[j]
+	if !a.Start.Equal(b.Start) {
+		return a.Start.Before(b.Start)
+	}
+	if a.Title != b.Title {
+		return a.Title < b.Title
+	}
+	return a.ID < b.ID
 }
+func (o *apiOrder) Swap(i, j int) { o.es[i], o.es[j] = o.es[j], o.es[i] }
+
+// byFrom orders ranges by their first date.
+type byFrom struct{ rs []syncedRange }
+
+func (o *byFrom) Len() int           { return len(o.rs) }
+func (o *byFrom) Less(i, j int) bool { return o.rs[i].From.Before(o.rs[j].From) }
+func (o *byFrom) Swap(i, j int)      { o.rs[i], o.rs[j] = o.rs[j], o.rs[i] }
 
 // addRange adds r to the sorted, non-overlapping rs: r replaces the parts
 // of older ranges it overlaps, and neighbours synced at the same moment
@@ -136,7 +149,7 @@ func addRange(rs []syncedRange, r syncedRange) []syncedRange {
 		}
 	}
 	out = append(out, r)
-	sort.Slice(out, func(i, j int) bool { return out[i].From.Before(out[j].From) })
+	sort.Sort(&byFrom{out})
 	joined := out[:0]
 	for _, x := range out {
 		if n := len(joined); n > 0 && joined[n-1].At.Equal(x.At) && joined[n-1].To.AddDays(1) == x.From {

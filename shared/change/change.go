@@ -15,8 +15,8 @@
 package change
 
 import (
-	"cmp"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/campusweek/campusweek/shared"
@@ -169,10 +169,6 @@ func Diff(cached, fresh shared.Timetable) Result {
 
 	// Pair what is gone with what is new when it is the same class in the
 	// same week, nearest starts first, whatever the answers' order.
-	type pair struct {
-		g, a int
-		d    time.Duration
-	}
 	var pairs []pair
 	for a, e := range added {
 		for g, was := range gone {
@@ -181,7 +177,7 @@ func Diff(cached, fresh shared.Timetable) Result {
 			}
 		}
 	}
-	slices.SortStableFunc(pairs, func(x, y pair) int { return cmp.Compare(x.d, y.d) })
+	sort.Stable(&byDistance{pairs})
 	pairedGone := make([]bool, len(gone))
 	pairedAdded := make([]bool, len(added))
 	for _, p := range pairs {
@@ -204,14 +200,71 @@ func Diff(cached, fresh shared.Timetable) Result {
 		}
 	}
 
-	slices.SortStableFunc(changes, func(a, b Change) int {
-		if c := a.Event.Start.Compare(b.Event.Start); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Event.ID, b.Event.ID)
-	})
+	sort.Stable(&byStart{changes})
 	return Result{Changes: changes}
 }
+
+// Sorts use sort.Stable, not slices.SortStableFunc (app.wasm would carry a
+// copy of the sort per element type), on pointers (value receivers would
+// add a copy of each method).
+
+// pair is an event gone from the cached answer and a new one that may be
+// the same class moved, d apart.
+type pair struct {
+	g, a int // indexes in gone and added
+	d    time.Duration
+}
+
+// byDistance orders pairs nearest first.
+type byDistance struct{ ps []pair }
+
+func (o *byDistance) Len() int           { return len(o.ps) }
+func (o *byDistance) Less(i, j int) bool { return o.ps[i].d < o.ps[j].d }
+func (o *byDistance) Swap(i, j int)      { o.ps[i], o.ps[j] = o.ps[j], o.ps[i] }
+
+// byStart orders changes by their event's start, then id.
+type byStart struct{ cs []Change }
+
+func (o *byStart) Len() int { return len(o.cs) }
+func (o *byStart) Less(i, j int) bool {
+	a, b := &o.cs[i].Event, &o.cs[j].Event
+	if s := a.Start.Compare(b.Start); s != 0 {
+		return s < 0
+	}
+	return a.ID < b.ID
+}
+func (o *byStart) Swap(i, j int) { o.cs[i], o.cs[j] = o.cs[j], o.cs[i] }
+
+// byContent orders indexes of events by the events' id, then time, place
+// and what the class is.
+type byContent struct {
+	idx    []int
+	events []shared.Event
+}
+
+func (o *byContent) Len() int { return len(o.idx) }
+func (o *byContent) Less(i, j int) bool {
+	a, b := &o.events[o.idx[i]], &o.events[o.idx[j]]
+	if a.ID != b.ID {
+		return a.ID < b.ID
+	}
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c < 0
+	}
+	if c := a.End.Compare(b.End); c != 0 {
+		return c < 0
+	}
+	for _, f := range [...][2]string{
+		{a.Room, b.Room}, {a.Building, b.Building}, {a.Title, b.Title}, {a.Course, b.Course},
+		{a.Kind, b.Kind}, {a.Group, b.Group}, {string(a.Category), string(b.Category)},
+	} {
+		if f[0] != f[1] {
+			return f[0] < f[1]
+		}
+	}
+	return false
+}
+func (o *byContent) Swap(i, j int) { o.idx[i], o.idx[j] = o.idx[j], o.idx[i] }
 
 // ordered returns the indexes of events sorted by id, then time, place
 // and what the class is, so that nothing depends on an answer's order.
@@ -220,28 +273,7 @@ func ordered(events []shared.Event) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(i, j int) int {
-		a, b := events[i], events[j]
-		if c := cmp.Compare(a.ID, b.ID); c != 0 {
-			return c
-		}
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		if c := a.End.Compare(b.End); c != 0 {
-			return c
-		}
-		for _, c := range [...]int{
-			cmp.Compare(a.Room, b.Room), cmp.Compare(a.Building, b.Building),
-			cmp.Compare(a.Title, b.Title), cmp.Compare(a.Course, b.Course), cmp.Compare(a.Kind, b.Kind),
-			cmp.Compare(a.Group, b.Group), cmp.Compare(a.Category, b.Category),
-		} {
-			if c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
+	sort.Stable(&byContent{idx, events})
 	return idx
 }
 

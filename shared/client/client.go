@@ -7,7 +7,7 @@
 //
 // Errors:
 //   - a non-2xx answer of the API comes back as a *shared.Error (use
-//     errors.As) carrying the stable error code;
+//     shared.ErrorOf or errors.As) carrying the stable error code;
 //   - a failure to reach the backend at all (offline, DNS, connection
 //     refused, CORS rejection, client timeout) wraps ErrUnreachable (use
 //     errors.Is);
@@ -20,13 +20,14 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/campusweek/campusweek/shared"
 )
@@ -61,7 +62,10 @@ type transport interface {
 // absolute URL. A path in baseURL is kept as a prefix ("https://x/campus"
 // calls "https://x/campus/api/...").
 func New(baseURL string) *Client {
-	base := strings.TrimRight(baseURL, "/")
+	base := baseURL
+	for strings.HasSuffix(base, "/") { // strings.TrimRight would add its code to app.wasm
+		base = base[:len(base)-1]
+	}
 	return &Client{base: base, t: newTransport(base)}
 }
 
@@ -176,13 +180,26 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if status < 200 || status > 299 {
 		return decodeError(status, respBody)
 	}
-	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
+	if out == nil || blank(respBody) {
 		return nil
 	}
 	if err := json.Unmarshal(respBody, out); err != nil {
 		return fmt.Errorf("client: decoding %s %s response: %w", method, path, err)
 	}
 	return nil
+}
+
+// blank reports whether b is empty or white space only, as bytes.TrimSpace
+// sees it (which app.wasm would carry for this one use).
+func blank(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if !unicode.IsSpace(r) {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
 }
 
 // decodeError turns a non-2xx answer into a *shared.Error. Answers that are

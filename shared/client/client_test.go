@@ -300,7 +300,7 @@ func TestBasePathPrefix(t *testing.T) {
 	f.mux.HandleFunc("GET /campus/api/session", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, shared.Session{})
 	})
-	c := client.New(srv.URL + "/campus")
+	c := client.New(srv.URL + "/campus//") // trailing slashes dropped
 	s, err := c.Session(context.Background())
 	if err != nil || s.SignedIn {
 		t.Fatalf("session = %+v, %v", s, err)
