@@ -43,8 +43,7 @@ func errorMessage(l i18n.Lang, err error) string {
 // university does not support, what went wrong with an approval), or "".
 // The backend writes it in English.
 func errorDetail(err error) string {
-	var apiErr *shared.Error
-	if errors.As(err, &apiErr) && (apiErr.Code == shared.CodeUnsupported || apiErr.Code == shared.CodeBadRequest) {
+	if apiErr := shared.ErrorOf(err); apiErr != nil && (apiErr.Code == shared.CodeUnsupported || apiErr.Code == shared.CodeBadRequest) {
 		return apiErr.Message
 	}
 	return ""

@@ -100,39 +100,6 @@ func TestTimeRangeUsesTheEventsOffset(t *testing.T) {
 	}
 }
 
-func TestEventsByDay(t *testing.T) {
-	monday := date(2026, 11, 23)
-	events := []shared.Event{
-		// 23:30 on Sunday in Warsaw is Sunday, even though it is Monday in UTC+14.
-		{ID: "sun-late", Title: "Late", Start: mustTime(t, "2026-11-29T23:30:00+01:00"), End: mustTime(t, "2026-11-30T00:30:00+01:00")},
-		{ID: "mon-b", Title: "B", Start: mustTime(t, "2026-11-23T10:00:00+01:00"), End: mustTime(t, "2026-11-23T11:00:00+01:00")},
-		{ID: "mon-a", Title: "A", Start: mustTime(t, "2026-11-23T10:00:00+01:00"), End: mustTime(t, "2026-11-23T11:00:00+01:00")},
-		{ID: "mon-early", Title: "Z", Start: mustTime(t, "2026-11-23T08:00:00+01:00"), End: mustTime(t, "2026-11-23T09:00:00+01:00")},
-		// 00:30 local on Tuesday is Monday in UTC: it belongs to Tuesday.
-		{ID: "tue-early", Title: "Early", Start: mustTime(t, "2026-11-24T00:30:00+01:00"), End: mustTime(t, "2026-11-24T01:30:00+01:00")},
-		// All day Wednesday and Thursday (end exclusive).
-		{ID: "wed-thu", Title: "Fair", AllDay: true, Start: mustTime(t, "2026-11-25T00:00:00+01:00"), End: mustTime(t, "2026-11-27T00:00:00+01:00")},
-		// All day across the week's edges: Sunday only in this week.
-		{ID: "long", Title: "Exams", AllDay: true, Start: mustTime(t, "2026-11-29T00:00:00+01:00"), End: mustTime(t, "2026-12-10T00:00:00+01:00")},
-		// Outside the week.
-		{ID: "next", Title: "Next", Start: mustTime(t, "2026-11-30T08:00:00+01:00"), End: mustTime(t, "2026-11-30T09:00:00+01:00")},
-	}
-	days := eventsByDay(events, monday)
-	ids := func(es []shared.Event) string {
-		var s []string
-		for _, e := range es {
-			s = append(s, e.ID)
-		}
-		return strings.Join(s, ",")
-	}
-	want := [7]string{"mon-early,mon-a,mon-b", "tue-early", "wed-thu", "wed-thu", "", "", "long,sun-late"}
-	for i := range days {
-		if got := ids(days[i]); got != want[i] {
-			t.Errorf("day %d = %q, want %q", i, got, want[i])
-		}
-	}
-}
-
 func TestEventLabels(t *testing.T) {
 	e := shared.Event{Kind: " Lecture ", Category: shared.CategoryClass, Room: "101", Building: "Main Building"}
 	if eventKind(i18n.English, e) != "Lecture" || eventPlace(e) != "101, Main Building" || eventCategory(e) != "class" {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -59,55 +58,6 @@ func timeRange(l i18n.Lang, e shared.Event) string {
 		return clock(e.Start)
 	}
 	return clock(e.Start) + "–" + clock(e.End.In(e.Start.Location()))
-}
-
-// eventsByDay sorts the events into the days Monday..Sunday of the week of
-// monday, by their local date (the date in the event's own offset). A timed
-// event shows on the day it starts; an all-day event on every day from its
-// start up to its exclusive end. Within a day, all-day events come first,
-// then by start time, then by title. Events outside the week are dropped.
-func eventsByDay(events []shared.Event, monday shared.Date) [7][]shared.Event {
-	var days [7][]shared.Event
-	add := func(d shared.Date, e shared.Event) {
-		if i := monday.DaysUntil(d); i >= 0 && i < 7 {
-			days[i] = append(days[i], e)
-		}
-	}
-	for _, e := range events {
-		start := shared.DateOf(e.Start)
-		if !e.AllDay {
-			add(start, e)
-			continue
-		}
-		end := shared.DateOf(e.End.In(e.Start.Location()))
-		if !end.After(start) {
-			end = start.AddDays(1)
-		}
-		// Clamp to the week so a term-long event costs at most 7 steps.
-		from, to := start, end
-		if from.Before(monday) {
-			from = monday
-		}
-		if sunday := monday.AddDays(7); to.After(sunday) {
-			to = sunday
-		}
-		for d := from; d.Before(to); d = d.AddDays(1) {
-			add(d, e)
-		}
-	}
-	for i := range days {
-		sort.SliceStable(days[i], func(a, b int) bool {
-			x, y := days[i][a], days[i][b]
-			if x.AllDay != y.AllDay {
-				return x.AllDay
-			}
-			if !x.Start.Equal(y.Start) {
-				return x.Start.Before(y.Start)
-			}
-			return x.Title < y.Title
-		})
-	}
-	return days
 }
 
 // eventKind is the label shown under an event's title: the provider's kind
