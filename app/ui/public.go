@@ -353,10 +353,7 @@ func (c *publicSearch) renderForm() app.UI {
 }
 
 // valueTo is a handler storing the value of the element of the event in
-// p (go-app's ValueTo, for a string). It is not inlined, so its callers
-// share one closure instead of a copy each.
-//
-//go:noinline
+// p (go-app's ValueTo, for a string, without its reflection).
 func valueTo(p *string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) { *p = ctx.JSSrc().Get("value").String() }
 }
