@@ -146,7 +146,7 @@ func run(log *slog.Logger, configPath string, demo bool, listen, webDir string, 
 		infos[i] = p.Info()
 	}
 	var srv *api.Server // set before the first request
-	app, err := pwa.NewHandler(pwa.Options{WebDir: webDir, Logger: log, Providers: infos,
+	app, err := pwa.NewHandler(pwa.Options{WebDir: webDir, Logger: log, Providers: infos, PublicURL: cfg.PublicURL,
 		SignedIn: func(r *http.Request) bool { return srv.SignedIn(r) }})
 	if err != nil {
 		return err

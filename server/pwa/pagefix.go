@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,8 +26,9 @@ import (
 var themeMetas = `<meta name="theme-color" media="(prefers-color-scheme: light)" content="` + shared.ThemeColorLight + `">` +
 	`<meta name="theme-color" media="(prefers-color-scheme: dark)" content="` + shared.ThemeColorDark + `">`
 
-// fixPage is go-app's page with themeMetas in place of its theme-color tag
-// and with the value "true" written out for every ARIA attribute that has
+// fixPage is go-app's page with themeMetas in place of its theme-color
+// tag, without Open Graph addresses that name nothing
+// (isEmptyOGAddress), and with the value "true" written out for every ARIA attribute that has
 // none. go-app writes any attribute whose value is "true" without its
 // value, as HTML's boolean attributes are written; but ARIA's are not
 // boolean attributes, and aria-hidden="" (what the browser reads then)
@@ -51,6 +53,9 @@ func fixPage(page []byte) []byte {
 			out = append(out, themeMetas...)
 			continue
 		}
+		if isEmptyOGAddress(tok) {
+			continue
+		}
 		fixed := false
 		for i, a := range tok.Attr {
 			if strings.HasPrefix(a.Key, "aria-") && a.Val == "" {
@@ -64,6 +69,30 @@ func fixPage(page []byte) []byte {
 		out = append(out, tok.String()...)
 	}
 	return out
+}
+
+// isEmptyOGAddress reports whether tok is an Open Graph (or Twitter card)
+// address that names nothing: go-app writes "https://" + its Domain + the
+// path, which without a Domain (no https public URL) has no host, and for
+// a page without an image has no path.
+func isEmptyOGAddress(tok html.Token) bool {
+	if tok.Data != "meta" {
+		return false
+	}
+	var name, content string
+	for _, a := range tok.Attr {
+		switch a.Key {
+		case "property", "name":
+			name = a.Val
+		case "content":
+			content = a.Val
+		}
+	}
+	if name != "og:url" && name != "og:image" && name != "twitter:image" {
+		return false
+	}
+	u, err := url.Parse(content)
+	return err != nil || u.Host == "" || name != "og:url" && strings.Trim(u.Path, "/") == ""
 }
 
 // isGoAppThemeMeta reports whether tok is a theme-color meta tag for every

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -95,6 +96,12 @@ func TestFixPage(t *testing.T) {
 		{"theme colour, attributes in any order",
 			`<head><meta content="#3451b2" name="theme-color"><meta name="viewport" content="x"></head>`,
 			`<head>` + themeMetas + `<meta name="viewport" content="x"></head>`},
+		{"Open Graph addresses without a host go",
+			`<meta property="og:url" content="https:///signin"><meta property="og:image" content="https://"><meta name="twitter:image" content="https://"><meta property="og:title" content="Sign in">`,
+			`<meta property="og:title" content="Sign in">`},
+		{"Open Graph addresses with a host stay, images with a path",
+			`<meta property="og:url" content="https://tt.example.edu/signin"><meta property="og:image" content="https://tt.example.edu"><meta property="og:image" content="https://tt.example.edu/i.png">`,
+			`<meta property="og:url" content="https://tt.example.edu/signin"><meta property="og:image" content="https://tt.example.edu/i.png">`},
 		{"a theme colour of one scheme kept",
 			`<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#000">`,
 			`<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#000">`},
@@ -118,6 +125,37 @@ func TestPagesARIAValues(t *testing.T) {
 		}
 		if m := bare.FindAllString(page, 3); m != nil {
 			t.Errorf("GET %s: ARIA attributes without a value: %q", path, m)
+		}
+	}
+}
+
+// A page names its address for link previews only where it is known, as
+// https.
+func TestPagesOpenGraphAddress(t *testing.T) {
+	for _, tc := range []struct {
+		public string
+		want   string // og:url of /signin, "" for none
+	}{
+		{"https://tt.example.edu", "https://tt.example.edu/signin"},
+		{"http://127.0.0.1:8080", ""},
+		{"", ""},
+	} {
+		var public *url.URL
+		if tc.public != "" {
+			public, _ = url.Parse(tc.public)
+		}
+		h, err := NewHandler(Options{WebDir: webDir(t), Logger: quiet, PublicURL: public})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := body(t, get(t, h, "/signin"))
+		og := regexp.MustCompile(`<meta[^>]*(?:og:url|og:image|twitter:image)[^>]*>`).FindAllString(page, -1)
+		want := []string(nil)
+		if tc.want != "" {
+			want = []string{`content="` + tc.want + `"`}
+		}
+		if len(og) != len(want) || (len(want) == 1 && !strings.Contains(og[0], want[0])) {
+			t.Errorf("public URL %q: Open Graph addresses %q, want %q", tc.public, og, want)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,6 +41,10 @@ type Options struct {
 	// precompressed file that does not match its source). Default
 	// slog.Default().
 	Logger *slog.Logger
+	// PublicURL is the origin the browser sees. Pages name their https
+	// address in their Open Graph tags (og:url, for link previews); for
+	// another scheme, or nil, they name none.
+	PublicURL *url.URL
 	// Providers are the configured universities, which the prerendered
 	// sign-in page lists, each a form that starts signing in before
 	// app.wasm has arrived.
@@ -109,6 +114,7 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 		apps := make(map[i18n.Lang]*app.Handler, len(i18n.Langs))
 		for _, l := range i18n.Langs {
 			h := appHandler(web, st.Size(), l)
+			h.Domain = ogDomain(opts.PublicURL)
 			if adjust != nil {
 				adjust(h)
 			}
@@ -156,6 +162,16 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 }
 
 const manifestPath = "/manifest.webmanifest"
+
+// ogDomain is the host that go-app writes into the pages' Open Graph
+// addresses, always as https://host/path: public's host when it is https,
+// else "" (and fixPage removes the addresses).
+func ogDomain(public *url.URL) string {
+	if public == nil || public.Scheme != "https" {
+		return ""
+	}
+	return public.Host
+}
 
 // appHandler is go-app's handler with the app's settings, serving web, for
 // a wasm of wasmSize bytes, prerendering pages in lang.
