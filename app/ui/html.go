@@ -20,7 +20,9 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 type attrs []string
 
 // el is the element tag with the attributes a and the children body.
-// Events are added with the result's On: el(…).On("click", h).
+// Events are added with the result's On: el(…).On("click", h). A nil
+// child is left out (go-app's Body drops it), which is how an optional
+// part is written: a variable that stays nil unless an if sets it.
 func el(tag string, a attrs, body ...app.UI) app.HTMLElem {
 	e := app.Elem(tag)
 	for i := 0; i+1 < len(a); i += 2 {
