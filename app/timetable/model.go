@@ -325,6 +325,7 @@ func (m *Model) checkSession() {
 	m.v.SessionErr, m.v.RefreshErr, m.v.WeekErr = nil, nil, nil
 	m.sessionSeq++
 	seq := m.sessionSeq
+	stored, wasStored := loadAccount(m.cfg.Storage)
 	m.async(func() {
 		cctx, cancel := context.WithTimeout(m.base, CallTimeout)
 		defer cancel()
@@ -337,9 +338,18 @@ func (m *Model) checkSession() {
 			}
 		}
 		m.do(func() {
-			if seq == m.sessionSeq {
-				m.onSession(s, err, demo, demoKnown)
+			if seq != m.sessionSeq {
+				return
 			}
+			if now, ok := loadAccount(m.cfg.Storage); wasStored && m.persist && (!ok || !now.Same(stored)) {
+				// Another tab signed out or in as someone else while the
+				// answer was on its way: it may be about a session that
+				// ended, and remembering its account would undo the other
+				// tab's sign-out. The storage event says the same.
+				m.accountChanged()
+				return
+			}
+			m.onSession(s, err, demo, demoKnown)
 		})
 	})
 }

@@ -332,6 +332,56 @@ func TestAnotherTabChangesTheAccountDuringASync(t *testing.T) {
 	}
 }
 
+// The other tab acts while this tab's session check is on its way: its
+// answer (the session as it was) must not make this tab remember the
+// account again, which would undo the other tab's sign-out.
+func TestAnotherTabChangesTheAccountDuringTheSessionCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		otherTab   func(t *testing.T, st *store)
+		eventFirst bool
+		wantNext   Next
+	}{
+		{"signed out, event first", signOutThere, true, ToSignIn},
+		{"signed out, answer first", signOutThere, false, ToSignIn},
+		{"another student signed in, event first", janSignsInThere, true, Reload},
+		{"another student signed in, answer first", janSignsInThere, false, Reload},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := newStore()
+			signedInBefore(t, st, anna, now.Add(-time.Hour))
+			asked, answer := make(chan struct{}), make(chan struct{})
+			api := &fakeAPI{student: anna}
+			api.session = func() (shared.Session, error) { close(asked); <-answer; return anna, nil }
+			h := newHarness(t, api, st, true)
+			h.m.Show(DateOf(now).Monday())
+			<-asked
+			tc.otherTab(t, st)
+			if tc.eventFirst {
+				h.m.AccountChanged()
+			}
+			close(answer)
+			h.m.wg.Wait()
+			if !tc.eventFirst {
+				h.m.AccountChanged()
+			}
+			v := h.m.View()
+			if v.Account != nil || shows(v, "anna") || v.Next != tc.wantNext {
+				t.Errorf("view: account %+v, shows Anna %v, next %v", v.Account, shows(v, "anna"), v.Next)
+			}
+			if a, ok := loadAccount(st); ok && a.UserID == "anna" {
+				t.Error("Anna's account remembered again after the other tab's change")
+			}
+			if st.holds("anna") {
+				t.Errorf("Anna's data stored after the other tab's change: %v", st.m)
+			}
+			if got := api.called("timetable"); len(got) != 0 {
+				t.Errorf("synced %v for a session the other tab ended", got)
+			}
+		})
+	}
+}
+
 func signOutThere(t *testing.T, st *store) {
 	forgetAll(st)
 	if err := st.Set(signOutPendingKey, true); err != nil {
