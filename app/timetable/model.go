@@ -360,6 +360,10 @@ func (m *Model) onSession(s shared.Session, err error, demo, demoKnown bool) {
 	}
 	switch {
 	case isSignedOut(err), err == nil && !s.SignedIn:
+		if m.accountGone() {
+			m.accountChanged() // see requestFailed
+			return
+		}
 		if m.v.Account != nil && !m.cache.empty() {
 			// Keep the saved weeks visible and ask to sign in again.
 			m.v.Status, m.v.Offline = SignedOut, false
@@ -544,6 +548,11 @@ func (m *Model) forgetSession() {
 func (m *Model) requestFailed(err error) {
 	switch {
 	case errors.Is(err, context.Canceled):
+	case isSignedOut(err) && m.accountGone():
+		// Signed out in another tab, whose storage event has not
+		// arrived (or never will: a browser may hold it back in a
+		// background tab). Not this student's expired session.
+		m.accountChanged()
 	case isSignedOut(err):
 		m.v.Status = SignedOut
 	case isUnreachable(err):
@@ -551,6 +560,17 @@ func (m *Model) requestFailed(err error) {
 	default:
 		m.v.RefreshErr = err
 	}
+}
+
+// accountGone reports whether the account this tab shows is no longer
+// the one stored on the device: another tab signed out, or in as someone
+// else.
+func (m *Model) accountGone() bool {
+	if m.v.Account == nil || !m.persist {
+		return false
+	}
+	a, ok := loadAccount(m.cfg.Storage)
+	return !ok || !a.Same(*m.v.Account)
 }
 
 // ensureWeek fetches the week shown when it is not cached and no sync

@@ -382,6 +382,44 @@ func TestAnotherTabChangesTheAccountDuringTheSessionCheck(t *testing.T) {
 	}
 }
 
+// Another tab signs out and this tab never hears of it (a background tab
+// may get no storage event): the backend's "signed out" answer, with the
+// account gone from the device, ends this tab's timetable too, instead of
+// showing it as an expired session.
+func TestSignedOutThereWithoutAnEvent(t *testing.T) {
+	for _, during := range []string{"session", "timetable"} {
+		t.Run(during, func(t *testing.T) {
+			st := newStore()
+			signedInBefore(t, st, anna, now.Add(-time.Hour))
+			api := &fakeAPI{student: anna}
+			asked, answer := make(chan struct{}), make(chan struct{})
+			wait := func() { close(asked); <-answer }
+			if during == "session" {
+				api.session = func() (shared.Session, error) { wait(); return shared.Session{}, errSignedOut }
+			} else {
+				var once sync.Once
+				api.timetable = func(ctx context.Context, r DateRange) (shared.Timetable, error) {
+					once.Do(wait)
+					return shared.Timetable{}, errSignedOut
+				}
+			}
+			h := newHarness(t, api, st, true)
+			h.m.Show(DateOf(now).Monday())
+			<-asked
+			signOutThere(t, st)
+			close(answer)
+			h.m.wg.Wait()
+			v := h.m.View()
+			if v.Account != nil || shows(v, "anna") || v.Next != ToSignIn || v.Status == SignedOut {
+				t.Errorf("view: account %+v, shows Anna %v, next %v, status %v", v.Account, shows(v, "anna"), v.Next, v.Status)
+			}
+			if st.holds("anna") {
+				t.Errorf("Anna's data stored: %v", st.m)
+			}
+		})
+	}
+}
+
 func signOutThere(t *testing.T, st *store) {
 	forgetAll(st)
 	if err := st.Set(signOutPendingKey, true); err != nil {
@@ -777,5 +815,30 @@ func TestRefetch(t *testing.T) {
 	h.m.wg.Wait()
 	if got := len(api.called("timetable")) - before; got != first {
 		t.Errorf("back online after a Refetch: %d slices fetched, want all %d", got, first)
+	}
+}
+
+// A session answer for the student already recorded writes nothing: a
+// write could land just after another tab's sign-out removed the account
+// and sign the student back in on the device.
+func TestRememberAccountWritesOnlyAChange(t *testing.T) {
+	st := newStore()
+	signedInBefore(t, st, anna, now)
+	writes := 0
+	st.beforeSet = func(k string) {
+		if k == AccountKey {
+			writes++
+		}
+	}
+	h := newHarness(t, &fakeAPI{student: anna}, st, true)
+	if v := h.start(); v.Status != SignedIn {
+		t.Fatalf("status %v", v.Status)
+	}
+	if writes != 0 {
+		t.Errorf("the account recorded already was written %d times", writes)
+	}
+	a, _ := AccountOf(jan)
+	if err := rememberAccount(st, a); err != nil || writes != 1 {
+		t.Errorf("another account: %v, %d writes", err, writes)
 	}
 }

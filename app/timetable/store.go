@@ -63,9 +63,16 @@ func loadAccount(st Storage) (Account, bool) {
 // rememberAccount records a as the account signed in on this browser. When
 // another student (or nobody) was signed in before, every cached timetable
 // is deleted first: a shared computer never keeps one student's classes
-// for the next, and only one student's timetable is ever stored.
+// for the next, and only one student's timetable is ever stored. An
+// account recorded already is not written again: another tab may remove
+// it between this check and a write (signing out there), and the write
+// would sign the student back in on the device.
 func rememberAccount(st Storage, a Account) error {
-	if prev, ok := loadAccount(st); !ok || !prev.Same(a) {
+	prev, ok := loadAccount(st)
+	if ok && prev == a {
+		return nil
+	}
+	if !ok || !prev.Same(a) {
 		forgetTimetables(st)
 	}
 	if err := st.Set(AccountKey, a); err != nil {
