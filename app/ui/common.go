@@ -81,6 +81,20 @@ func button(class, label string, onClick app.EventHandler) app.HTMLElem {
 	return text("button", attrs{"type", "button", "class", class}, label).On("click", onClick)
 }
 
+// retryButton is #retry, of class class, labelled Try again in l: it
+// asks again for what failed (h).
+func retryButton(l i18n.Lang, class string, h app.EventHandler) app.UI {
+	return button(class, l.T(i18n.TryAgain), h).ID("retry")
+}
+
+// chevronButton is an icon button stepping back or forward (a week, a
+// day): the chevron of class chevron, named label.
+func chevronButton(id, chevron, label string, h app.EventHandler) app.UI {
+	return el("button", attrs{"id", id, "type", "button", "class", "button button-icon", "aria-label", label, "title", label},
+		el("span", attrs{"class", chevron, "aria-hidden", "true"}),
+	).On("click", h)
+}
+
 // listenWindow adds a listener for a window event and returns its remover.
 // h runs on the JavaScript callback goroutine: it must not block (use
 // ctx.Dispatch). It does nothing on the server.

@@ -218,7 +218,7 @@ func (c *publicWeek) renderMain() app.UI {
 	if c.err != nil && c.known && !(c.cached && c.offline) {
 		refreshErr = el("div", attrs{"class", "notice refresh-error", "role", "status"},
 			text("span", nil, publicErrorMessage(l, c.err)),
-			c.retryButton("link-button"),
+			retryButton(c.lang, "link-button", c.retry),
 		)
 	}
 	return el("div", attrs{"class", "week-page"},
@@ -272,14 +272,9 @@ func (c *publicWeek) renderWeek() app.UI {
 	case c.err != nil && (c.offline || isUnreachable(c.err)):
 		return notSynced(l, l.T(i18n.PublicPinToKeep))
 	case c.err != nil:
-		return errorBoxDetail(l, publicErrorMessage(l, c.err), errorDetail(c.err), c.retryButton("button button-primary"))
+		return errorBoxDetail(l, publicErrorMessage(l, c.err), errorDetail(c.err), retryButton(c.lang, "button button-primary", c.retry))
 	}
 	return loading(l.T(i18n.WeekLoadingClasses))
-}
-
-// retryButton is #retry, of class class, which reads the week again.
-func (c *publicWeek) retryButton(class string) app.UI {
-	return button(class, c.lang.T(i18n.TryAgain), c.retry).ID("retry")
 }
 
 // weekEvents shows a week of events that are not the student's own, with
@@ -301,12 +296,4 @@ func weekNav(l i18n.Lang, monday shared.Date, prev, today, next app.EventHandler
 			On("click", today),
 		chevronButton("next-week", "chevron chevron-right", l.T(i18n.WeekNext), next),
 	)
-}
-
-// chevronButton is an icon button of weekNav: the chevron of class
-// chevron, named label.
-func chevronButton(id, chevron, label string, h app.EventHandler) app.UI {
-	return el("button", attrs{"id", id, "type", "button", "class", "button button-icon", "aria-label", label, "title", label},
-		el("span", attrs{"class", chevron, "aria-hidden", "true"}),
-	).On("click", h)
 }

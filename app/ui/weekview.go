@@ -238,9 +238,9 @@ func (c *weekView) renderMain() app.UI {
 		case v.SigningOut:
 			return loading(l.T(i18n.WeekSigningOut))
 		case v.SignOutErr != nil:
-			return errorBox(signOutMessage(l, v.SignOutErr), c.retryButton("button button-primary"))
+			return errorBox(signOutMessage(l, v.SignOutErr), retryButton(c.lang, "button button-primary", c.retry))
 		case v.SessionErr != nil:
-			return errBox(l, v.SessionErr, c.retryButton("button button-primary"))
+			return errBox(l, v.SessionErr, retryButton(c.lang, "button button-primary", c.retry))
 		}
 		return loading(l.T(i18n.WeekLoading))
 	}
@@ -259,7 +259,7 @@ func (c *weekView) renderMain() app.UI {
 	if v.RefreshErr != nil && !signedOut {
 		refreshErr = el("div", attrs{"class", "notice refresh-error", "role", "status"},
 			text("span", nil, l.T(i18n.WeekNotUpdated)+" "+errorMessage(l, v.RefreshErr)),
-			c.retryButton("link-button"),
+			retryButton(c.lang, "link-button", c.retry),
 		)
 	}
 	return el("div", attrs{"class", "week-page"},
@@ -272,12 +272,6 @@ func (c *weekView) renderMain() app.UI {
 		c.renderWeek(),
 		&calendarPanel{Provider: v.Account.Provider, Offline: v.Offline, SignedOut: signedOut, Lang: l, Hidden: hiddenOf(v.Cache)},
 	)
-}
-
-// retryButton is #retry, with the class class: it tries again what
-// failed.
-func (c *weekView) retryButton(class string) app.UI {
-	return text("button", attrs{"id", "retry", "type", "button", "class", class}, c.lang.T(i18n.TryAgain)).On("click", c.retry)
 }
 
 // renderSyncBar says whether the app is offline, how far a sync is and
@@ -321,7 +315,7 @@ func (c *weekView) renderWeek() app.UI {
 	}
 	switch {
 	case v.WeekErr != nil:
-		return errBox(l, v.WeekErr, c.retryButton("button button-primary"))
+		return errBox(l, v.WeekErr, retryButton(c.lang, "button button-primary", c.retry))
 	case v.Offline:
 		return notSynced(l, l.T(i18n.WeekNotSyncedOffline))
 	case v.Status == timetable.SignedOut:
