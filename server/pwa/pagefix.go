@@ -111,21 +111,17 @@ func isGoAppThemeMeta(tok html.Token) bool {
 
 // darkColors are the dark theme's colours in a manifest: the member of
 // the W3C manifest (color_scheme_dark), and the earlier proposal that
-// Chromium implements (user_preferences).
-var darkColors = map[string]any{
-	"color_scheme_dark": map[string]string{
+// Chromium implements (user_preferences), with the same colours.
+var darkColors = func() map[string]any {
+	dark := map[string]string{
 		"theme_color":      shared.ThemeColorDark,
 		"background_color": shared.BackgroundColorDark,
-	},
-	"user_preferences": map[string]any{
-		"color_scheme": map[string]any{
-			"dark": map[string]string{
-				"theme_color":      shared.ThemeColorDark,
-				"background_color": shared.BackgroundColorDark,
-			},
-		},
-	},
-}
+	}
+	return map[string]any{
+		"color_scheme_dark": dark,
+		"user_preferences":  map[string]any{"color_scheme": map[string]any{"dark": dark}},
+	}
+}()
 
 // withDarkColors is the manifest with darkColors added.
 func withDarkColors(manifest []byte) ([]byte, error) {
