@@ -1,9 +1,9 @@
 // Command app is the CampusWeek PWA, compiled to WebAssembly:
 //
 //	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" \
-//	    -gcflags=github.com/campusweek/campusweek/app/ui=-l -o web/app.wasm ./app
+//	    -gcflags=all=-l -o web/app.wasm ./app
 //
-// (make wasm: the screens' package without inlining, see the Makefile).
+// (make wasm: without inlining, see the Makefile).
 //
 // The backend serves it with server/pwa, which prerenders the same routes.
 package main

@@ -212,7 +212,7 @@ func buildHello(goCmd string) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(dir, "web", "app.wasm")
-	cmd := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-gcflags=github.com/campusweek/campusweek/app/ui=-l",
+	cmd := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l",
 		"-o", out, "./server/cmd/benchreport/hello")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
