@@ -18,9 +18,10 @@ all: build
 
 build: wasm server
 
-# The wasm is rebuilt when the Go code it is made of changes, and then
-# precompressed (brotli and gzip, served by Accept-Encoding).
-WASM_SRC  := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum
+# The wasm is rebuilt when the Go code it is made of or its flags (this
+# Makefile) change, and then precompressed (brotli and gzip, served by
+# Accept-Encoding).
+WASM_SRC  := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum Makefile
 PRECOMP   := $(WASM).br $(WASM).gz web/app.css.br web/app.css.gz
 
 wasm: $(WASM) $(PRECOMP)
