@@ -14,9 +14,15 @@ import (
 )
 
 func main() {
+	// The app starts in turns of the browser's, not in one long task: Go's
+	// runtime and package initialization, the app's settings and what the
+	// server prerendered, its routes, then go-app's start.
+	ui.YieldToBrowser()
 	ui.StartLanguage()
 	ui.StartTheme()
 	ui.StartPrerendered()
+	ui.YieldToBrowser()
 	ui.Routes()
+	ui.YieldToBrowser()
 	app.RunWhenOnBrowser()
 }

@@ -160,6 +160,26 @@ func afterPaint(fn func()) {
 	app.Window().Call("requestAnimationFrame", frame)
 }
 
+// YieldToBrowser returns once the browser has had a turn: a task queued
+// with setTimeout runs after the input, rendering and other tasks already
+// waiting. Starting the app in turns instead of one long task keeps the
+// prerendered page (its sign-in forms work without the app) answering
+// taps while app.wasm starts. On the server it returns at once.
+func YieldToBrowser() {
+	if !app.IsClient {
+		return
+	}
+	done := make(chan struct{})
+	var task app.Func
+	task = app.FuncOf(func(app.Value, []app.Value) any {
+		task.Release()
+		close(done)
+		return nil
+	})
+	app.Window().Call("setTimeout", task, 0)
+	<-done
+}
+
 // navigatorOnLine is the browser's idea of being online. Only "false" is
 // reliable (no network at all); "true" may still mean no internet, which
 // a failing request then shows.
