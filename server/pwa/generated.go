@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"regexp"
 	"time"
 )
 
@@ -26,10 +27,33 @@ type memFile struct {
 // generate takes path from go-app's handler and compresses it.
 func generate(h http.Handler, path string) (*memFile, error) {
 	body, err := render(h, path)
+	if err == nil && path == "/app.js" {
+		body, err = streamWasm(body)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return newMemFile(path, body)
+}
+
+// wasmFetch is go-app's app.js handing app.wasm to
+// WebAssembly.instantiateStreaming through fetchWithProgress, which reads
+// every chunk of the download in JavaScript on the page's main thread to
+// update the loader's percentage.
+var wasmFetch = regexp.MustCompile(`fetchWithProgress\(("[^"\\]+"), showProgress\)`)
+
+// streamWasm makes app.js hand the response of app.wasm's fetch to
+// WebAssembly.instantiateStreaming as it is, so that the browser streams
+// the download into the compiler off the main thread: the page stays
+// responsive while app.wasm loads, and the first visit's total blocking
+// time drops. The loader then shows no percentage (see LoadingLabel). It
+// fails when go-app's app.js no longer has the one call it replaces, so
+// that a go-app upgrade cannot drop the change unnoticed.
+func streamWasm(appJS []byte) ([]byte, error) {
+	if n := len(wasmFetch.FindAllIndex(appJS, -1)); n != 1 {
+		return nil, fmt.Errorf("app.js: want one fetchWithProgress(url, showProgress) call to replace, found %d", n)
+	}
+	return wasmFetch.ReplaceAll(appJS, []byte("fetch($1)")), nil
 }
 
 // newMemFile is body, the file at path, with its compressed encodings.

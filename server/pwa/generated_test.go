@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,13 +113,17 @@ func TestGeneratedFilesCompressed(t *testing.T) {
 }
 
 // What is served from memory is what go-app generates for this handler
-// (the manifest with the dark theme's colours added).
+// (the manifest with the dark theme's colours added, app.js streaming
+// app.wasm).
 func TestGeneratedFilesAreGoApps(t *testing.T) {
 	h := newHandler(t, webDir(t)).(*handler)
 	for _, path := range generatedPaths {
 		want, err := render(h.apps[i18n.English], path)
 		if err == nil && path == manifestPath {
 			want, err = withDarkColors(want)
+		}
+		if err == nil && path == "/app.js" {
+			want, err = streamWasm(want)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -130,5 +135,33 @@ func TestGeneratedFilesAreGoApps(t *testing.T) {
 	worker := body(t, get(t, h, "/app-worker.js"))
 	if !strings.Contains(worker, `const version = "`+h.web.version+`"`) {
 		t.Error("the worker served is not of this version")
+	}
+}
+
+// app.js hands app.wasm's response to the streaming compiler as it is:
+// no chunk of it passes through the page's JavaScript.
+func TestAppJSStreamsTheWasm(t *testing.T) {
+	h := newHandler(t, webDir(t)).(*handler)
+	orig, err := render(h.apps[i18n.English], "/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := body(t, get(t, h, "/app.js"))
+	wasmURL := h.web.Resolve("/web/app.wasm")
+	call := regexp.MustCompile(`instantiateStreaming\(\s*fetch\("` + regexp.QuoteMeta(wasmURL) + `"\),\s*go\.importObject\s*\)`)
+	if !call.MatchString(js) {
+		t.Errorf("app.js does not give instantiateStreaming the plain fetch of %s", wasmURL)
+	}
+	if strings.Contains(js, "fetchWithProgress(\"") {
+		t.Error("app.js still reads app.wasm through fetchWithProgress")
+	}
+	// Everything else is go-app's.
+	if got, want := len(js), len(orig)-len(`WithProgress`)-len(`, showProgress`); got != want {
+		t.Errorf("app.js is %d bytes, want go-app's %d less the call replaced (%d)", got, len(orig), want)
+	}
+	for _, bad := range []string{"", "fetchWithProgress(u, showProgress)", `fetchWithProgress("/a", showProgress); fetchWithProgress("/b", showProgress)`} {
+		if _, err := streamWasm([]byte(bad)); err == nil {
+			t.Errorf("streamWasm(%q) did not fail", bad)
+		}
 	}
 }

@@ -185,7 +185,7 @@ func TestWasmPreloaded(t *testing.T) {
 			t.Errorf("%s does not preload %s", path, wasm)
 		}
 	}
-	if js := body(t, get(t, h, "/app.js")); !strings.Contains(js, `fetchWithProgress("`+wasm+`"`) {
+	if js := body(t, get(t, h, "/app.js")); !strings.Contains(js, `fetch("`+wasm+`")`) {
 		t.Errorf("app.js fetches another URL than the preload's")
 	}
 }

@@ -188,8 +188,9 @@ func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 		BackgroundColor: shared.BackgroundColorLight,
 		ThemeColor:      shared.ThemeColorLight,
 		// app.js, one file for every language, shows it while app.wasm
-		// loads: no words.
-		LoadingLabel: "CampusWeek · {progress}%",
+		// loads: no words, and no percentage, since app.wasm streams into
+		// the compiler without passing through JavaScript (streamWasm).
+		LoadingLabel: "CampusWeek",
 		Icon: app.Icon{
 			Default:  iconDefault,
 			Large:    iconLarge,

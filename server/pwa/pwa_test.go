@@ -353,7 +353,8 @@ func TestPrecompressedWasm(t *testing.T) {
 	if r := get(t, h, "/web/app.wasm.br"); r.StatusCode != 404 {
 		t.Errorf("GET app.wasm.br = %d", r.StatusCode)
 	}
-	// app.js still announces the uncompressed size for the progress bar.
+	// app.js still announces the uncompressed size (go-app's
+	// Content-Length for it).
 	if !strings.Contains(body(t, get(t, h, "/app.js")), `"`+strconv.Itoa(len(fakeWasm))+`"`) {
 		t.Error("WasmContentLength is not the uncompressed size")
 	}
