@@ -14,15 +14,23 @@ import (
 )
 
 func main() {
-	// The app starts in turns of the browser's, not in one long task: Go's
-	// runtime and package initialization, the app's settings and what the
-	// server prerendered, its routes, then go-app's start.
-	ui.YieldToBrowser()
+	// A visitor on the prerendered sign-in page can read it and start
+	// signing in already: there the app starts in turns of the browser's,
+	// not in one long task (Go's runtime and package initialization, the
+	// app's settings and what the server prerendered, its routes, then
+	// go-app's start), so that the page keeps answering taps. Anywhere
+	// else it starts at once, to paint a student's week from the cache as
+	// soon as it can.
+	turn := func() {}
+	if ui.SignInPrerendered() {
+		turn = ui.YieldToBrowser
+	}
+	turn()
 	ui.StartLanguage()
 	ui.StartTheme()
 	ui.StartPrerendered()
-	ui.YieldToBrowser()
+	turn()
 	ui.Routes()
-	ui.YieldToBrowser()
+	turn()
 	app.RunWhenOnBrowser()
 }

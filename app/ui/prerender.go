@@ -40,6 +40,19 @@ func encodeProviders(ps []shared.Provider) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
+// SignInPrerendered reports whether the page is the sign-in page the
+// server prerendered with its universities, usable before the app runs.
+// It is false on the server.
+func SignInPrerendered() bool {
+	return app.IsClient && prerenderedProviders().Truthy()
+}
+
+// prerenderedProviders is the element that carries the prerendered
+// sign-in page's universities, or null.
+func prerenderedProviders() app.Value {
+	return app.Window().Get("document").Call("querySelector", "["+prerenderedProvidersAttr+"]")
+}
+
 // startedProviders are the universities of the sign-in page the server
 // prerendered for this page load, until the sign-in screen takes them.
 var startedProviders atomic.Pointer[[]shared.Provider]
@@ -57,7 +70,7 @@ func StartPrerendered() {
 		return
 	}
 	win := app.Window()
-	el := win.Get("document").Call("querySelector", "["+prerenderedProvidersAttr+"]")
+	el := prerenderedProviders()
 	if !el.Truthy() {
 		return
 	}
