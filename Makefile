@@ -67,7 +67,7 @@ test: build fmt-check vet $(AXE_DIR)/node_modules/.package-lock.json
 # benchmarks of the hot paths. benchreport builds the hello-world baseline
 # and the server with the same $(GO); `-quick` checks it works in about a
 # minute and a half (figures not to quote), `-only paint` (or size,
-# overhead, sync) runs one part.
+# overhead, sync, lighthouse) runs one part.
 bench: build
 	$(GO) run ./server/cmd/benchreport -web web -go "$(GO)"
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -60,8 +60,8 @@ var routesOnce sync.Once
 // Routes registers the app's routes with go-app. Both app.wasm and the
 // server (for prerendering) call it; calling it again does nothing. A
 // pattern that names one path is registered as that path: go-app compiles
-// every regular expression route when the app starts, about a millisecond
-// each on a laptop and more on a phone, before the first paint.
+// every regular expression route when the app starts, before the first
+// paint, and in WebAssembly that takes milliseconds each.
 func Routes() {
 	routesOnce.Do(func() {
 		for _, p := range pages {
