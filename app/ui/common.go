@@ -146,18 +146,9 @@ func afterPaint(fn func()) {
 		fn()
 		return
 	}
-	var frame, task app.Func
-	task = app.FuncOf(func(app.Value, []app.Value) any {
-		task.Release()
-		go fn()
-		return nil
-	})
-	frame = app.FuncOf(func(app.Value, []app.Value) any {
-		frame.Release()
-		app.Window().Call("setTimeout", task, 0)
-		return nil
-	})
-	app.Window().Call("requestAnimationFrame", frame)
+	app.Window().Call("requestAnimationFrame", once(func() {
+		app.Window().Call("setTimeout", once(func() { go fn() }), 0)
+	}))
 }
 
 // YieldToBrowser returns once the browser has had a turn: a task queued
@@ -170,14 +161,20 @@ func YieldToBrowser() {
 		return
 	}
 	done := make(chan struct{})
-	var task app.Func
-	task = app.FuncOf(func(app.Value, []app.Value) any {
-		task.Release()
-		close(done)
+	app.Window().Call("setTimeout", once(func() { close(done) }), 0)
+	<-done
+}
+
+// once is a JavaScript callback, for one call, that runs f and releases
+// itself.
+func once(f func()) app.Func {
+	var fn app.Func
+	fn = app.FuncOf(func(app.Value, []app.Value) any {
+		fn.Release()
+		f()
 		return nil
 	})
-	app.Window().Call("setTimeout", task, 0)
-	<-done
+	return fn
 }
 
 // navigatorOnLine is the browser's idea of being online. Only "false" is
