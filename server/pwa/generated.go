@@ -24,16 +24,30 @@ type memFile struct {
 	compressed map[string][]byte
 }
 
-// generate takes path from go-app's handler and compresses it.
+// generate takes path from go-app's handler, with the server's changes
+// (adjustGenerated), and compresses it.
 func generate(h http.Handler, path string) (*memFile, error) {
 	body, err := render(h, path)
-	if err == nil && path == "/app.js" {
-		body, err = streamWasm(body)
+	if err == nil {
+		body, err = adjustGenerated(path, body)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return newMemFile(path, body)
+}
+
+// adjustGenerated is body, the file go-app generates at path, as the
+// server serves it: app.js streaming app.wasm (streamWasm), the manifest
+// with the dark theme's colours (withDarkColors), the rest as it is.
+func adjustGenerated(path string, body []byte) ([]byte, error) {
+	switch path {
+	case "/app.js":
+		return streamWasm(body)
+	case manifestPath:
+		return withDarkColors(body)
+	}
+	return body, nil
 }
 
 // wasmFetch is go-app's app.js handing app.wasm to

@@ -147,14 +147,7 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 	// show it (they fetch it with the page's Accept-Language).
 	manifests := make(map[i18n.Lang]*memFile, len(i18n.Langs))
 	for _, l := range i18n.Langs {
-		body, err := render(apps[l], manifestPath)
-		if err == nil {
-			body, err = withDarkColors(body)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("pwa: %w", err)
-		}
-		if manifests[l], err = newMemFile(manifestPath, body); err != nil {
+		if manifests[l], err = generate(apps[l], manifestPath); err != nil {
 			return nil, fmt.Errorf("pwa: %w", err)
 		}
 	}
@@ -184,7 +177,7 @@ func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 		Author:      "CampusWeek",
 		Lang:        lang.String(),
 		// The light theme's; pages and the manifest also get the dark
-		// one's (see darkTheme).
+		// one's (see pagefix.go).
 		BackgroundColor: shared.BackgroundColorLight,
 		ThemeColor:      shared.ThemeColorLight,
 		// app.js, one file for every language, shows it while app.wasm
