@@ -99,9 +99,8 @@ func OnDay(events []shared.Event, d shared.Date) []shared.Event {
 	return out
 }
 
-// Sorts use sort.Stable, not slices.SortStableFunc (app.wasm would carry a
-// copy of the sort per element type), on pointers (value receivers would
-// add a copy of each method).
+// Sorts are sort.Interface values on pointers: see "Size of `app.wasm`"
+// in docs/DEVELOPING.md.
 
 // dayOrder orders events all-day first, then by start.
 type dayOrder struct{ es []shared.Event }

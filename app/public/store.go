@@ -193,9 +193,8 @@ func load(st timetable.Storage, r Ref) cached {
 	return c
 }
 
-// byMonday orders weeks by their Monday. It is a sort.Interface, not a
-// sort.Slice (app.wasm would carry its code besides sort.Sort's), on a
-// pointer (value receivers would add a copy of each method).
+// byMonday orders weeks by their Monday (a sort.Interface on a pointer:
+// see "Size of `app.wasm`" in docs/DEVELOPING.md).
 type byMonday struct{ ws []Week }
 
 func (o *byMonday) Len() int           { return len(o.ws) }

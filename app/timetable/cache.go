@@ -104,9 +104,8 @@ func (c *Cache) Merge(from, to shared.Date, at time.Time, events []shared.Event)
 	c.Ranges = addRange(c.Ranges, syncedRange{From: from, To: to, At: at})
 }
 
-// Sorts use sort.Interface, not sort.Slice or slices.SortFunc (app.wasm
-// would carry their code besides sort.Sort's, or a copy per element type),
-// on pointers (value receivers would add a copy of each method).
+// Sorts are sort.Interface values on pointers: see "Size of `app.wasm`"
+// in docs/DEVELOPING.md.
 
 // apiOrder orders events by start, then title, then ID, like the API.
 type apiOrder struct{ es []shared.Event }

@@ -582,7 +582,6 @@ func (m *Model) ensureWeek() {
 	if _, ok := m.cache.WeekSynced(m.v.Week); ok {
 		return
 	}
-
 	if m.v.Syncing && inSyncWindow(m.v.Today, m.v.Week) {
 		return
 	}

@@ -204,9 +204,8 @@ func Diff(cached, fresh shared.Timetable) Result {
 	return Result{Changes: changes}
 }
 
-// Sorts use sort.Stable, not slices.SortStableFunc (app.wasm would carry a
-// copy of the sort per element type), on pointers (value receivers would
-// add a copy of each method).
+// Sorts are sort.Interface values on pointers: see "Size of `app.wasm`"
+// in docs/DEVELOPING.md.
 
 // pair is an event gone from the cached answer and a new one that may be
 // the same class moved, d apart.
