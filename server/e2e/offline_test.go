@@ -140,11 +140,29 @@ func newLongBrowser(t *testing.T, width, height int, timeout time.Duration, extr
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 	}, extra...)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
+	// Start the browser now, outside the timeout (its context lives as
+	// long as this one), and once more should it exit before it listens:
+	// under load a Chromium now and then ends at start, before any test
+	// step, which says nothing about the app.
+	for attempt := 1; ; attempt++ {
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(actx)
+		err := chromedp.Do(ctx)
+		if err != nil && attempt < 3 && strings.Contains(err.Error(), "chrome failed to start") {
+			t.Logf("starting Chromium, attempt %d: %v", attempt, err)
+			cancelCtx()
+			cancelAlloc()
+			continue
+		}
+		if err != nil {
+			cancelCtx()
+			cancelAlloc()
+			t.Fatalf("starting Chromium: %v", err)
+		}
+		ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+		t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+		return ctx
+	}
 }
 
 // waitForServiceWorker waits until the page's service worker is activated,
@@ -169,6 +187,21 @@ func waitForServiceWorker(t *testing.T, ctx context.Context) {
 	}
 }
 
+// offlineByRule are Network.emulateNetworkConditionsByRule's parameters
+// as Chromium's protocol has had them both ways: offline for every rule
+// (Chromium 148) and offline per rule with a flag for the service worker
+// (the protocol cdproto follows). Chromium ignores the fields its version
+// does not know, and rejects a call that lacks one it requires.
+type offlineByRule struct {
+	Offline                     bool                  `json:"offline"`
+	EmulateOfflineServiceWorker bool                  `json:"emulateOfflineServiceWorker"`
+	MatchedNetworkConditions    []*network.Conditions `json:"matchedNetworkConditions"`
+}
+
+var emulateByRule = cdp.Command[offlineByRule, network.EmulateNetworkConditionsByRuleResult]{
+	Method: network.CommandEmulateNetworkConditionsByRule,
+}
+
 // goOffline cuts the page (and its service worker) off the network, as
 // DevTools' "Offline" does, and makes navigator.onLine false.
 func goOffline() chromedp.Action[chromedp.Void] { return setOffline(true) }
@@ -181,8 +214,9 @@ func setOffline(offline bool) chromedp.Action[chromedp.Void] {
 		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
-		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &offline,
+		if _, err := cdp.Call(ctx, t, emulateByRule, offlineByRule{
+			Offline:                     offline,
+			EmulateOfflineServiceWorker: offline,
 			MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
 		}); err != nil {
 			return err
@@ -213,9 +247,17 @@ func waitSynced() chromedp.Action[chromedp.Void] {
 	)
 }
 
-// eventIDs lists the IDs of the classes shown, sorted.
+// weekWhole waits until the page holds the whole week: on a phone the
+// day view's first render holds the day shown alone, and the hidden days
+// follow once it has painted.
+func weekWhole() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`!document.querySelector('#day-view') || document.querySelectorAll('#day-view .day').length === 7`)
+}
+
+// eventIDs lists the IDs of the classes of the week shown, sorted.
 func eventIDs(t *testing.T, ctx context.Context) []string {
 	t.Helper()
+	run(t, ctx, "the whole week on the page", weekWhole())
 	ids := eval[[]string](t, ctx, `[...document.querySelectorAll('.event[data-event-id]')].map(e => e.dataset.eventId)`)
 	slices.Sort(ids)
 	return ids
