@@ -19,11 +19,33 @@ type pinEntry struct {
 	busy         bool
 	err          error
 	empty        bool      // the student sent no PIN
+	refocus      bool      // the student was typing in the prerendered page
 	lang         i18n.Lang // the language shown
+}
+
+// OnInit takes what the student typed into the page the server
+// prerendered, and whether they were typing there, before go-app replaces
+// that page with this component's.
+func (c *pinEntry) OnInit() {
+	if !app.IsClient {
+		return
+	}
+	if in := app.Window().GetElementByID("pin-input"); in.Truthy() {
+		c.pin = in.Get("value").String()
+		c.refocus = in.Equal(app.Window().Get("document").Get("activeElement"))
+	}
 }
 
 func (c *pinEntry) OnMount(ctx app.Context) {
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
+	if c.refocus {
+		c.refocus = false
+		ctx.Defer(func(app.Context) {
+			if in := app.Window().GetElementByID("pin-input"); in.Truthy() {
+				in.Call("focus")
+			}
+		})
+	}
 }
 
 func (c *pinEntry) setTitle(ctx app.Context) {

@@ -197,6 +197,7 @@ func TestAccessiblePINPage(t *testing.T) {
 	)
 	assertAccessible(t, ctx, "PIN page")
 	run(t, ctx, "type a PIN without having started signing in",
+		chromedp.Poll[chromedp.Void](appRunning),
 		chromedp.SendKeys(chromedp.CSS(`#pin-input`), "12345678"),
 		chromedp.Click(chromedp.CSS(`#pin-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#error`)),
