@@ -77,9 +77,16 @@ func TestFirstWeeksPaintFirst(t *testing.T) {
 	if len(q.fns) != 1 {
 		t.Fatalf("%d reads of the rest scheduled", len(q.fns))
 	}
+	if api := h.api.called("session"); len(api) != 0 {
+		t.Errorf("the session asked before the first paint: %v", api)
+	}
 	q.run()
+	h.m.wg.Wait()
 	if got := len(h.m.View().Cache.Events); got != termWeeks {
 		t.Errorf("after the first paint %d weeks, want the term's %d", got, termWeeks)
+	}
+	if api := h.api.called("session"); len(api) != 1 {
+		t.Errorf("the session asked %d times after the first paint, want once", len(api))
 	}
 }
 

@@ -121,8 +121,8 @@ type Config struct {
 	Log func(error)
 	// Later runs fn once what the model shows now has painted (the app:
 	// after the next frame), from any goroutine. With it the model starts
-	// on the cached weeks around today and reads the rest of the cached
-	// term afterwards; nil reads it all at start.
+	// on the cached weeks around today, and reads the rest of the cached
+	// term and asks who is signed in afterwards; nil does both at start.
 	Later func(fn func())
 }
 
@@ -215,7 +215,8 @@ func (m *Model) log(err error) {
 
 // Show shows the week of monday. The first call starts the model: it
 // shows the cached timetable of the account last signed in on this
-// device, if any, at once, and then asks the backend who is signed in.
+// device, if any, at once, and then (once that has painted, see
+// Config.Later) asks the backend who is signed in.
 func (m *Model) Show(monday shared.Date) {
 	m.do(func() {
 		m.v.Today = shared.DateOf(m.now())
@@ -232,18 +233,20 @@ func (m *Model) Show(monday shared.Date) {
 
 func (m *Model) start() {
 	m.started = true
+	m.v.Offline = m.cfg.Online != nil && !m.cfg.Online()
 	if a, ok := loadAccount(m.cfg.Storage); ok {
 		m.v.Account, m.persist, m.v.Demo = &a, true, a.Demo
 		if c, ok := loadFirstWeeks(m.cfg.Storage, a, m.v.Week); ok && m.cfg.Later != nil {
 			// The week paints from its own few weeks; the whole term
-			// (five times as much JSON to decode) follows.
+			// (five times as much JSON to decode) follows, and then the
+			// session check: its answer, and the sync it starts, would
+			// otherwise be handled before the first paint.
 			m.cache = c
-			m.cfg.Later(func() { m.do(m.whole) })
-		} else {
-			m.cache = loadTimetable(m.cfg.Storage, a)
+			m.cfg.Later(func() { m.do(func() { m.whole(); m.checkSession() }) })
+			return
 		}
+		m.cache = loadTimetable(m.cfg.Storage, a)
 	}
-	m.v.Offline = m.cfg.Online != nil && !m.cfg.Online()
 	m.checkSession()
 }
 

@@ -43,30 +43,41 @@ type timeViews struct {
 	// (weekURL).
 	WeekURL func(monday shared.Date) string
 
-	day    shared.Date // the day picked in the day view; zero: today or Monday
-	mine   bool        // the next OnNav is one this component asked for
-	wide   bool
-	now    time.Time
-	open   string // the class whose details show: its id, "x"+id when cancelled
-	pushed bool   // a history entry stands for the open dialog
-	theme  string
+	day  shared.Date // the day picked in the day view; zero: today or Monday
+	mine bool        // the next OnNav is one this component asked for
+	wide bool
+	now  time.Time
+	open string // the class whose details show: its id, "x"+id when cancelled
+	// unpainted holds in a browser until the first render has painted:
+	// until then the day view holds the day shown alone (see
+	// renderDayView).
+	unpainted bool
+	pushed    bool // a history entry stands for the open dialog
+	theme     string
 
 	touchX, touchY float64
 	remove         []func()
 	stop           context.CancelFunc
 }
 
-func (c *timeViews) OnMount(ctx app.Context) {
+// OnInit sets what the first render depends on (the time, the theme, the
+// screen's width and the day the address names) before it happens, so
+// that it is the one shown: set in OnMount, they would come after a first
+// render with a zero clock and the day view, mounted and then replaced
+// (by the grid, on a wide screen). The component is created after the
+// week loaded, past its navigation: the day is the one OnNav reads.
+func (c *timeViews) OnInit() {
 	c.now = time.Now()
 	c.theme = currentTheme()
-	// Mounted after the week loaded, past its navigation: the day the
-	// address names, as OnNav reads it.
-	c.day, _ = shared.ParseDate(ctx.Page().URL().Query().Get("day"))
-	if !app.IsClient {
-		return
+	if app.IsClient {
+		c.unpainted = true
+		c.wide = app.Window().Call("matchMedia", wideQuery).Get("matches").Bool()
+		c.day, _ = shared.ParseDate(app.Window().URL().Query().Get("day"))
 	}
+}
+
+func (c *timeViews) OnMount(ctx app.Context) {
 	mql := app.Window().Call("matchMedia", wideQuery)
-	c.wide = mql.Get("matches").Bool()
 	onWide := app.FuncOf(func(this app.Value, args []app.Value) any {
 		wide := len(args) > 0 && args[0].Get("matches").Bool()
 		ctx.Dispatch(func(ctx app.Context) { c.wide = wide; c.afterRender(ctx) })
@@ -144,6 +155,7 @@ func (c *timeViews) OnMount(ctx app.Context) {
 		}
 	})
 	c.afterRender(ctx)
+	afterPaint(func() { ctx.Dispatch(func(app.Context) { c.unpainted = false }) })
 }
 
 func (c *timeViews) OnDismount() {

@@ -16,6 +16,9 @@ import (
 // shown with previous/next and Today, the week strip, and the week's
 // days, all but the one shown hidden (so that the week's classes stay on
 // the page for the browser's find and for moving by the strip at once).
+// In a browser the hidden days join once the first render has painted
+// (unpainted): the day shown is on screen without waiting for six more
+// days' elements.
 // live are the classes that take place (not cancelled), for the card;
 // nearLive and nearAll those and all those shown, around the week.
 func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.Event) app.UI {
@@ -39,7 +42,9 @@ func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.E
 		).On("click", c.pickDay)
 	}
 	for i, d := range weekDays(v.Week) {
-		days[i] = c.renderDay(r, d, d == sel, nearLive, nearAll)
+		if d == sel || !c.unpainted {
+			days[i] = c.renderDay(r, d, d == sel, nearLive, nearAll)
+		}
 	}
 	prev, next := l.T(i18n.ViewPrevDay), l.T(i18n.ViewNextDay)
 	return el("div", attrs{"id", "day-view", "class", "day-view"},

@@ -287,6 +287,20 @@ func TestWeekViewRendersEvents(t *testing.T) {
 	if !strings.Contains(html, `class="day today"`) || strings.Count(html, `class="day today"`) != 1 {
 		t.Errorf("today not marked exactly once:\n%s", html)
 	}
+	// In a browser, the first render holds the day shown alone; the
+	// hidden days follow once it has painted.
+	views := &timeViews{View: c.view, Lang: c.lang, now: time.Now()}
+	for _, unpainted := range []bool{true, false} {
+		views.unpainted = unpainted
+		first := render(views.Render())
+		want := 7
+		if unpainted {
+			want = 1
+		}
+		if n := strings.Count(first, `data-date="`); n != want || !strings.Contains(first, `class="day today"`) {
+			t.Errorf("unpainted %v: %d days, want %d with today's", unpainted, n, want)
+		}
+	}
 	for _, unwanted := range []string{"empty-state", "offline-indicator", "sync-status", "not-synced", "update-app"} {
 		if strings.Contains(html, unwanted) {
 			t.Errorf("%s shown for a synced week, online", unwanted)

@@ -192,6 +192,7 @@ func TestSignInAndSeeTheWeek(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.day.today`)),
 		chromedp.WaitReady(chromedp.CSS(`.event`)),
 		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
+		weekWhole(),
 	)
 	if loc := eval[string](t, ctx, `location.href`); strings.Contains(loc, "oauth_verifier") || strings.Contains(loc, "oauth_token") {
 		t.Errorf("the verifier stays in the address bar: %s", loc)

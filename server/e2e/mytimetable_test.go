@@ -30,6 +30,7 @@ func TestMyTimetableSignIn(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#allow`)),
 		chromedp.WaitVisible(chromedp.CSS(`.event`)),
 		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
+		weekWhole(),
 	)
 	if loc := eval[string](t, ctx, `location.href`); strings.Contains(loc, "code=") || strings.Contains(loc, "state=") {
 		t.Errorf("the code stays in the address bar: %s", loc)
