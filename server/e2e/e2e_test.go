@@ -118,8 +118,9 @@ const stepTimeout = 40 * time.Second
 
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	// The first Run of a context opens its tab for the context's lifetime:
-	// never under the step's deadline.
+	// The first Run of a context opens its tab for the context's lifetime
+	// (newLongBrowser opens its own; a tab opened with chromedp.NewContext
+	// opens here): never under the step's deadline.
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("%s: opening the tab: %v", what, err)
 	}
