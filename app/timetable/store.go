@@ -10,9 +10,8 @@ import (
 )
 
 // Storage is where the account and its cached timetable are kept: the
-// browser's localStorage in the app (go-app's app.BrowserStorage has these
-// methods). Values are stored as JSON. Get leaves v as it is when k is not
-// stored.
+// browser's localStorage in the app (app/ui's deviceStorage). Values are
+// encoded as JSON. Get leaves v as it is when k is not stored.
 //
 // Storage failures (private mode, quota) are not errors for the student:
 // the app then works as before, online only.

@@ -82,7 +82,7 @@ func (c *authCallback) OnNav(ctx app.Context) {
 	req := shared.CompleteRequest{Params: params}
 	if c.feed {
 		// The subscription leaves out the classes hidden on this device.
-		for _, h := range timetable.StoredHidden(ctx.LocalStorage()) {
+		for _, h := range timetable.StoredHidden(deviceStorage{}) {
 			req.Hide = append(req.Hide, h.String())
 		}
 	}
@@ -131,7 +131,7 @@ const failedParam = "failed"
 // subscription address still waiting to be shown: it was another
 // student's, or this one's from a session now replaced.
 func signedIn(ctx app.Context, s shared.Session) {
-	if err := timetable.RecordSignIn(ctx.LocalStorage(), s); err != nil {
+	if err := timetable.RecordSignIn(deviceStorage{}, s); err != nil {
 		// Storage full or disabled: the app works online only.
 		app.Log("campusweek:", err)
 	}

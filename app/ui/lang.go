@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
-
 	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -43,14 +41,10 @@ func StartLanguage() {
 // deviceLang is the language chosen on this device, else the browser's.
 func deviceLang() i18n.Lang {
 	win := app.Window()
-	if ls := win.Get("localStorage"); ls.Truthy() {
-		if v := ls.Call("getItem", langKey); v.Type() == app.TypeString {
-			var tag string
-			if json.Unmarshal([]byte(v.String()), &tag) == nil {
-				if l, ok := i18n.Parse(tag); ok {
-					return l
-				}
-			}
+	var tag string
+	if (deviceStorage{}).Get(langKey, &tag) == nil {
+		if l, ok := i18n.Parse(tag); ok {
+			return l
 		}
 	}
 	var prefs []string
@@ -79,7 +73,7 @@ func setHTMLLang(l i18n.Lang) {
 // switchLang shows the app in l at once and remembers the choice on this
 // device.
 func switchLang(ctx app.Context, l i18n.Lang) {
-	if err := ctx.LocalStorage().Set(langKey, l.String()); err != nil {
+	if err := (deviceStorage{}).Set(langKey, l.String()); err != nil {
 		app.Log("campusweek:", err) // storage full or disabled: for this visit only
 	}
 	setHTMLLang(l)

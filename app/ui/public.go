@@ -92,7 +92,7 @@ func rememberedAccount(ctx app.Context) bool {
 		return false
 	}
 	var a timetable.Account
-	return ctx.LocalStorage().Get(timetable.AccountKey, &a) == nil && a.UserID != ""
+	return deviceStorage{}.Get(timetable.AccountKey, &a) == nil && a.UserID != ""
 }
 
 // publicSearch is /public: choose a university and a kind, type a query,
@@ -140,7 +140,7 @@ func (c *publicSearch) OnNav(ctx app.Context) {
 		c.pickProvider()
 		return
 	}
-	c.pins = public.Pins(ctx.LocalStorage())
+	c.pins = public.Pins(deviceStorage{})
 	c.form = public.ParseSearch(ctx.Page().URL().Query())
 	c.pickProvider()
 	if !c.loaded {
@@ -235,8 +235,8 @@ func (c *publicSearch) unpin(ctx app.Context, e app.Event) {
 	if err != nil || i < 0 || i >= len(c.pins) {
 		return
 	}
-	c.pinErr = public.Remove(ctx.LocalStorage(), c.pins[i].Ref)
-	c.pins = public.Pins(ctx.LocalStorage())
+	c.pinErr = public.Remove(deviceStorage{}, c.pins[i].Ref)
+	c.pins = public.Pins(deviceStorage{})
 }
 
 func (c *publicSearch) Render() app.UI {

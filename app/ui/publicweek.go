@@ -93,7 +93,7 @@ func (c *publicWeek) OnNav(ctx app.Context) {
 	if !c.ok {
 		return
 	}
-	st := ctx.LocalStorage()
+	st := deviceStorage{}
 	c.pinned = public.IsPinned(st, c.pin.Ref)
 	c.events, c.known, c.cached, c.fetched, c.err = nil, false, false, time.Time{}, nil
 	if w, ok := public.LoadWeek(st, c.pin.Ref, c.week); ok {
@@ -133,7 +133,7 @@ func (c *publicWeek) read(ctx app.Context) {
 			}
 			c.err, c.offline = nil, false
 			c.events, c.known, c.cached, c.fetched = public.WeekEvents(tt.Events, week), true, false, tt.FetchedAt
-			if err := public.SaveWeeks(ctx.LocalStorage(), p.Ref, week, to, tt.FetchedAt, tt.Events, c.today); err != nil {
+			if err := public.SaveWeeks(deviceStorage{}, p.Ref, week, to, tt.FetchedAt, tt.Events, c.today); err != nil {
 				app.Log("campusweek:", err) // storage full or disabled: online only
 			}
 		})
@@ -143,7 +143,7 @@ func (c *publicWeek) read(ctx app.Context) {
 // togglePin pins the timetable shown (and reads its next weeks, to cache
 // them) or unpins it.
 func (c *publicWeek) togglePin(ctx app.Context, e app.Event) {
-	st := ctx.LocalStorage()
+	st := deviceStorage{}
 	c.pinErr = nil
 	if c.pinned {
 		c.pinErr = public.Remove(st, c.pin.Ref)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/campusweek/campusweek/shared"
@@ -40,11 +39,7 @@ func StartTheme() {
 		return
 	}
 	t := themeSystem
-	if ls := app.Window().Get("localStorage"); ls.Truthy() {
-		if v := ls.Call("getItem", themeKey); v.Type() == app.TypeString {
-			_ = json.Unmarshal([]byte(v.String()), &t)
-		}
-	}
+	_ = deviceStorage{}.Get(themeKey, &t)
 	applyTheme(cleanTheme(t))
 }
 
@@ -90,9 +85,9 @@ func setTheme(ctx app.Context, t string) {
 	t = cleanTheme(t)
 	var err error
 	if t == themeSystem {
-		ctx.LocalStorage().Del(themeKey)
+		deviceStorage{}.Del(themeKey)
 	} else {
-		err = ctx.LocalStorage().Set(themeKey, t)
+		err = deviceStorage{}.Set(themeKey, t)
 	}
 	if err != nil {
 		app.Log("campusweek:", err) // storage full or disabled: for this visit only

@@ -43,7 +43,7 @@ func (c *weekView) OnMount(ctx app.Context) {
 	ctx.ObserveState(stateNotifyOn, &c.notifyOn)
 	c.tt = timetable.New(timetable.Config{
 		API:     modelAPI{},
-		Storage: ctx.LocalStorage(),
+		Storage: deviceStorage{},
 		Online:  navigatorOnLine,
 		Changed: func() { c.dispatch(ctx, c.refresh) },
 		Log:     func(err error) { app.Log("campusweek:", err) },

@@ -328,10 +328,17 @@ func TestOfflineTimetable(t *testing.T) {
 			t.Errorf("the stored timetable mentions %q", secret)
 		}
 	}
+	// Each value is a JSON text sequence of one text (app/ui/storage.go),
+	// which go-app's parse of every value as it starts gives up on at once.
+	for _, k := range keys {
+		if v := eval[string](t, ctx, `localStorage.getItem(`+jsString(k)+`)`); !strings.HasPrefix(v, "\x1e") {
+			t.Errorf("%s is stored as %.20q…, not as a JSON text sequence", k, v)
+		}
+	}
 	var cached struct {
 		Ranges []struct{ From, To shared.Date }
 	}
-	if err := json.Unmarshal([]byte(eval[string](t, ctx, `localStorage.getItem('campusweek/v1/timetable/demo-usos/123456')`)), &cached); err != nil {
+	if err := json.Unmarshal([]byte(storedJSON(t, ctx, "campusweek/v1/timetable/demo-usos/123456")), &cached); err != nil {
 		t.Fatal(err)
 	}
 	monday := shared.DateOf(time.Now()).Monday()
@@ -577,7 +584,26 @@ func TestTryAgain(t *testing.T) {
 // cachedEventIDs lists the event IDs stored under key.
 func cachedEventIDs(t *testing.T, ctx context.Context, key string) []string {
 	t.Helper()
-	return eval[[]string](t, ctx, `JSON.parse(localStorage.getItem(`+jsString(key)+`) || '{"events":[]}').events.map(e => e.id)`)
+	var c struct {
+		Events []struct{ ID string }
+	}
+	if raw := storedJSON(t, ctx, key); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+	}
+	ids := make([]string, len(c.Events))
+	for i, e := range c.Events {
+		ids[i] = e.ID
+	}
+	return ids
+}
+
+// storedJSON returns the JSON the app stored under key ("" when none):
+// the value without the record separator that opens it.
+func storedJSON(t *testing.T, ctx context.Context, key string) string {
+	t.Helper()
+	return strings.TrimPrefix(eval[string](t, ctx, `localStorage.getItem(`+jsString(key)+`) || ""`), "\x1e")
 }
 
 // bringToFront makes the context's tab the visible one.

@@ -45,10 +45,12 @@ func fixClock(at time.Time) chromedp.Action[chromedp.Void] {
 // start.
 func cachedEvents(t *testing.T, ctx context.Context) []shared.Event {
 	t.Helper()
-	raw := eval[string](t, ctx, `(() => { const k = Object.keys(localStorage).find(k => k.startsWith('campusweek/v1/timetable/'));
-		return k ? localStorage.getItem(k) : '{"events":[]}'; })()`)
+	key := eval[string](t, ctx, `Object.keys(localStorage).find(k => k.startsWith('campusweek/v1/timetable/')) || ""`)
 	var c struct{ Events []shared.Event }
-	if err := json.Unmarshal([]byte(raw), &c); err != nil {
+	if key == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(storedJSON(t, ctx, key)), &c); err != nil {
 		t.Fatalf("the cached timetable: %v", err)
 	}
 	slices.SortFunc(c.Events, func(a, b shared.Event) int { return a.Start.Compare(b.Start) })
