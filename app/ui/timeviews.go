@@ -50,7 +50,7 @@ type timeViews struct {
 	open string // the class whose details show: its id, "x"+id when cancelled
 	// unpainted holds in a browser until the first render has painted:
 	// until then the day view holds the day shown alone (see
-	// renderDayView).
+	// renderDayView), and the settings, below the week, wait.
 	unpainted bool
 	pushed    bool // a history entry stands for the open dialog
 	theme     string
@@ -398,7 +398,7 @@ func (c *timeViews) Render() app.UI {
 	if v.Cache != nil && len(shared.WithoutHidden(v.Cache.WeekEvents(v.Week), v.Cache.Hidden)) == 0 {
 		empty = text("p", attrs{"class", "empty-state"}, l.T(i18n.WeekNoClassesWeek))
 	}
-	if c.Model != nil {
+	if c.Model != nil && !c.unpainted {
 		settings = c.renderSettings()
 	}
 	// A nil child is none: go-app's Body leaves nils out.

@@ -288,8 +288,9 @@ func TestWeekViewRendersEvents(t *testing.T) {
 		t.Errorf("today not marked exactly once:\n%s", html)
 	}
 	// In a browser, the first render holds the day shown alone; the
-	// hidden days follow once it has painted.
-	views := &timeViews{View: c.view, Lang: c.lang, now: time.Now()}
+	// hidden days, the settings and the calendar panel follow once it has
+	// painted.
+	views := &timeViews{Model: &timetable.Model{}, View: c.view, Lang: c.lang, now: time.Now()}
 	for _, unpainted := range []bool{true, false} {
 		views.unpainted = unpainted
 		first := render(views.Render())
@@ -299,6 +300,13 @@ func TestWeekViewRendersEvents(t *testing.T) {
 		}
 		if n := strings.Count(first, `data-date="`); n != want || !strings.Contains(first, `class="day today"`) {
 			t.Errorf("unpainted %v: %d days, want %d with today's", unpainted, n, want)
+		}
+		if got := strings.Contains(first, `id="settings"`); got == unpainted {
+			t.Errorf("unpainted %v: settings shown %v", unpainted, got)
+		}
+		c.unpainted = unpainted
+		if got := strings.Contains(render(c), `id="calendar-panel"`); got == unpainted {
+			t.Errorf("unpainted %v: calendar panel shown %v", unpainted, got)
 		}
 	}
 	for _, unwanted := range []string{"empty-state", "offline-indicator", "sync-status", "not-synced", "update-app"} {

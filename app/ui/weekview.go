@@ -27,11 +27,45 @@ type weekView struct {
 	lang    i18n.Lang // the language shown
 
 	updateAvailable bool
+	// unpainted holds in a browser until the first render has painted:
+	// until then the calendar panel, below the week, waits.
+	unpainted       bool
 	removeListeners []func()
 	// notifyOn: this browser receives notifications (stateNotifyOn);
 	// stopNotify: the student asked to stop them as they sign out.
 	notifyOn, stopNotify bool
 	owner
+}
+
+// OnInit, in a browser, makes the model and shows the address's week
+// before the first render, so that the first render is the cached week:
+// shown from OnNav, the week came a frame later, after "Loading…" had
+// been mounted, only to be replaced. OnNav shows the same week again,
+// which changes nothing, and acts on where the model sends the student.
+func (c *weekView) OnInit() {
+	if !app.IsClient {
+		return
+	}
+	c.lang = htmlLang()
+	c.unpainted = true
+	c.tt = timetable.New(timetable.Config{
+		API:     modelAPI{},
+		Storage: deviceStorage{},
+		Online:  navigatorOnLine,
+		Changed: c.changed,
+		Log:     func(err error) { app.Log("campusweek:", err) },
+		Later:   afterPaint,
+	})
+	c.tt.Show(weekFromQuery(app.Window().URL().Query().Get("week"), shared.DateOf(time.Now())))
+	c.view = c.tt.View()
+}
+
+// changed renders the model's new View. Before the component is mounted
+// there is nothing to update: its first render takes the View as it is.
+func (c *weekView) changed() {
+	if c.self.Context != nil {
+		c.dispatch(c.self, c.refresh)
+	}
 }
 
 func (c *weekView) OnMount(ctx app.Context) {
@@ -41,14 +75,6 @@ func (c *weekView) OnMount(ctx app.Context) {
 		return
 	}
 	ctx.ObserveState(stateNotifyOn, &c.notifyOn)
-	c.tt = timetable.New(timetable.Config{
-		API:     modelAPI{},
-		Storage: deviceStorage{},
-		Online:  navigatorOnLine,
-		Changed: func() { c.dispatch(ctx, c.refresh) },
-		Log:     func(err error) { app.Log("campusweek:", err) },
-		Later:   afterPaint,
-	})
 	// The listeners dispatch: the model is driven from the UI goroutine.
 	on := func(f func()) func(app.Value) {
 		return func(app.Value) { ctx.Dispatch(func(ctx app.Context) { c.act(ctx, f) }) }
@@ -71,6 +97,7 @@ func (c *weekView) OnMount(ctx app.Context) {
 	)
 	c.updateAvailable = ctx.AppUpdateAvailable()
 	c.removeListeners = append(c.removeListeners, watchForUpdates(ctx))
+	afterPaint(func() { ctx.Dispatch(func(app.Context) { c.unpainted = false }) })
 }
 
 func (c *weekView) OnDismount() {
@@ -262,6 +289,10 @@ func (c *weekView) renderMain() app.UI {
 			retryButton(c.lang, "link-button", c.retry),
 		)
 	}
+	var calendar app.UI
+	if !c.unpainted {
+		calendar = &calendarPanel{Provider: v.Account.Provider, Offline: v.Offline, SignedOut: signedOut, Lang: l, Hidden: hiddenOf(v.Cache)}
+	}
 	return el("div", attrs{"class", "week-page"},
 		demo,
 		signOutErr,
@@ -270,7 +301,7 @@ func (c *weekView) renderMain() app.UI {
 		c.renderWeekNav(),
 		c.renderSyncBar(),
 		c.renderWeek(),
-		&calendarPanel{Provider: v.Account.Provider, Offline: v.Offline, SignedOut: signedOut, Lang: l, Hidden: hiddenOf(v.Cache)},
+		calendar,
 	)
 }
 
