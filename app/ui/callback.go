@@ -29,6 +29,15 @@ type authCallback struct {
 	made *shared.Feed
 }
 
+// OnInit sets the language before the first render, so that go-app's
+// first render of the page is in the language it was prerendered in:
+// followLang, in OnMount, comes after that render.
+func (c *authCallback) OnInit() {
+	if app.IsClient {
+		c.lang = htmlLang()
+	}
+}
+
 func (c *authCallback) OnMount(ctx app.Context) {
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
 }

@@ -25,11 +25,13 @@ type pinEntry struct {
 
 // OnInit takes what the student typed into the page the server
 // prerendered, and whether they were typing there, before go-app replaces
-// that page with this component's.
+// that page with this component's, and the page's language, so that its
+// first render is in it (followLang, in OnMount, comes after).
 func (c *pinEntry) OnInit() {
 	if !app.IsClient {
 		return
 	}
+	c.lang = htmlLang()
 	if in := app.Window().GetElementByID("pin-input"); in.Truthy() {
 		c.pin = in.Get("value").String()
 		c.refocus = in.Equal(app.Window().Get("document").Get("activeElement"))

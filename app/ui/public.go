@@ -118,6 +118,15 @@ type publicSearch struct {
 	owner
 }
 
+// OnInit sets the language before the first render, so that go-app's
+// first render of the page is in the language it was prerendered in:
+// followLang, in OnMount, comes after that render.
+func (c *publicSearch) OnInit() {
+	if app.IsClient {
+		c.lang = htmlLang()
+	}
+}
+
 func (c *publicSearch) OnMount(ctx app.Context) {
 	c.own(ctx)
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })

@@ -42,6 +42,15 @@ type publicWeek struct {
 	owner
 }
 
+// OnInit sets the language before the first render, so that go-app's
+// first render of the page is in the language it was prerendered in:
+// followLang, in OnMount, comes after that render.
+func (c *publicWeek) OnInit() {
+	if app.IsClient {
+		c.lang = htmlLang()
+	}
+}
+
 func (c *publicWeek) OnMount(ctx app.Context) {
 	c.own(ctx)
 	followLang(ctx, &c.lang, func() { c.langChanged(ctx) })

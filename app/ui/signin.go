@@ -32,6 +32,22 @@ type signIn struct {
 	owner
 }
 
+// OnInit, in a browser, takes the page's language and the universities
+// of the sign-in page the server prerendered (StartPrerendered), so that
+// go-app's first render of the screen is that page: with them taken in
+// OnNav and OnMount, which come after it, the first render said
+// "Loading…" in English where the page had listed the universities in
+// the student's language.
+func (c *signIn) OnInit() {
+	if !app.IsClient {
+		return
+	}
+	c.lang = htmlLang()
+	if ps, ok := takeStartedProviders(); ok {
+		c.providers, c.loaded = ps, true
+	}
+}
+
 func (c *signIn) OnMount(ctx app.Context) {
 	c.own(ctx)
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
@@ -77,10 +93,6 @@ func (c *signIn) OnNav(ctx app.Context) {
 		return
 	}
 	if !c.loaded {
-		if ps, ok := takeStartedProviders(); ok {
-			c.providers, c.loaded = ps, true // those the page was prerendered with
-			return
-		}
 		c.load(ctx)
 	}
 }

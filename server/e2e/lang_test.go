@@ -9,6 +9,7 @@ import (
 	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -94,6 +95,21 @@ func checkLanguage(t *testing.T, ctx context.Context, where string, l i18n.Lang,
 	}
 }
 
+// watchInserted records, in window.__inserted, the text of every node
+// put into the pages the browser opens from now on once they are parsed:
+// what the app puts there.
+func watchInserted() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__inserted = [];
+			document.addEventListener('DOMContentLoaded', () => new MutationObserver(records => {
+				for (const r of records) for (const n of r.addedNodes) window.__inserted.push(n.textContent);
+			}).observe(document, {childList: true, subtree: true}));`,
+		})
+		return err
+	})
+}
+
 // waitLang waits until the app shows l and its day name day.
 func waitLang(l i18n.Lang, day string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](`document.documentElement.lang === `+jsString(l.String())+
@@ -121,11 +137,25 @@ func TestLanguages(t *testing.T) {
 			ctx := newLocaleBrowser(t, tc.locale)
 			l := tc.lang
 			run(t, ctx, "open the sign-in page",
+				watchInserted(),
 				chromedp.Navigate(b.url+"/signin"),
 				signInPageReady("demo-usos"),
 				waitLang(l, l.T(i18n.SignInHeading)),
 			)
 			checkLanguage(t, ctx, "sign-in", l, l.T(i18n.SignInHeading), l.T(i18n.SignInLead))
+			// The app takes over the prerendered page with the same page:
+			// never "Loading…" in place of the universities, nor another
+			// language for a moment.
+			inserted := eval[string](t, ctx, `window.__inserted.join("\n")`)
+			for _, name := range eval[[]string](t, ctx, `[...document.querySelectorAll('.provider-name')].map(e => e.innerText)`) {
+				inserted = strings.ReplaceAll(inserted, name, "") // the universities' names are data
+			}
+			if strings.Contains(inserted, l.T(i18n.SignInLoading)) {
+				t.Errorf("the app replaced the universities with %q", l.T(i18n.SignInLoading))
+			}
+			if left := foreignText(inserted, l); len(left) > 0 {
+				t.Errorf("the app showed %q in a page in %v", left, l)
+			}
 			waitForServiceWorker(t, ctx)
 
 			signInAs(t, ctx, b.url, "123456", "Anna Kowalska")
