@@ -29,14 +29,8 @@ type authCallback struct {
 	made *shared.Feed
 }
 
-// OnInit sets the language before the first render, so that go-app's
-// first render of the page is in the language it was prerendered in:
-// followLang, in OnMount, comes after that render.
-func (c *authCallback) OnInit() {
-	if app.IsClient {
-		c.lang = htmlLang()
-	}
-}
+// OnInit takes the page's language for the first render (see initLang).
+func (c *authCallback) OnInit() { initLang(&c.lang) }
 
 func (c *authCallback) OnMount(ctx app.Context) {
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })

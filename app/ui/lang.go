@@ -80,6 +80,18 @@ func switchLang(ctx app.Context, l i18n.Lang) {
 	ctx.SetState(stateLang, l)
 }
 
+// initLang sets *l, in a browser, to the page's language (which
+// StartLanguage set). Components call it from OnInit: go-app renders a
+// component before its OnMount and OnNav, so a language taken there (as
+// followLang does) comes after a first render in English, and a Polish or
+// Dutch page the server prerendered would be replaced by an English one
+// for a frame.
+func initLang(l *i18n.Lang) {
+	if app.IsClient {
+		*l = htmlLang()
+	}
+}
+
 // followLang keeps *l the language shown: it takes the page's now and
 // follows the switch; then is called after a switch (to retitle the
 // page, say), if not nil.

@@ -28,10 +28,10 @@ type pinEntry struct {
 // that page with this component's, and the page's language, so that its
 // first render is in it (followLang, in OnMount, comes after).
 func (c *pinEntry) OnInit() {
+	initLang(&c.lang)
 	if !app.IsClient {
 		return
 	}
-	c.lang = htmlLang()
 	if in := app.Window().GetElementByID("pin-input"); in.Truthy() {
 		c.pin = in.Get("value").String()
 		c.refocus = in.Equal(app.Window().Get("document").Get("activeElement"))

@@ -118,14 +118,8 @@ type publicSearch struct {
 	owner
 }
 
-// OnInit sets the language before the first render, so that go-app's
-// first render of the page is in the language it was prerendered in:
-// followLang, in OnMount, comes after that render.
-func (c *publicSearch) OnInit() {
-	if app.IsClient {
-		c.lang = htmlLang()
-	}
-}
+// OnInit takes the page's language for the first render (see initLang).
+func (c *publicSearch) OnInit() { initLang(&c.lang) }
 
 func (c *publicSearch) OnMount(ctx app.Context) {
 	c.own(ctx)

@@ -42,14 +42,8 @@ type publicWeek struct {
 	owner
 }
 
-// OnInit sets the language before the first render, so that go-app's
-// first render of the page is in the language it was prerendered in:
-// followLang, in OnMount, comes after that render.
-func (c *publicWeek) OnInit() {
-	if app.IsClient {
-		c.lang = htmlLang()
-	}
-}
+// OnInit takes the page's language for the first render (see initLang).
+func (c *publicWeek) OnInit() { initLang(&c.lang) }
 
 func (c *publicWeek) OnMount(ctx app.Context) {
 	c.own(ctx)

@@ -39,10 +39,7 @@ type signIn struct {
 // "Loading…" in English where the page had listed the universities in
 // the student's language.
 func (c *signIn) OnInit() {
-	if !app.IsClient {
-		return
-	}
-	c.lang = htmlLang()
+	initLang(&c.lang)
 	if ps, ok := takeStartedProviders(); ok {
 		c.providers, c.loaded = ps, true
 	}

@@ -43,10 +43,10 @@ type weekView struct {
 // been mounted, only to be replaced. OnNav shows the same week again,
 // which changes nothing, and acts on where the model sends the student.
 func (c *weekView) OnInit() {
+	initLang(&c.lang)
 	if !app.IsClient {
 		return
 	}
-	c.lang = htmlLang()
 	c.unpainted = true
 	c.tt = timetable.New(timetable.Config{
 		API:     modelAPI{},
