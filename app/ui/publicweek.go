@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -42,8 +43,16 @@ type publicWeek struct {
 	owner
 }
 
-// OnInit takes the page's language for the first render (see initLang).
-func (c *publicWeek) OnInit() { initLang(&c.lang) }
+// OnInit, in a browser, takes the page's language and shows the week
+// the address names as this device keeps it, so that the first render is
+// that week (as the student's own week screen does): shown from OnNav,
+// which runs after the mount, it came a frame later.
+func (c *publicWeek) OnInit() {
+	initLang(&c.lang)
+	if app.IsClient {
+		c.showCached(app.Window().URL().Query())
+	}
+}
 
 func (c *publicWeek) OnMount(ctx app.Context) {
 	c.own(ctx)
@@ -91,8 +100,17 @@ func (c *publicWeek) OnNav(ctx app.Context) {
 		c.setTitle(ctx)
 		return
 	}
-	c.pin, c.week, c.ok = public.ParsePin(ctx.Page().URL().Query(), c.today)
+	c.showCached(ctx.Page().URL().Query())
 	c.setTitle(ctx)
+	c.read(ctx)
+}
+
+// showCached shows the timetable and week that query names, as this
+// device keeps them, and whether it is pinned; the backend is asked by
+// read.
+func (c *publicWeek) showCached(query url.Values) {
+	c.today = shared.DateOf(time.Now())
+	c.pin, c.week, c.ok = public.ParsePin(query, c.today)
 	if !c.ok {
 		return
 	}
@@ -103,7 +121,6 @@ func (c *publicWeek) OnNav(ctx app.Context) {
 		c.events, c.known, c.cached, c.fetched = w.Events, true, true, w.FetchedAt
 	}
 	c.offline = !navigatorOnLine()
-	c.read(ctx)
 }
 
 // read reads the week shown from the backend, and for a pinned timetable
