@@ -14,15 +14,15 @@ import (
 )
 
 func main() {
-	// A visitor on the prerendered sign-in page can read it and start
-	// signing in already: there the app starts in turns of the browser's,
-	// not in one long task (Go's runtime and package initialization, the
-	// app's settings and what the server prerendered, its routes, then
-	// go-app's start), so that the page keeps answering taps. Anywhere
-	// else it starts at once, to paint a student's week from the cache as
-	// soon as it can.
+	// A visitor on a page prerendered with the universities can read it
+	// already, and on the sign-in page start signing in: there the app
+	// starts in turns of the browser's, not in one long task (Go's runtime
+	// and package initialization, the app's settings and what the server
+	// prerendered, its routes, then go-app's start), so that the page keeps
+	// answering taps. Anywhere else it starts at once, to paint a student's
+	// week from the cache as soon as it can.
 	turn := func() {}
-	if ui.SignInPrerendered() {
+	if ui.ProvidersPrerendered() {
 		turn = ui.YieldToBrowser
 	}
 	turn()

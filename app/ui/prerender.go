@@ -25,10 +25,11 @@ var prerender atomic.Pointer[Prerender]
 // prerendered as a loading shell.
 func SetPrerender(p Prerender) { prerender.Store(&p) }
 
-// prerenderedProvidersAttr carries, on the prerendered sign-in page, the
-// universities it lists (base64 of their JSON: go-app writes attribute
-// values quoted as Go strings, so only characters both read alike may
-// appear), for the app to start from.
+// prerenderedProvidersAttr carries, on a page prerendered with the
+// universities (the sign-in page, the public search), the universities it
+// shows (base64 of their JSON: go-app writes attribute values quoted as Go
+// strings, so only characters both read alike may appear), for the app to
+// start from.
 const prerenderedProvidersAttr = "data-prerendered-providers"
 
 // encodeProviders is the value of prerenderedProvidersAttr.
@@ -40,21 +41,22 @@ func encodeProviders(ps []shared.Provider) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// SignInPrerendered reports whether the page is the sign-in page the
-// server prerendered with its universities, usable before the app runs.
-// It is false on the server.
-func SignInPrerendered() bool {
+// ProvidersPrerendered reports whether the page is one the server
+// prerendered with its universities (the sign-in page, whose forms work
+// before the app runs, or the public search), readable before the app
+// runs. It is false on the server.
+func ProvidersPrerendered() bool {
 	return app.IsClient && prerenderedProviders().Truthy()
 }
 
-// prerenderedProviders is the element that carries the prerendered
-// sign-in page's universities, or null.
+// prerenderedProviders is the element that carries the universities of
+// a page prerendered with them, or null.
 func prerenderedProviders() app.Value {
 	return app.Window().Get("document").Call("querySelector", "["+prerenderedProvidersAttr+"]")
 }
 
-// startedProviders are the universities of the sign-in page the server
-// prerendered for this page load, until the sign-in screen takes them.
+// startedProviders are the universities of the page the server
+// prerendered for this page load, until the screen shown first takes them.
 var startedProviders atomic.Pointer[[]shared.Provider]
 
 // StartPrerendered reads what the server prerendered before go-app
@@ -63,7 +65,9 @@ var startedProviders atomic.Pointer[[]shared.Provider]
 // the sign-in screen with its universities, instead of the week's screen
 // finding out there is no session and then loading the sign-in screen and
 // asking for them again. A browser that keeps a student's timetable starts
-// on the week as before, which shows it. Call it once in the browser,
+// on the week as before, which shows it. The sign-in screen and the public
+// search start with the universities they were prerendered with, instead
+// of asking the backend for them. Call it once in the browser,
 // before app.RunWhenOnBrowser; it does nothing on the server.
 func StartPrerendered() {
 	if !app.IsClient {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -118,8 +119,29 @@ type publicSearch struct {
 	owner
 }
 
-// OnInit takes the page's language for the first render (see initLang).
-func (c *publicSearch) OnInit() { initLang(&c.lang) }
+// OnInit, in a browser, takes the page's language, the universities the
+// server prerendered the page with, and the search the address holds, so
+// that go-app's first render of the screen is that page: with them taken
+// in OnNav, which runs after the mount, it said "Loading…" until the
+// backend had answered.
+func (c *publicSearch) OnInit() {
+	initLang(&c.lang)
+	if !app.IsClient {
+		return
+	}
+	if ps, ok := takeStartedProviders(); ok {
+		c.providers, c.loaded = publicProviders(ps), true
+	}
+	c.fromAddress(app.Window().URL().Query())
+}
+
+// fromAddress takes the search the address holds (for a university with
+// public timetables) and the timetables pinned on this device.
+func (c *publicSearch) fromAddress(q url.Values) {
+	c.pins = public.Pins(deviceStorage{})
+	c.form = public.ParseSearch(q)
+	c.pickProvider()
+}
 
 func (c *publicSearch) OnMount(ctx app.Context) {
 	c.own(ctx)
@@ -143,9 +165,7 @@ func (c *publicSearch) OnNav(ctx app.Context) {
 		c.pickProvider()
 		return
 	}
-	c.pins = public.Pins(deviceStorage{})
-	c.form = public.ParseSearch(ctx.Page().URL().Query())
-	c.pickProvider()
+	c.fromAddress(ctx.Page().URL().Query())
 	if !c.loaded {
 		c.load(ctx)
 		return
@@ -336,7 +356,11 @@ func (c *publicSearch) renderForm() app.UI {
 	for i, k := range shared.PublicKinds {
 		kinds[i] = text("option", attrs{"value", string(k), "selected", when(k == c.form.Kind)}, kindName(l, k))
 	}
-	return el("form", attrs{"id", "public-search", "class", "public-form", "role", "search"},
+	var prerendered string
+	if !app.IsClient {
+		prerendered = encodeProviders(c.providers) // see StartPrerendered
+	}
+	return el("form", attrs{"id", "public-search", "class", "public-form", "role", "search", prerenderedProvidersAttr, prerendered},
 		searchField("field", "public-provider", l.T(i18n.PublicUniversity),
 			el("select", attrs{"id", "public-provider", "class", "select"}, providers...).
 				On("change", valueTo(&c.form.Provider))),

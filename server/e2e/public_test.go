@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/chromedp/chromedp"
 )
 
@@ -223,5 +224,28 @@ func TestPublicTimetables(t *testing.T) {
 	)
 	if keys := storedKeys(t, ctx); slices.ContainsFunc(keys, func(k string) bool { return strings.HasPrefix(k, "campusweek/v1/public/weeks/") }) {
 		t.Errorf("weeks kept after unpinning: %v", keys)
+	}
+}
+
+// A first visit to the public search: the app takes over the page the
+// server prerendered with the universities as it is, never saying
+// "Loading…" in its place while it asks the backend for them again.
+func TestPublicSearchFirstVisit(t *testing.T) {
+	b := buildBackend(t, webDir(t))
+	b.start()
+	ctx := newLongBrowser(t, 1280, 900, 2*time.Minute)
+	run(t, ctx, "open the public search",
+		watchInserted(),
+		chromedp.Navigate(b.url+"/public"),
+		chromedp.WaitVisible(chromedp.CSS(`#public-search`)),
+		// The server renders the button disabled, the app enabled.
+		chromedp.WaitVisible(chromedp.CSS(`#public-submit:not([disabled])`)),
+	)
+	if inserted := eval[string](t, ctx, `window.__inserted.join("\n")`); strings.Contains(inserted, i18n.English.T(i18n.SignInLoading)) {
+		t.Errorf("the app replaced the search form with %q", i18n.English.T(i18n.SignInLoading))
+	}
+	providers := eval[[]string](t, ctx, `[...document.querySelectorAll('#public-provider option')].map(o => o.value)`)
+	if !slices.Contains(providers, "demo-usos") || !slices.Contains(providers, "demo-mytimetable") {
+		t.Errorf("universities offered: %v", providers)
 	}
 }
