@@ -29,12 +29,13 @@ var themeMetas = `<meta name="theme-color" media="(prefers-color-scheme: light)"
 // fixPage is go-app's page with themeMetas in place of its theme-color
 // tag, without Open Graph addresses that name nothing
 // (isEmptyOGAddress), and with the value "true" written out for every
-// ARIA attribute that has none. go-app writes any attribute whose value is "true" without its
-// value, as HTML's boolean attributes are written; but ARIA's are not
-// boolean attributes, and aria-hidden="" (what the browser reads then)
-// hides nothing from a screen reader. go-app writes no attribute with an
-// empty value, so an ARIA attribute without one was "true". Every other
-// tag is kept byte for byte (go-app writes attributes in any order).
+// ARIA attribute that has none. go-app writes any attribute whose value
+// is "true" without its value, as HTML's boolean attributes are written;
+// but ARIA's are not boolean attributes, and aria-hidden="" (what the
+// browser reads then) hides nothing from a screen reader. go-app writes
+// no attribute with an empty value, so an ARIA attribute without one was
+// "true". Every other tag is kept byte for byte (go-app writes attributes
+// in any order).
 func fixPage(page []byte) []byte {
 	out := make([]byte, 0, len(page)+256)
 	z := html.NewTokenizer(bytes.NewReader(page))
