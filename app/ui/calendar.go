@@ -216,13 +216,12 @@ func (c *calendarPanel) Render() app.UI {
 	offline := c.Offline || c.SignedOut
 	l := c.Lang
 	body := []app.UI{
-		text("button", attrs{"id", "add-to-calendar", "type", "button", "class", "link-button", "aria-expanded", strconv.FormatBool(c.open)}, l.T(i18n.CalAddToCalendar)).
-			On("click", c.toggle),
+		on(text("button", attrs{"id", "add-to-calendar", "type", "button", "class", "link-button", "aria-expanded", strconv.FormatBool(c.open)}, l.T(i18n.CalAddToCalendar)), "click", c.toggle),
 	}
 	if c.open {
 		options := []app.UI{
 			el("p", nil,
-				calendarButton("download-ics", "button", l.T(i18n.CalDownload), when(c.busy || offline), c.download),
+				button("download-ics", "button", l.T(i18n.CalDownload), when(c.busy || offline), c.download),
 				text("span", attrs{"class", "hint"}, l.N(i18n.CalDownloadHint, shared.ExportWeeks)),
 			),
 			c.renderFeed(offline),
@@ -242,7 +241,7 @@ func (c *calendarPanel) renderFeed(offline bool) app.UI {
 	disabled := when(c.busy || offline)
 	if c.feed == nil {
 		body := []app.UI{
-			calendarButton("create-feed", "button", l.T(i18n.CalSubscribe), disabled, c.createFeed),
+			button("create-feed", "button", l.T(i18n.CalSubscribe), disabled, c.createFeed),
 			text("span", attrs{"class", "hint"}, l.T(i18n.CalSubscribeHint)),
 		}
 		if c.revoked {
@@ -252,7 +251,7 @@ func (c *calendarPanel) renderFeed(offline bool) app.UI {
 	}
 	f := c.feed
 	actions := []app.UI{
-		calendarButton("copy-feed", "button", l.T(i18n.CalCopy), "", c.copyFeed),
+		button("copy-feed", "button", l.T(i18n.CalCopy), "", c.copyFeed),
 	}
 	if rest, ok := strings.CutPrefix(f.URL, "https://"); ok {
 		// Calendar apps (Apple's, Outlook) subscribe to webcal:// links
@@ -260,7 +259,7 @@ func (c *calendarPanel) renderFeed(offline bool) app.UI {
 		actions = append(actions, text("a", attrs{"id", "open-feed", "class", "button", "href", "webcal://" + rest}, l.T(i18n.CalOpenInApp)))
 	}
 	if f.Revocable {
-		actions = append(actions, calendarButton("revoke-feed", "button button-quiet", l.T(i18n.CalStopThis), disabled, c.revokeFeed))
+		actions = append(actions, button("revoke-feed", "button button-quiet", l.T(i18n.CalStopThis), disabled, c.revokeFeed))
 	}
 	body := []app.UI{feedField(l, f), el("div", attrs{"class", "feed-actions"}, actions...)}
 	if c.copied {
@@ -277,8 +276,7 @@ func (c *calendarPanel) renderFeed(offline bool) app.UI {
 func feedField(l i18n.Lang, f *shared.Feed) app.UI {
 	return el("div", attrs{"class", "feed-field"},
 		text("label", attrs{"for", "feed-url"}, l.T(i18n.CalFeedLabel)),
-		void("input", attrs{"id", "feed-url", "type", "text", "readonly", "true", "value", f.URL}).
-			On("focus", func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
+		on(void("input", attrs{"id", "feed-url", "type", "text", "readonly", "true", "value", f.URL}), "focus", func(ctx app.Context, e app.Event) { e.Get("target").Call("select") }),
 	)
 }
 
@@ -288,9 +286,8 @@ func (c *calendarPanel) renderStop(offline bool) app.UI {
 	body := []app.UI{
 		text("summary", nil, l.T(i18n.CalStopSummary)),
 		text("label", attrs{"for", "stop-feed-url", "class", "hint"}, l.T(i18n.CalStopLabel)),
-		void("input", attrs{"id", "stop-feed-url", "type", "url", "value", c.stopURL, "autocomplete", "off", "spellcheck", "false", "disabled", when(c.stopping)}).
-			On("input", func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }),
-		calendarButton("stop-feed", "button button-quiet", l.T(i18n.CalStopIt), when(c.stopping || offline), c.stopFeed),
+		on(void("input", attrs{"id", "stop-feed-url", "type", "url", "value", c.stopURL, "autocomplete", "off", "spellcheck", "false", "disabled", when(c.stopping)}), "input", func(ctx app.Context, e app.Event) { c.stopURL = ctx.JSSrc().Get("value").String() }),
+		button("stop-feed", "button button-quiet", l.T(i18n.CalStopIt), when(c.stopping || offline), c.stopFeed),
 	}
 	if c.stopped {
 		body = append(body, text("p", attrs{"id", "feed-stopped", "class", "hint", "role", "status"}, l.T(i18n.CalRevoked)))
@@ -303,10 +300,4 @@ func (c *calendarPanel) renderStop(offline bool) app.UI {
 		body = append(body, text("p", attrs{"id", "stop-error", "class", "error-message", "role", "alert"}, msg))
 	}
 	return el("details", attrs{"class", "feed-stop"}, body...)
-}
-
-// calendarButton is the type="button" button with the id, class and label,
-// calling onClick; disabled is the disabled attribute's value (see when).
-func calendarButton(id, class, label, disabled string, onClick app.EventHandler) app.UI {
-	return text("button", attrs{"id", id, "type", "button", "class", class, "disabled", disabled}, label).On("click", onClick)
 }

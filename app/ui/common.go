@@ -47,8 +47,7 @@ func demoBanner(l i18n.Lang) app.UI {
 func updateBar(l i18n.Lang) app.UI {
 	return el("div", attrs{"id", "update-bar", "class", "update-bar", "role", "status"},
 		text("span", nil, l.T(i18n.UpdateReady)),
-		text("button", attrs{"id", "update-app", "type", "button", "class", "button button-primary button-small"}, l.T(i18n.UpdateNow)).
-			On("click", func(ctx app.Context, e app.Event) { ctx.Reload() }),
+		on(text("button", attrs{"id", "update-app", "type", "button", "class", "button button-primary button-small"}, l.T(i18n.UpdateNow)), "click", func(ctx app.Context, e app.Event) { ctx.Reload() }),
 	)
 }
 
@@ -76,23 +75,25 @@ func errorBoxDetail(l i18n.Lang, message, detail string, actions ...app.UI) app.
 	return el("div", attrs{"id", "error", "class", "error", "role", "alert"}, body...)
 }
 
-// button is a type="button" button (no form submission) with a class.
-func button(class, label string, onClick app.EventHandler) app.HTMLElem {
-	return text("button", attrs{"type", "button", "class", class}, label).On("click", onClick)
+// button is the type="button" button (no form submission) with the id,
+// class and label, calling onClick; disabled is the disabled attribute's
+// value (see when).
+func button(id, class, label, disabled string, onClick app.EventHandler) app.UI {
+	return on(text("button", attrs{"id", id, "type", "button", "class", class, "disabled", disabled}, label), "click", onClick)
 }
 
 // retryButton is #retry, of class class, labelled Try again in l: it
 // asks again for what failed (h).
 func retryButton(l i18n.Lang, class string, h app.EventHandler) app.UI {
-	return button(class, l.T(i18n.TryAgain), h).ID("retry")
+	return button("retry", class, l.T(i18n.TryAgain), "", h)
 }
 
 // chevronButton is an icon button stepping back or forward (a week, a
 // day): the chevron of class chevron, named label.
 func chevronButton(id, chevron, label string, h app.EventHandler) app.UI {
-	return el("button", attrs{"id", id, "type", "button", "class", "button button-icon", "aria-label", label, "title", label},
+	return on(el("button", attrs{"id", id, "type", "button", "class", "button button-icon", "aria-label", label, "title", label},
 		el("span", attrs{"class", chevron, "aria-hidden", "true"}),
-	).On("click", h)
+	), "click", h)
 }
 
 // listenWindow adds a listener for a window event and returns its remover.

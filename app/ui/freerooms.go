@@ -134,10 +134,10 @@ func (c *freeRooms) renderBody() app.UI {
 		el("div", attrs{"class", "public-form"},
 			el("div", attrs{"class", "field"},
 				text("label", attrs{"for", "free-span"}, l.T(i18n.FreeRoomsFor)),
-				el("select", attrs{"id", "free-span", "class", "select"}, spans...).On("change", c.pickSpan),
+				on(el("select", attrs{"id", "free-span", "class", "select"}, spans...), "change", c.pickSpan),
 			),
-			text("button", attrs{"id", "free-again", "type", "button", "class", "button button-quiet", "disabled", when(c.busy)},
-				l.T(i18n.FreeRoomsAgain)).On("click", c.again),
+			on(text("button", attrs{"id", "free-again", "type", "button", "class", "button button-quiet", "disabled", when(c.busy)},
+				l.T(i18n.FreeRoomsAgain)), "click", c.again),
 		),
 		c.renderAnswer(),
 	)

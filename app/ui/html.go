@@ -20,10 +20,14 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 type attrs []string
 
 // el is the element tag with the attributes a and the children body.
-// Events are added with the result's On: el(…).On("click", h). A nil
-// child is left out (go-app's Body drops it), which is how an optional
-// part is written: a variable that stays nil unless an if sets it.
-func el(tag string, a attrs, body ...app.UI) app.HTMLElem {
+// Events are added by on: on(el(…), "click", h). A nil child is left out
+// (go-app's Body drops it), which is how an optional part is written: a
+// variable that stays nil unless an if sets it.
+//
+// el, text and void return app.UI, what their callers pass on as
+// children: returning app.HTMLElem would convert each result at its call
+// site, code that on does once.
+func el(tag string, a attrs, body ...app.UI) app.UI {
 	e := app.Elem(tag)
 	for i := 0; i+1 < len(a); i += 2 {
 		e = e.Attr(a[i], a[i+1])
@@ -36,18 +40,30 @@ func el(tag string, a attrs, body ...app.UI) app.HTMLElem {
 
 // text is the element tag with the attributes a and the text s as its
 // only child.
-func text(tag string, a attrs, s string) app.HTMLElem {
+func text(tag string, a attrs, s string) app.UI {
 	return el(tag, a, app.Text(s))
 }
 
 // void is the element tag that has no children and no closing tag
 // (input, img, br), with the attributes a.
-func void(tag string, a attrs) app.HTMLElemSelfClosing {
+func void(tag string, a attrs) app.UI {
 	e := app.ElemSelfClosing(tag)
 	for i := 0; i+1 < len(a); i += 2 {
 		e = e.Attr(a[i], a[i+1])
 	}
 	return e
+}
+
+// on is e, an element made by el, text or void, with h handling its
+// event.
+func on(e app.UI, event string, h app.EventHandler) app.UI {
+	switch e := e.(type) {
+	case app.HTMLElem:
+		return e.On(event, h)
+	case app.HTMLElemSelfClosing:
+		return e.On(event, h)
+	}
+	panic("ui: on: not an element made by el, text or void")
 }
 
 // when is the value "true" of a boolean attribute that is on, and "" (left

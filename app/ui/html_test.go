@@ -31,8 +31,14 @@ func TestElementBuilders(t *testing.T) {
 			el("div", attrs{"class"}),
 			`<div></div>`},
 		{"button",
-			button("button button-quiet", "Today", nil),
-			`<button type="button" class="button button-quiet">Today</button>`},
+			button("today", "button button-quiet", "Today", when(true), nil),
+			`<button id="today" type="button" class="button button-quiet" disabled>Today</button>`},
+		{"an element with a handler",
+			on(el("form", attrs{"id", "f"}, text("button", attrs{"type", "submit"}, "Go")), "submit", nil),
+			"<form id=\"f\">\n  <button type=\"submit\">Go</button>\n</form>"},
+		{"a self-closing element with a handler",
+			on(void("input", attrs{"id", "q"}), "input", nil),
+			`<input id="q">`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := sortedAttributes(app.HTMLString(tc.ui)); got != sortedAttributes(tc.want) {

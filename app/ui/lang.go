@@ -116,11 +116,10 @@ func langSwitch(current i18n.Lang) app.UI {
 	}
 	return el("div", attrs{"class", "lang-switch"},
 		text("label", attrs{"for", "lang-switch", "class", "visually-hidden"}, label),
-		el("select", attrs{"id", "lang-switch", "class", "lang-select", "title", label}, options...).
-			On("change", func(ctx app.Context, e app.Event) {
-				if l, ok := i18n.Parse(ctx.JSSrc().Get("value").String()); ok {
-					switchLang(ctx, l)
-				}
-			}),
+		on(el("select", attrs{"id", "lang-switch", "class", "lang-select", "title", label}, options...), "change", func(ctx app.Context, e app.Event) {
+			if l, ok := i18n.Parse(ctx.JSSrc().Get("value").String()); ok {
+				switchLang(ctx, l)
+			}
+		}),
 	)
 }

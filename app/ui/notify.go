@@ -231,8 +231,9 @@ func (c *notifySetting) Render() app.UI {
 	}
 	body := []app.UI{
 		el("label", attrs{"for", "notify-toggle"},
-			void("input", attrs{"id", "notify-toggle", "type", "checkbox", "role", "switch", "aria-describedby", "notify-note"}).
-				Attr("checked", v.Checked).Attr("disabled", !v.Enabled || c.busy).On("change", c.toggle),
+			on(void("input", attrs{"id", "notify-toggle", "type", "checkbox", "role", "switch", "aria-describedby", "notify-note",
+				"checked", strconv.FormatBool(v.Checked), "disabled", strconv.FormatBool(!v.Enabled || c.busy)}),
+				"change", c.toggle),
 			app.Text(" "+l.T(i18n.NotifySetting)),
 		),
 		text("p", attrs{"id", "notify-note", "class", "hint", "role", "status"}, note),
@@ -252,11 +253,11 @@ func (c *notifySetting) renderReminders() app.UI {
 	current := c.status.RemindersMinutes
 	options := make([]app.UI, len(notify.ReminderChoices))
 	for i, m := range notify.ReminderChoices {
-		options[i] = text("option", attrs{"value", strconv.Itoa(m)}, notify.ReminderLabel(l, m)).Attr("selected", m == current)
+		options[i] = text("option", attrs{"value", strconv.Itoa(m), "selected", strconv.FormatBool(m == current)}, notify.ReminderLabel(l, m))
 	}
 	return el("p", attrs{"class", "notify-reminders"},
 		text("label", attrs{"for", "notify-reminders"}, l.T(i18n.NotifyRemindersLabel)+" "),
-		el("select", attrs{"id", "notify-reminders"}, options...).Attr("disabled", c.busy).On("change", c.setReminders),
+		on(el("select", attrs{"id", "notify-reminders", "disabled", strconv.FormatBool(c.busy)}, options...), "change", c.setReminders),
 	)
 }
 

@@ -32,8 +32,13 @@ func SetPrerender(p Prerender) { prerender.Store(&p) }
 // start from.
 const prerenderedProvidersAttr = "data-prerendered-providers"
 
-// encodeProviders is the value of prerenderedProvidersAttr.
+// encodeProviders is the value of prerenderedProvidersAttr: the
+// universities ps on the server, and "" (the attribute left out) in a
+// browser, where the app renders from them already.
 func encodeProviders(ps []shared.Provider) string {
+	if app.IsClient {
+		return ""
+	}
 	b, err := json.Marshal(ps)
 	if err != nil {
 		return ""

@@ -300,10 +300,9 @@ func (c *publicSearch) renderPins() app.UI {
 	items := make([]app.UI, len(c.pins))
 	for i, p := range c.pins {
 		items[i] = publicItem(p, p.Label(), kindName(l, p.Kind),
-			text("button", attrs{"type", "button", "class", "link-button unpin",
+			on(text("button", attrs{"type", "button", "class", "link-button unpin",
 				"data-index", strconv.Itoa(i),
-				"aria-label", l.F(i18n.PublicUnpinName, p.Label())}, l.T(i18n.PublicUnpin)).
-				On("click", c.unpin),
+				"aria-label", l.F(i18n.PublicUnpinName, p.Label())}, l.T(i18n.PublicUnpin)), "click", c.unpin),
 		)
 	}
 	return el("section", attrs{"id", "pinned", "class", "pinned", "aria-labelledby", "pinned-title"},
@@ -334,7 +333,7 @@ func (c *publicSearch) renderBody() app.UI {
 	switch {
 	case c.loadErr != nil:
 		return errBox(l, c.loadErr,
-			button("button button-primary", l.T(i18n.TryAgain), func(ctx app.Context, e app.Event) { c.load(ctx) }).ID("retry"))
+			retryButton(l, "button button-primary", func(ctx app.Context, e app.Event) { c.load(ctx) }))
 	case !c.loaded:
 		return loading(l.T(i18n.SignInLoading))
 	case len(c.providers) == 0:
@@ -356,27 +355,20 @@ func (c *publicSearch) renderForm() app.UI {
 	for i, k := range shared.PublicKinds {
 		kinds[i] = text("option", attrs{"value", string(k), "selected", when(k == c.form.Kind)}, kindName(l, k))
 	}
-	var prerendered string
-	if !app.IsClient {
-		prerendered = encodeProviders(c.providers) // see StartPrerendered
-	}
-	return el("form", attrs{"id", "public-search", "class", "public-form", "role", "search", prerenderedProvidersAttr, prerendered},
+	return on(el("form", attrs{"id", "public-search", "class", "public-form", "role", "search", prerenderedProvidersAttr, encodeProviders(c.providers)},
 		searchField("field", "public-provider", l.T(i18n.PublicUniversity),
-			el("select", attrs{"id", "public-provider", "class", "select"}, providers...).
-				On("change", valueTo(&c.form.Provider))),
+			on(el("select", attrs{"id", "public-provider", "class", "select"}, providers...), "change", valueTo(&c.form.Provider))),
 		searchField("field", "public-kind", l.T(i18n.PublicKindLabel),
-			el("select", attrs{"id", "public-kind", "class", "select"}, kinds...).
-				On("change", c.pickKind)),
+			on(el("select", attrs{"id", "public-kind", "class", "select"}, kinds...), "change", c.pickKind)),
 		searchField("field field-query", "public-q", l.T(i18n.PublicQuery),
-			void("input", attrs{"id", "public-q", "type", "search", "class", "input", "name", "q",
+			on(void("input", attrs{"id", "public-q", "type", "search", "class", "input", "name", "q",
 				"maxlength", strconv.Itoa(shared.MaxPublicQueryLen),
 				"autocomplete", "off",
 				"required", "true",
-				"value", c.form.Query}).
-				On("input", valueTo(&c.form.Query))),
+				"value", c.form.Query}), "input", valueTo(&c.form.Query))),
 		text("button", attrs{"id", "public-submit", "type", "submit", "class", "button button-primary",
 			"disabled", when(!app.IsClient)}, l.T(i18n.PublicSearch)),
-	).On("submit", c.submit)
+	), "submit", c.submit)
 }
 
 // valueTo is a handler storing the value of the element of the event in

@@ -249,8 +249,8 @@ func (c *publicWeek) renderMain() app.UI {
 			text("p", attrs{"id", "public-kind", "class", "public-kind"}, kindName(l, p.Kind)),
 			text("p", attrs{"id", "public-name", "class", "public-name"}, p.Label()),
 			el("div", attrs{"class", "public-actions"},
-				text("button", attrs{"id", "public-pin", "type", "button", "class", "button button-quiet",
-					"aria-pressed", strconv.FormatBool(c.pinned)}, l.T(pin)).On("click", c.togglePin),
+				on(text("button", attrs{"id", "public-pin", "type", "button", "class", "button button-quiet",
+					"aria-pressed", strconv.FormatBool(c.pinned)}, l.T(pin)), "click", c.togglePin),
 				freeLink,
 			),
 		),
@@ -312,8 +312,7 @@ func weekNav(l i18n.Lang, monday shared.Date, prev, today, next app.EventHandler
 	return el("nav", attrs{"class", "week-nav", "aria-label", l.T(i18n.WeekNav)},
 		chevronButton("prev-week", "chevron chevron-left", l.T(i18n.WeekPrevious), prev),
 		text("h1", attrs{"id", "week-title", "class", "week-title", "aria-live", "polite"}, weekTitle(l, monday)),
-		text("button", attrs{"id", "today", "type", "button", "class", "button button-quiet today-button"}, l.T(i18n.WeekToday)).
-			On("click", today),
+		on(text("button", attrs{"id", "today", "type", "button", "class", "button button-quiet today-button"}, l.T(i18n.WeekToday)), "click", today),
 		chevronButton("next-week", "chevron chevron-right", l.T(i18n.WeekNext), next),
 	)
 }

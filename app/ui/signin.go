@@ -171,8 +171,7 @@ func (c *signIn) renderBody() app.UI {
 	switch {
 	case c.loadErr != nil:
 		return errBox(l, c.loadErr,
-			text("button", attrs{"id", "retry", "type", "button", "class", "button button-primary"}, l.T(i18n.TryAgain)).
-				On("click", func(ctx app.Context, e app.Event) { c.load(ctx) }))
+			on(text("button", attrs{"id", "retry", "type", "button", "class", "button button-primary"}, l.T(i18n.TryAgain)), "click", func(ctx app.Context, e app.Event) { c.load(ctx) }))
 	case !c.loaded:
 		return loading(l.T(i18n.SignInLoading))
 	case len(c.providers) == 0:
@@ -199,18 +198,10 @@ func (c *signIn) renderBody() app.UI {
 	return el("div", attrs{"class", "signin-body"},
 		banner,
 		startErr,
-		c.prerendered(el("ul", attrs{"class", "providers", "aria-busy", strconv.FormatBool(busy)}, items...)),
+		el("ul", attrs{"class", "providers", "aria-busy", strconv.FormatBool(busy),
+			prerenderedProvidersAttr, encodeProviders(c.providers)}, items...),
 		opening,
 	)
-}
-
-// prerendered marks, when the server prerenders, the list with the
-// universities it shows, for the app to start from (see StartPrerendered).
-func (c *signIn) prerendered(ul app.HTMLElem) app.HTMLElem {
-	if app.IsClient {
-		return ul
-	}
-	return ul.Attr(prerenderedProvidersAttr, encodeProviders(c.providers))
 }
 
 // startRedirect and startPIN handle the clicks on a provider's buttons. They
@@ -263,21 +254,21 @@ func (c *signIn) renderProvider(p shared.Provider) app.UI {
 		tag = text("span", attrs{"class", "provider-tag"}, l.T(i18n.SignInDemoTag))
 	}
 	if p.Capabilities.PIN {
-		pin = text("button", attrs{
+		pin = on(text("button", attrs{
 			"type", "button",
 			"class", "link-button pin-option",
 			"data-pin-provider", p.ID,
 			"aria-label", l.F(i18n.SignInUsePINFor, p.Name),
 			"disabled", when(busy || !app.IsClient),
-		}, l.T(i18n.SignInUsePIN)).On("click", c.startPIN)
+		}, l.T(i18n.SignInUsePIN)), "click", c.startPIN)
 	}
 	return el("li", attrs{"class", "provider"},
 		el("form", attrs{"method", "post", "action", shared.SignInPath(p.ID)},
 			returnTo,
-			el("button", attrs{"type", submit, "class", "button provider-button", "data-provider", p.ID, "disabled", when(busy)},
+			on(el("button", attrs{"type", submit, "class", "button provider-button", "data-provider", p.ID, "disabled", when(busy)},
 				text("span", attrs{"class", "provider-name"}, p.Name),
 				tag,
-			).On("click", c.startRedirect),
+			), "click", c.startRedirect),
 		),
 		pin,
 	)

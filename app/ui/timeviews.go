@@ -448,7 +448,7 @@ func (r renderer) class(e shared.Event, d shared.Date, at *layout.Block) app.UI 
 	return el("article", append(a, "class", class),
 		// Its name, read from its text: the day (for screen readers), time,
 		// course, room and change.
-		el("button", attrs{"type", "button", "class", "event-open", "data-open", open},
+		on(el("button", attrs{"type", "button", "class", "event-open", "data-open", open},
 			text("span", attrs{"class", "visually-hidden"}, dayLabel(l, d)+", "),
 			text("time", attrs{"class", "event-time", "datetime", e.Start.Format(time.RFC3339)}, timeRange(l, e)),
 			text("span", attrs{"class", "event-title"}, e.Title),
@@ -457,7 +457,7 @@ func (r renderer) class(e shared.Event, d shared.Date, at *layout.Block) app.UI 
 			eventPart("event-group", group),
 			eventPart("event-lecturers", lecturers),
 			eventPart("event-mark", mark),
-		).On("click", r.onOpen),
+		), "click", r.onOpen),
 	)
 }
 

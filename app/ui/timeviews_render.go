@@ -32,14 +32,14 @@ func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.E
 		if sd.Dot {
 			has = text("span", attrs{"class", "visually-hidden"}, ", "+l.T(i18n.ViewHasClasses))
 		}
-		buttons[i] = el("button", attrs{"type", "button", "class", "strip-day" + pick(sd.Today, " strip-today"),
+		buttons[i] = on(el("button", attrs{"type", "button", "class", "strip-day" + pick(sd.Today, " strip-today"),
 			"data-day", sd.Date.String(), "aria-pressed", strconv.FormatBool(sd.Selected),
 			"title", dayLabel(l, sd.Date), "aria-current", pick(sd.Today, "date")},
 			text("span", attrs{"class", "strip-name"}, shortDay(l, sd.Date)),
 			text("span", attrs{"class", "strip-num"}, strconv.Itoa(sd.Date.Day)),
 			text("span", attrs{"class", "strip-dot", "aria-hidden", "true"}, pick(sd.Dot, "•")),
 			has,
-		).On("click", c.pickDay)
+		), "click", c.pickDay)
 	}
 	for i, d := range weekDays(v.Week) {
 		if d == sel || !c.unpainted {
@@ -52,8 +52,8 @@ func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.E
 		el("nav", attrs{"class", "day-nav", "aria-label", l.T(i18n.ViewDay)},
 			chevronButton("prev-day", "chevron chevron-left", prev, c.prevDay),
 			text("h2", attrs{"id", "day-title", "class", "day-title", "aria-live", "polite"}, dayLabel(l, sel)),
-			text("button", attrs{"id", "day-today", "type", "button", "class", "button button-quiet today-button", "disabled", when(sel == v.Today)},
-				l.T(i18n.ViewToday)).On("click", c.today),
+			on(text("button", attrs{"id", "day-today", "type", "button", "class", "button button-quiet today-button", "disabled", when(sel == v.Today)},
+				l.T(i18n.ViewToday)), "click", c.today),
 			chevronButton("next-day", "chevron chevron-right", next, c.nextDay),
 		),
 		el("div", attrs{"class", "week-strip", "role", "group", "aria-label", l.T(i18n.ViewStrip)}, buttons[:]...),
@@ -93,8 +93,8 @@ func (c *timeViews) renderDay(r renderer, d shared.Date, shown bool, live, all [
 		}
 		var next app.UI
 		if open.HasNext {
-			next = text("button", attrs{"type", "button", "class", "button button-quiet go-next", "data-day", open.Next.String()},
-				l.F(i18n.ViewNextClassesOn, dayLabel(l, open.Next))).On("click", c.pickDay)
+			next = on(text("button", attrs{"type", "button", "class", "button button-quiet go-next", "data-day", open.Next.String()},
+				l.F(i18n.ViewNextClassesOn, dayLabel(l, open.Next))), "click", c.pickDay)
 		}
 		none = el("div", attrs{"class", "no-classes-day"}, text("p", attrs{"class", "no-classes"}, msg), next)
 	}
@@ -211,12 +211,12 @@ func (c *timeViews) renderDetails(r renderer) app.UI {
 			"target", "_blank", "rel", "noopener noreferrer"}, l.T(i18n.DetailsCoursePage)))
 	}
 	if c.Model != nil && !e.AllDay {
-		hideAll = button("button button-quiet", l.T(i18n.HideAllGroups), c.hide(false)).ID("hide-all")
+		hideAll = button("hide-all", "button button-quiet", l.T(i18n.HideAllGroups), "", c.hide(false))
 		if e.Group != "" {
-			hideGroup = button("button button-quiet", l.F(i18n.HideGroup, e.Group), c.hide(true)).ID("hide-group")
+			hideGroup = button("hide-group", "button button-quiet", l.F(i18n.HideGroup, e.Group), "", c.hide(true))
 		}
 	}
-	return el("dialog", attrs{"id", "details", "class", "details", "aria-labelledby", "details-title"},
+	return on(el("dialog", attrs{"id", "details", "class", "details", "aria-labelledby", "details-title"},
 		el("div", attrs{"class", "details-head course-" + strconv.Itoa(palette.For(palette.Key(e)).Index)},
 			el("span", attrs{"class", "details-swatch", "title", l.T(i18n.DetailsColour), "aria-hidden", "true"}),
 			text("h2", attrs{"id", "details-title", "class", "details-title"}, e.Title),
@@ -233,9 +233,9 @@ func (c *timeViews) renderDetails(r renderer) app.UI {
 		link,
 		el("div", attrs{"class", "details-actions"},
 			hideAll, hideGroup,
-			button("button button-primary", l.T(i18n.DetailsClose), c.closeDetails).ID("details-close"),
+			button("details-close", "button button-primary", l.T(i18n.DetailsClose), "", c.closeDetails),
 		),
-	).On("close", c.detailsClosed)
+	), "close", c.detailsClosed)
 }
 
 // detailsRow is a term and its description in the details' list, or an
@@ -272,9 +272,9 @@ func (c *timeViews) renderSettings() app.UI {
 			name := hideText(l, h, all)
 			items[i] = el("li", nil,
 				text("span", attrs{"class", "hidden-name"}, name),
-				text("button", attrs{"type", "button", "class", "button button-quiet button-small unhide",
+				on(text("button", attrs{"type", "button", "class", "button button-quiet button-small unhide",
 					"data-hide", h.String(), "aria-label", l.T(i18n.HiddenShow) + ": " + name},
-					l.T(i18n.HiddenShow)).On("click", c.unhide),
+					l.T(i18n.HiddenShow)), "click", c.unhide),
 			)
 		}
 		list = el("ul", attrs{"id", "hidden-list", "class", "hidden-list"}, items...)
@@ -283,7 +283,7 @@ func (c *timeViews) renderSettings() app.UI {
 		text("summary", attrs{"class", "settings-summary"}, l.T(i18n.SettingsTitle)),
 		el("div", attrs{"class", "settings-row"},
 			text("label", attrs{"for", "theme-switch"}, l.T(i18n.ThemeLabel)),
-			el("select", attrs{"id", "theme-switch", "class", "lang-select"}, options[:]...).On("change", c.pickTheme),
+			on(el("select", attrs{"id", "theme-switch", "class", "lang-select"}, options[:]...), "change", c.pickTheme),
 		),
 		text("h3", attrs{"class", "settings-heading"}, l.T(i18n.HiddenTitle)),
 		list,

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/campusweek/campusweek/app/timetable"
@@ -234,16 +235,15 @@ func (c *weekView) renderHeader() app.UI {
 		var stop app.UI
 		if c.notifyOn {
 			stop = el("label", attrs{"class", "signout-stop-notify", "for", "signout-stop-notify"},
-				void("input", attrs{"id", "signout-stop-notify", "type", "checkbox"}).
-					Attr("checked", c.stopNotify).
-					On("change", c.toggleStopNotify),
+				on(void("input", attrs{"id", "signout-stop-notify", "type", "checkbox", "checked", strconv.FormatBool(c.stopNotify)}),
+					"change", c.toggleStopNotify),
 				app.Text(" "+l.T(i18n.NotifySignOutStop)),
 			)
 		}
 		account = el("div", attrs{"class", "account"},
 			text("span", attrs{"id", "user-name", "class", "user-name"}, v.Account.Name),
-			text("button", attrs{"id", "signout", "type", "button", "class", "button button-quiet", "disabled", when(v.SigningOut)},
-				l.T(i18n.WeekSignOut)).On("click", c.signOut),
+			on(text("button", attrs{"id", "signout", "type", "button", "class", "button button-quiet", "disabled", when(v.SigningOut)},
+				l.T(i18n.WeekSignOut)), "click", c.signOut),
 			stop,
 		)
 	}
