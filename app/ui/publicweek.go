@@ -267,20 +267,11 @@ func (c *publicWeek) renderMain() app.UI {
 // when the university was read for it.
 func (c *publicWeek) renderSyncBar() app.UI {
 	l := c.lang
-	var offline, synced app.UI
-	if c.cached && c.offline {
-		offline = el("span", attrs{"id", "offline-indicator", "class", "offline-indicator", "role", "status"},
-			el("span", attrs{"class", "offline-dot", "aria-hidden", "true"}),
-			app.Text(l.T(i18n.PublicOffline)),
-		)
+	var at time.Time
+	if c.known {
+		at = c.fetched
 	}
-	if c.known && !c.fetched.IsZero() {
-		synced = text("span", attrs{"id", "last-synced", "class", "last-synced",
-			"data-synced-at", c.fetched.UTC().Format(time.RFC3339),
-			"title", syncedAt(l, c.fetched.Local())},
-			l.F(i18n.PublicUpdated, syncedLabel(l, c.fetched, time.Now())))
-	}
-	return el("div", attrs{"class", "sync-bar"}, offline, synced)
+	return syncBar(l, pick(c.cached && c.offline, l.T(i18n.PublicOffline)), nil, at, i18n.PublicUpdated)
 }
 
 // renderWeek shows the week when it is known, and otherwise why not.
@@ -304,6 +295,29 @@ func weekEvents(l i18n.Lang, events []shared.Event, monday, today shared.Date, w
 	cache := timetable.NewCache(timetable.Account{})
 	cache.Merge(monday, monday.AddDays(6), time.Time{}, events)
 	return &timeViews{View: timetable.View{Today: today, Week: monday, Cache: cache}, Lang: l, WeekURL: weekURL}
+}
+
+// syncBar is the line above a week: the indicator saying offline, when
+// offline is not "" (its words); status, what a sync is doing (may be
+// nil); and when the copy shown was read, when at is not zero, in the
+// words of key ("Last synced {1}").
+func syncBar(l i18n.Lang, offline string, status app.UI, at time.Time, key i18n.Key) app.UI {
+	var indicator, synced app.UI
+	if offline != "" {
+		indicator = el("span", attrs{"id", "offline-indicator", "class", "offline-indicator", "role", "status"},
+			el("span", attrs{"class", "offline-dot", "aria-hidden", "true"}),
+			app.Text(offline),
+		)
+	}
+	if !at.IsZero() {
+		synced = text("span", attrs{
+			"id", "last-synced",
+			"class", "last-synced",
+			"data-synced-at", at.UTC().Format(time.RFC3339),
+			"title", syncedAt(l, at.Local()),
+		}, l.F(key, syncedLabel(l, at, time.Now())))
+	}
+	return el("div", attrs{"class", "sync-bar"}, indicator, status, synced)
 }
 
 // weekNav is the week navigation of a week page: previous, the week's

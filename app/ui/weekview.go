@@ -310,26 +310,13 @@ func (c *weekView) renderMain() app.UI {
 func (c *weekView) renderSyncBar() app.UI {
 	v := &c.view
 	l := c.lang
-	var offline, syncing, synced app.UI
-	if v.Offline {
-		offline = el("span", attrs{"id", "offline-indicator", "class", "offline-indicator", "role", "status"},
-			el("span", attrs{"class", "offline-dot", "aria-hidden", "true"}),
-			app.Text(l.T(i18n.WeekOffline)),
-		)
-	}
+	var syncing app.UI
 	if v.Syncing {
 		syncing = text("span", attrs{"id", "sync-status", "class", "sync-status", "role", "status", "aria-live", "polite"},
 			syncProgress(l, v.SyncDone, v.SyncTotal))
 	}
-	if at, ok := v.Cache.WeekSynced(v.Week); ok {
-		synced = text("span", attrs{
-			"id", "last-synced",
-			"class", "last-synced",
-			"data-synced-at", at.UTC().Format(time.RFC3339),
-			"title", syncedAt(l, at.Local()),
-		}, l.F(i18n.WeekLastSynced, syncedLabel(l, at, time.Now())))
-	}
-	return el("div", attrs{"class", "sync-bar"}, offline, syncing, synced)
+	at, _ := v.Cache.WeekSynced(v.Week)
+	return syncBar(l, pick(v.Offline, l.T(i18n.WeekOffline)), syncing, at, i18n.WeekLastSynced)
 }
 
 func (c *weekView) renderWeekNav() app.UI {
