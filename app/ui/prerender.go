@@ -25,14 +25,15 @@ var prerender atomic.Pointer[Prerender]
 // prerendered as a loading shell.
 func SetPrerender(p Prerender) { prerender.Store(&p) }
 
-// prerenderedProvidersAttr carries, on a page prerendered with the
+// PrerenderedProvidersAttr carries, on a page prerendered with the
 // universities (the sign-in page, the public search), the universities it
 // shows (base64 of their JSON: go-app writes attribute values quoted as Go
 // strings, so only characters both read alike may appear), for the app to
-// start from.
-const prerenderedProvidersAttr = "data-prerendered-providers"
+// start from. The server knows by it the pages a visitor can read and use
+// before the app runs.
+const PrerenderedProvidersAttr = "data-prerendered-providers"
 
-// encodeProviders is the value of prerenderedProvidersAttr: the
+// encodeProviders is the value of PrerenderedProvidersAttr: the
 // universities ps on the server, and "" (the attribute left out) in a
 // browser, where the app renders from them already.
 func encodeProviders(ps []shared.Provider) string {
@@ -57,7 +58,7 @@ func ProvidersPrerendered() bool {
 // prerenderedProviders is the element that carries the universities of
 // a page prerendered with them, or null.
 func prerenderedProviders() app.Value {
-	return app.Window().Get("document").Call("querySelector", "["+prerenderedProvidersAttr+"]")
+	return app.Window().Get("document").Call("querySelector", "["+PrerenderedProvidersAttr+"]")
 }
 
 // startedProviders are the universities of the page the server
@@ -83,7 +84,7 @@ func StartPrerendered() {
 	if !el.Truthy() {
 		return
 	}
-	b, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", prerenderedProvidersAttr).String())
+	b, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", PrerenderedProvidersAttr).String())
 	var ps []shared.Provider
 	if err != nil || json.Unmarshal(b, &ps) != nil {
 		return

@@ -355,7 +355,7 @@ func (c *publicSearch) renderForm() app.UI {
 	for i, k := range shared.PublicKinds {
 		kinds[i] = text("option", attrs{"value", string(k), "selected", when(k == c.form.Kind)}, kindName(l, k))
 	}
-	return on(el("form", attrs{"id", "public-search", "class", "public-form", "role", "search", prerenderedProvidersAttr, encodeProviders(c.providers)},
+	return on(el("form", attrs{"id", "public-search", "class", "public-form", "role", "search", PrerenderedProvidersAttr, encodeProviders(c.providers)},
 		searchField("field", "public-provider", l.T(i18n.PublicUniversity),
 			on(el("select", attrs{"id", "public-provider", "class", "select"}, providers...), "change", valueTo(&c.form.Provider))),
 		searchField("field", "public-kind", l.T(i18n.PublicKindLabel),

@@ -199,7 +199,7 @@ func (c *signIn) renderBody() app.UI {
 		banner,
 		startErr,
 		el("ul", attrs{"class", "providers", "aria-busy", strconv.FormatBool(busy),
-			prerenderedProvidersAttr, encodeProviders(c.providers)}, items...),
+			PrerenderedProvidersAttr, encodeProviders(c.providers)}, items...),
 		opening,
 	)
 }

@@ -112,3 +112,49 @@ func TestSignInBeforeTheApp(t *testing.T) {
 		t.Errorf("signed-in name %q", name)
 	}
 }
+
+// wasmFetches says which of the page's own requests were for app.wasm
+// and for the worker that compiles it (the worker's own requests are not
+// the page's).
+const wasmFetches = `(() => {
+	const names = performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);
+	return {
+		page: names.some(n => n.endsWith('/web/app.wasm')),
+		worker: names.includes('/app-wasm-compile.js'),
+		preload: !!document.querySelector('link[rel=preload][type="application/wasm"]'),
+	};
+})()`
+
+type wasmLoad struct{ Page, Worker, Preload bool }
+
+// TestWasmCompiledOffTheMainThread: on the sign-in page, which a visitor
+// reads and uses before the app runs, a worker fetches and compiles
+// app.wasm, and the page neither preloads nor fetches it; the app then
+// runs as usual. A signed-in student's page preloads and compiles it
+// itself, the quickest way to the week.
+func TestWasmCompiledOffTheMainThread(t *testing.T) {
+	url := startServer(t)
+	ctx := newBrowser(t, 360, 740)
+
+	run(t, ctx, "open / signed out: the app takes the sign-in page over",
+		chromedp.Navigate(url+"/"),
+		signInPageReady("demo-usos"),
+	)
+	if got := eval[wasmLoad](t, ctx, wasmFetches); got != (wasmLoad{Worker: true}) {
+		t.Errorf("signed out: %+v, want app.wasm compiled by the worker alone", got)
+	}
+	run(t, ctx, "sign in",
+		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
+		chromedp.Click(chromedp.CSS(`#allow`)),
+		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
+	)
+	run(t, ctx, "reload signed in: the week shows",
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
+		chromedp.Poll[chromedp.Void](appRunning),
+	)
+	if got := eval[wasmLoad](t, ctx, wasmFetches); got != (wasmLoad{Page: true, Preload: true}) {
+		t.Errorf("signed in: %+v, want app.wasm preloaded and compiled by the page", got)
+	}
+}

@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
+
+	"github.com/campusweek/campusweek/app/ui"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // generatedPaths are the files go-app makes from the handler's settings
@@ -26,10 +30,10 @@ type memFile struct {
 
 // generate takes path from go-app's handler, with the server's changes
 // (adjustGenerated), and compresses it.
-func generate(h http.Handler, path string) (*memFile, error) {
+func generate(h *app.Handler, path string) (*memFile, error) {
 	body, err := render(h, path)
 	if err == nil {
-		body, err = adjustGenerated(path, body)
+		body, err = adjustGenerated(h, path, body)
 	}
 	if err != nil {
 		return nil, err
@@ -37,38 +41,110 @@ func generate(h http.Handler, path string) (*memFile, error) {
 	return newMemFile(path, body)
 }
 
-// adjustGenerated is body, the file go-app generates at path, as the
-// server serves it: app.js streaming app.wasm (streamWasm), the manifest
-// with the dark theme's colours (withDarkColors), the rest as it is.
-func adjustGenerated(path string, body []byte) ([]byte, error) {
+// adjustGenerated is body, the file go-app generates at path for h, as
+// the server serves it: app.js loading app.wasm as loadWasm says, the
+// manifest with the dark theme's colours (withDarkColors), the rest as it
+// is.
+func adjustGenerated(h *app.Handler, path string, body []byte) ([]byte, error) {
 	switch path {
 	case "/app.js":
-		return streamWasm(body)
+		return loadWasm(body, h.Resources.Resolve(wasmPath), compileWorkerPath)
 	case manifestPath:
 		return withDarkColors(body)
 	}
 	return body, nil
 }
 
-// wasmFetch is go-app's app.js handing app.wasm to
-// WebAssembly.instantiateStreaming through fetchWithProgress, which reads
-// every chunk of the download in JavaScript on the page's main thread to
-// update the loader's percentage.
-var wasmFetch = regexp.MustCompile(`fetchWithProgress\(("[^"\\]+"), showProgress\)`)
+const (
+	wasmPath = "/web/app.wasm"
+	// compileWorkerPath is the worker that compiles app.wasm for pages
+	// readable before the app runs (compileWorkerJS). Like go-app's own
+	// files (app.js, wasm_exec.js), the server serves it from memory,
+	// with the version as its ETag.
+	compileWorkerPath = "/app-wasm-compile.js"
+)
 
-// streamWasm makes app.js hand the response of app.wasm's fetch to
-// WebAssembly.instantiateStreaming as it is, so that the browser streams
-// the download into the compiler off the main thread: the page stays
-// responsive while app.wasm loads, and the first visit's total blocking
-// time drops. The loader then shows no percentage (see LoadingLabel). It
-// fails when go-app's app.js no longer has the one call it replaces, so
-// that a go-app upgrade cannot drop the change unnoticed.
-func streamWasm(appJS []byte) ([]byte, error) {
-	if n := len(wasmFetch.FindAllIndex(appJS, -1)); n != 1 {
-		return nil, fmt.Errorf("app.js: want one fetchWithProgress(url, showProgress) call to replace, found %d", n)
+// compileWorkerJS is the worker at compileWorkerPath: the page posts
+// app.wasm's address, the worker fetches and compiles it, and answers with
+// the compiled module, or with the error's message (see loadWasm).
+const compileWorkerJS = `// CampusWeek: compiles app.wasm off the page's main thread.
+onmessage = async (e) => {
+  try {
+    postMessage(await WebAssembly.compileStreaming(fetch(e.data)));
+  } catch (err) {
+    postMessage(String(err));
+  }
+};
+`
+
+// wasmInstantiate is go-app's app.js instantiating app.wasm, its response
+// read through fetchWithProgress, which reads every chunk of the download
+// in JavaScript on the page's main thread to update the loader's
+// percentage.
+var wasmInstantiate = regexp.MustCompile(`instantiateStreaming\(\s*fetchWithProgress\("([^"\\]+)", showProgress\),\s*go\.importObject\s*\)`)
+
+// loadWasm makes app.js instantiate app.wasm, at wasmURL, with
+// goappInstantiate (instantiateJS) instead: the download never passes
+// through the page's JavaScript, and the loader shows no percentage (see
+// LoadingLabel). On a page a visitor can read and use before the app runs
+// (one prerendered with the universities, ui.PrerenderedProvidersAttr), a
+// worker (compileWorkerURL) fetches and compiles it, so that the page's
+// main thread stays free for the visitor's taps: streamed into the
+// compiler on the main thread, app.wasm's chunks and the end of its
+// compilation took it for 60 ms at a time. Those pages do not preload
+// app.wasm for the main thread either (fixPage). Elsewhere, and if the
+// worker fails, the page streams it into the compiler itself, which is
+// quickest to the student's week. It fails when go-app's app.js no longer
+// has the one call it replaces, so that a go-app upgrade cannot drop the
+// change unnoticed.
+func loadWasm(appJS []byte, wasmURL, compileWorkerURL string) ([]byte, error) {
+	m := wasmInstantiate.FindAllSubmatchIndex(appJS, -1)
+	if len(m) != 1 {
+		return nil, fmt.Errorf("app.js: want one instantiateStreaming(fetchWithProgress(url, showProgress), go.importObject) call to replace, found %d", len(m))
 	}
-	return wasmFetch.ReplaceAll(appJS, []byte("fetch($1)")), nil
+	if got := string(appJS[m[0][2]:m[0][3]]); got != wasmURL {
+		return nil, fmt.Errorf("app.js: instantiates %s, want %s", got, wasmURL)
+	}
+	out := make([]byte, 0, len(appJS)+len(instantiateJS)+128)
+	out = append(out, appJS[:m[0][0]]...)
+	out = fmt.Appendf(out, "goappInstantiate(%q, go.importObject)", wasmURL)
+	out = append(out, appJS[m[0][1]:]...)
+	js := strings.NewReplacer("{attr}", ui.PrerenderedProvidersAttr, "{worker}", compileWorkerURL).Replace(instantiateJS)
+	return append(out, js...), nil
 }
+
+// instantiateJS is goappInstantiate (see loadWasm).
+const instantiateJS = `
+// goappInstantiate instantiates the WebAssembly module at url with
+// imports: compiled by a worker on a page readable before the app runs,
+// else (and if the worker fails) streamed into the compiler here.
+async function goappInstantiate(url, imports) {
+  if (window.Worker && document.querySelector("[{attr}]")) {
+    try {
+      const module = await new Promise((resolve, reject) => {
+        const worker = new Worker("{worker}");
+        worker.onmessage = (e) => {
+          worker.terminate();
+          if (e.data instanceof WebAssembly.Module) {
+            resolve(e.data);
+          } else {
+            reject(new Error(e.data));
+          }
+        };
+        worker.onerror = (e) => {
+          worker.terminate();
+          reject(new Error("compiling app.wasm in a worker: " + e.message));
+        };
+        worker.postMessage(url);
+      });
+      return { module, instance: await WebAssembly.instantiate(module, imports) };
+    } catch (err) {
+      console.warn(err);
+    }
+  }
+  return WebAssembly.instantiateStreaming(fetch(url), imports);
+}
+`
 
 // newMemFile is body, the file at path, with its compressed encodings.
 func newMemFile(path string, body []byte) (*memFile, error) {

@@ -5,12 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/campusweek/campusweek/app/ui"
 	"github.com/campusweek/campusweek/shared/i18n"
 )
 
@@ -113,8 +113,8 @@ func TestGeneratedFilesCompressed(t *testing.T) {
 }
 
 // What is served from memory is what go-app generates for this handler
-// (the manifest with the dark theme's colours added, app.js streaming
-// app.wasm).
+// (the manifest with the dark theme's colours added, app.js loading
+// app.wasm with goappInstantiate).
 func TestGeneratedFilesAreGoApps(t *testing.T) {
 	h := newHandler(t, webDir(t)).(*handler)
 	for _, path := range generatedPaths {
@@ -123,7 +123,7 @@ func TestGeneratedFilesAreGoApps(t *testing.T) {
 			want, err = withDarkColors(want)
 		}
 		if err == nil && path == "/app.js" {
-			want, err = streamWasm(want)
+			want, err = loadWasm(want, h.web.Resolve(wasmPath), compileWorkerPath)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -138,30 +138,63 @@ func TestGeneratedFilesAreGoApps(t *testing.T) {
 	}
 }
 
-// app.js hands app.wasm's response to the streaming compiler as it is:
-// no chunk of it passes through the page's JavaScript.
-func TestAppJSStreamsTheWasm(t *testing.T) {
+// app.js instantiates app.wasm with goappInstantiate, which compiles it
+// in the worker on the pages readable before the app runs and streams it
+// into the compiler elsewhere: no chunk of it passes through the page's
+// JavaScript.
+func TestAppJSLoadsTheWasm(t *testing.T) {
 	h := newHandler(t, webDir(t)).(*handler)
 	orig, err := render(h.apps[i18n.English], "/app.js")
 	if err != nil {
 		t.Fatal(err)
 	}
 	js := body(t, get(t, h, "/app.js"))
-	wasmURL := h.web.Resolve("/web/app.wasm")
-	call := regexp.MustCompile(`instantiateStreaming\(\s*fetch\("` + regexp.QuoteMeta(wasmURL) + `"\),\s*go\.importObject\s*\)`)
-	if !call.MatchString(js) {
-		t.Errorf("app.js does not give instantiateStreaming the plain fetch of %s", wasmURL)
+	wasmURL, workerURL := h.web.Resolve(wasmPath), compileWorkerPath
+	call := `goappInstantiate("` + wasmURL + `", go.importObject)`
+	if strings.Count(js, call) != 1 {
+		t.Errorf("app.js does not instantiate %s with goappInstantiate once", wasmURL)
+	}
+	for _, want := range []string{
+		`new Worker("` + workerURL + `")`,
+		`document.querySelector("[` + ui.PrerenderedProvidersAttr + `]")`,
+		`WebAssembly.instantiateStreaming(fetch(url), imports)`,
+	} {
+		if !strings.Contains(js, want) {
+			t.Errorf("app.js has no %s", want)
+		}
 	}
 	if strings.Contains(js, "fetchWithProgress(\"") {
 		t.Error("app.js still reads app.wasm through fetchWithProgress")
 	}
-	// Everything else is go-app's.
-	if got, want := len(js), len(orig)-len(`WithProgress`)-len(`, showProgress`); got != want {
-		t.Errorf("app.js is %d bytes, want go-app's %d less the call replaced (%d)", got, len(orig), want)
+	// Everything before the function added is go-app's, but for the call.
+	head, _, _ := strings.Cut(js, instantiateJS[:40])
+	replaced := wasmInstantiate.FindString(string(orig))
+	if want := strings.Replace(string(orig), replaced, call, 1); head != want {
+		t.Error("app.js differs from go-app's elsewhere than the call replaced")
 	}
-	for _, bad := range []string{"", "fetchWithProgress(u, showProgress)", `fetchWithProgress("/a", showProgress); fetchWithProgress("/b", showProgress)`} {
-		if _, err := streamWasm([]byte(bad)); err == nil {
-			t.Errorf("streamWasm(%q) did not fail", bad)
+	for _, bad := range []string{
+		"",
+		`instantiateStreaming(fetchWithProgress(u, showProgress), go.importObject)`,
+		`instantiateStreaming(fetchWithProgress("` + wasmURL + `", showProgress), go.importObject); instantiateStreaming(fetchWithProgress("` + wasmURL + `", showProgress), go.importObject)`,
+		`instantiateStreaming(fetchWithProgress("/other/app.wasm", showProgress), go.importObject)`,
+	} {
+		if _, err := loadWasm([]byte(bad), wasmURL, workerURL); err == nil {
+			t.Errorf("loadWasm(%q) did not fail", bad)
 		}
+	}
+}
+
+// The worker compiling app.wasm is served, in this version, and cached
+// by the service worker for offline starts.
+func TestCompileWorkerServedAndCached(t *testing.T) {
+	h := newHandler(t, webDir(t)).(*handler)
+	workerURL := compileWorkerPath
+	resp := get(t, h, workerURL)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "javascript") ||
+		!strings.Contains(body(t, resp), "WebAssembly.compileStreaming") {
+		t.Errorf("GET %s = %d %q", workerURL, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if sw := body(t, get(t, h, "/app-worker.js")); !strings.Contains(sw, `"`+workerURL+`"`) {
+		t.Errorf("the service worker does not cache %s", workerURL)
 	}
 }

@@ -137,11 +137,14 @@ func build(opts Options, adjust func(*app.Handler)) (*handler, error) {
 	}
 	apps, web := newApps(hex.EncodeToString(sum.Sum(nil))[:32])
 
-	generated := make(map[string]*memFile, len(generatedPaths))
+	generated := make(map[string]*memFile, len(generatedPaths)+1)
 	for _, p := range generatedPaths {
 		if generated[p], err = generate(apps[i18n.English], p); err != nil {
 			return nil, fmt.Errorf("pwa: %w", err)
 		}
+	}
+	if generated[compileWorkerPath], err = newMemFile(compileWorkerPath, []byte(compileWorkerJS)); err != nil {
+		return nil, fmt.Errorf("pwa: %w", err)
 	}
 	// The manifest's description in each language, for browsers that
 	// show it (they fetch it with the page's Accept-Language).
@@ -181,8 +184,8 @@ func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 		BackgroundColor: shared.BackgroundColorLight,
 		ThemeColor:      shared.ThemeColorLight,
 		// app.js, one file for every language, shows it while app.wasm
-		// loads: no words, and no percentage, since app.wasm streams into
-		// the compiler without passing through JavaScript (streamWasm).
+		// loads: no words, and no percentage, since app.wasm reaches the
+		// compiler without passing through JavaScript (loadWasm).
 		LoadingLabel: "CampusWeek",
 		Icon: app.Icon{
 			Default:  iconDefault,
@@ -191,15 +194,17 @@ func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 			SVG:      iconSVG,
 		},
 		Styles: []string{"/web/app.css"},
-		// The SVG icon is not in go-app's list of files to cache.
-		CacheableResources:    []string{iconSVG},
+		// Neither the SVG icon nor the worker compiling app.wasm is in
+		// go-app's list of files to cache.
+		CacheableResources:    []string{iconSVG, compileWorkerPath},
 		Resources:             web,
 		WasmContentLength:     strconv.FormatInt(wasmSize, 10),
 		ServiceWorkerTemplate: workerTemplate(),
 		// app.js asks for app.wasm only once it has run, after the page
 		// is parsed: the download starts with the page instead (the same
-		// URL and request mode, so the fetch finds it).
-		RawHeaders: []string{`<link rel="preload" href="` + web.Resolve("/web/app.wasm") +
+		// URL and request mode, so the fetch finds it). Pages where a
+		// worker compiles app.wasm go without (fixPage).
+		RawHeaders: []string{`<link rel="preload" href="` + web.Resolve(wasmPath) +
 			`" as="fetch" type="application/wasm" crossorigin>`},
 	}
 }

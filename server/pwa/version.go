@@ -11,20 +11,25 @@ import (
 )
 
 // clientDigest hashes what go-app makes for the client out of h's
-// settings: the files of generatedPaths as rendered, and the settings
-// themselves, which the pages' head is made of. (The head cannot be hashed
-// as rendered: go-app writes attributes in random order.)
+// settings: the files of generatedPaths as served, the worker compiling
+// app.wasm (compileWorkerJS), and the settings themselves, which the
+// pages' head is made of. (The head cannot be hashed as rendered: go-app
+// writes attributes in random order.)
 func clientDigest(h *app.Handler) ([sha256.Size]byte, error) {
 	var digest [sha256.Size]byte
 	sum := sha256.New()
 	for _, p := range generatedPaths {
 		b, err := render(h, p)
+		if err == nil {
+			b, err = adjustGenerated(h, p, b)
+		}
 		if err != nil {
 			return digest, err
 		}
 		fmt.Fprintf(sum, "%s\x00%d\x00", p, len(b))
 		sum.Write(b)
 	}
+	fmt.Fprintf(sum, "%s\x00%d\x00%s", compileWorkerPath, len(compileWorkerJS), compileWorkerJS)
 	if err := hashSettings(sum, h); err != nil {
 		return digest, err
 	}
