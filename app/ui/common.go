@@ -88,12 +88,13 @@ func retryButton(l i18n.Lang, class string, h app.EventHandler) app.UI {
 	return button("retry", class, l.T(i18n.TryAgain), "", h)
 }
 
-// chevronButton is an icon button stepping back or forward (a week, a
-// day): the chevron of class chevron, named label.
-func chevronButton(id, chevron, label string, h app.EventHandler) app.UI {
-	return on(el("button", attrs{"id", id, "type", "button", "class", "button button-icon", "aria-label", label, "title", label},
+// chevron is an icon control stepping back or forward (a day's button, a
+// week's link): the element tag with the attributes a, showing the
+// chevron of class chevron, named label.
+func chevron(tag string, a attrs, chevron, label string) app.UI {
+	return el(tag, append(a, "class", "button button-icon", "aria-label", label, "title", label),
 		el("span", attrs{"class", chevron, "aria-hidden", "true"}),
-	), "click", h)
+	)
 }
 
 // listenWindow adds a listener for a window event and returns its remover.

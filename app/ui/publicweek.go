@@ -183,16 +183,7 @@ func (c *publicWeek) weekURL(monday shared.Date) string {
 	return publicURL(routePublicWeek, c.pin.Query(monday))
 }
 
-func (c *publicWeek) goToWeek(ctx app.Context, monday shared.Date) {
-	if c.ok && !monday.IsZero() {
-		ctx.Navigate(c.weekURL(monday))
-	}
-}
-
-func (c *publicWeek) prevWeek(ctx app.Context, e app.Event)  { c.goToWeek(ctx, c.week.AddDays(-7)) }
-func (c *publicWeek) nextWeek(ctx app.Context, e app.Event)  { c.goToWeek(ctx, c.week.AddDays(7)) }
-func (c *publicWeek) todayWeek(ctx app.Context, e app.Event) { c.goToWeek(ctx, c.today.Monday()) }
-func (c *publicWeek) retry(ctx app.Context, e app.Event)     { c.read(ctx) }
+func (c *publicWeek) retry(ctx app.Context, e app.Event) { c.read(ctx) }
 
 func (c *publicWeek) Render() app.UI {
 	return el("div", attrs{"class", "page page-week page-public-week"},
@@ -257,7 +248,7 @@ func (c *publicWeek) renderMain() app.UI {
 		pinnedNote,
 		pinErr,
 		refreshErr,
-		weekNav(l, c.week, c.prevWeek, c.todayWeek, c.nextWeek),
+		weekNav(l, c.week, c.today, c.weekURL),
 		c.renderSyncBar(),
 		c.renderWeek(),
 	)
@@ -321,12 +312,13 @@ func syncBar(l i18n.Lang, offline string, status app.UI, at time.Time, key i18n.
 }
 
 // weekNav is the week navigation of a week page: previous, the week's
-// title (the page's heading), this week, next.
-func weekNav(l i18n.Lang, monday shared.Date, prev, today, next app.EventHandler) app.UI {
+// title (the page's heading), this week, next. The steps are links to
+// the weeks' addresses (url): moving between weeks moves between pages.
+func weekNav(l i18n.Lang, monday, today shared.Date, url func(shared.Date) string) app.UI {
 	return el("nav", attrs{"class", "week-nav", "aria-label", l.T(i18n.WeekNav)},
-		chevronButton("prev-week", "chevron chevron-left", l.T(i18n.WeekPrevious), prev),
+		chevron("a", attrs{"id", "prev-week", "href", url(monday.AddDays(-7))}, "chevron chevron-left", l.T(i18n.WeekPrevious)),
 		text("h1", attrs{"id", "week-title", "class", "week-title", "aria-live", "polite"}, weekTitle(l, monday)),
-		on(text("button", attrs{"id", "today", "type", "button", "class", "button button-quiet today-button"}, l.T(i18n.WeekToday)), "click", today),
-		chevronButton("next-week", "chevron chevron-right", l.T(i18n.WeekNext), next),
+		text("a", attrs{"id", "today", "class", "button button-quiet today-button", "href", url(today.Monday())}, l.T(i18n.WeekToday)),
+		chevron("a", attrs{"id", "next-week", "href", url(monday.AddDays(7))}, "chevron chevron-right", l.T(i18n.WeekNext)),
 	)
 }

@@ -252,15 +252,10 @@ func (c *timeViews) goToDay(ctx app.Context, d shared.Date) {
 	c.afterRender(ctx)
 }
 
-func (c *timeViews) prevDay(ctx app.Context, e app.Event) {
-	c.goToDay(ctx, c.selected().AddDays(-1))
-}
-func (c *timeViews) nextDay(ctx app.Context, e app.Event) { c.goToDay(ctx, c.selected().AddDays(1)) }
-func (c *timeViews) today(ctx app.Context, e app.Event)   { c.goToDay(ctx, c.View.Today) }
-
-// pickDay is a week strip's or "next classes" button: its date is in
-// data-day (go-app keeps the first handler of a button, so a closure
-// over this render's date would go stale).
+// pickDay is a button showing a day (the day view's previous, next and
+// Today, the week strip's days, "next classes"): its date is in data-day
+// (go-app keeps the first handler of a button, so a closure over this
+// render's date would go stale).
 func (c *timeViews) pickDay(ctx app.Context, e app.Event) {
 	if d, err := shared.ParseDate(ctx.JSSrc().Get("dataset").Get("day").String()); err == nil {
 		c.goToDay(ctx, d)

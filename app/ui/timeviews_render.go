@@ -46,15 +46,17 @@ func (c *timeViews) renderDayView(r renderer, live, nearLive, nearAll []shared.E
 			days[i] = c.renderDay(r, d, d == sel, nearLive, nearAll)
 		}
 	}
-	prev, next := l.T(i18n.ViewPrevDay), l.T(i18n.ViewNextDay)
+	// The buttons carry the day they show (pickDay).
 	return el("div", attrs{"id", "day-view", "class", "day-view"},
 		text("p", attrs{"id", "next-class", "class", "next-class"}, cardText(l, card, v.Today)),
 		el("nav", attrs{"class", "day-nav", "aria-label", l.T(i18n.ViewDay)},
-			chevronButton("prev-day", "chevron chevron-left", prev, c.prevDay),
+			on(chevron("button", attrs{"id", "prev-day", "type", "button", "data-day", sel.AddDays(-1).String()},
+				"chevron chevron-left", l.T(i18n.ViewPrevDay)), "click", c.pickDay),
 			text("h2", attrs{"id", "day-title", "class", "day-title", "aria-live", "polite"}, dayLabel(l, sel)),
-			on(text("button", attrs{"id", "day-today", "type", "button", "class", "button button-quiet today-button", "disabled", when(sel == v.Today)},
-				l.T(i18n.ViewToday)), "click", c.today),
-			chevronButton("next-day", "chevron chevron-right", next, c.nextDay),
+			on(text("button", attrs{"id", "day-today", "type", "button", "class", "button button-quiet today-button",
+				"data-day", v.Today.String(), "disabled", when(sel == v.Today)}, l.T(i18n.ViewToday)), "click", c.pickDay),
+			on(chevron("button", attrs{"id", "next-day", "type", "button", "data-day", sel.AddDays(1).String()},
+				"chevron chevron-right", l.T(i18n.ViewNextDay)), "click", c.pickDay),
 		),
 		el("div", attrs{"class", "week-strip", "role", "group", "aria-label", l.T(i18n.ViewStrip)}, buttons[:]...),
 		el("div", attrs{"class", "days"}, days[:]...),

@@ -202,18 +202,6 @@ func (c *weekView) toggleStopNotify(ctx app.Context, e app.Event) {
 // The handlers read the View when they run: go-app keeps the first handler
 // it mounted as long as the new one has the same code, so a closure over
 // this render's week would go stale.
-func (c *weekView) prevWeek(ctx app.Context, e app.Event) { c.goToWeek(ctx, c.view.Week.AddDays(-7)) }
-func (c *weekView) nextWeek(ctx app.Context, e app.Event) { c.goToWeek(ctx, c.view.Week.AddDays(7)) }
-func (c *weekView) todayWeek(ctx app.Context, e app.Event) {
-	c.goToWeek(ctx, c.view.Today.Monday())
-}
-
-func (c *weekView) goToWeek(ctx app.Context, monday shared.Date) {
-	if !monday.IsZero() {
-		ctx.Navigate(weekURL(monday))
-	}
-}
-
 func (c *weekView) Render() app.UI {
 	// A nil child is left out: go-app's Body drops it.
 	var bar app.UI
@@ -320,7 +308,7 @@ func (c *weekView) renderSyncBar() app.UI {
 }
 
 func (c *weekView) renderWeekNav() app.UI {
-	return weekNav(c.lang, c.view.Week, c.prevWeek, c.todayWeek, c.nextWeek)
+	return weekNav(c.lang, c.view.Week, c.view.Today, weekURL)
 }
 
 // renderWeek shows the week's days when the week is on the device, and
