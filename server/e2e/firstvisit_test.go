@@ -121,17 +121,16 @@ const wasmFetches = `(() => {
 	return {
 		page: names.some(n => n.endsWith('/web/app.wasm')),
 		worker: names.includes('/app-wasm-compile.js'),
-		preload: !!document.querySelector('link[rel=preload][type="application/wasm"]'),
 	};
 })()`
 
-type wasmLoad struct{ Page, Worker, Preload bool }
+type wasmLoad struct{ Page, Worker bool }
 
 // TestWasmCompiledOffTheMainThread: on the sign-in page, which a visitor
 // reads and uses before the app runs, a worker fetches and compiles
-// app.wasm, and the page neither preloads nor fetches it; the app then
-// runs as usual. A signed-in student's page preloads and compiles it
-// itself, the quickest way to the week.
+// app.wasm, and the page does not fetch it; the app then runs as usual. A
+// signed-in student's page compiles it itself, the quickest way to the
+// week.
 func TestWasmCompiledOffTheMainThread(t *testing.T) {
 	url := startServer(t)
 	ctx := newBrowser(t, 360, 740)
@@ -154,7 +153,7 @@ func TestWasmCompiledOffTheMainThread(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#user-name`)),
 		chromedp.Poll[chromedp.Void](appRunning),
 	)
-	if got := eval[wasmLoad](t, ctx, wasmFetches); got != (wasmLoad{Page: true, Preload: true}) {
-		t.Errorf("signed in: %+v, want app.wasm preloaded and compiled by the page", got)
+	if got := eval[wasmLoad](t, ctx, wasmFetches); got != (wasmLoad{Page: true}) {
+		t.Errorf("signed in: %+v, want app.wasm compiled by the page", got)
 	}
 }

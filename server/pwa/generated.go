@@ -91,12 +91,14 @@ var wasmInstantiate = regexp.MustCompile(`instantiateStreaming\(\s*fetchWithProg
 // worker (compileWorkerURL) fetches and compiles it, so that the page's
 // main thread stays free for the visitor's taps: streamed into the
 // compiler on the main thread, app.wasm's chunks and the end of its
-// compilation took it for 60 ms at a time. Those pages do not preload
-// app.wasm for the main thread either (fixPage). Elsewhere, and if the
+// compilation took it for 60 ms at a time. Elsewhere, and if the
 // worker fails, the page streams it into the compiler itself, which is
-// quickest to the student's week. It fails when go-app's app.js no longer
-// has the one call it replaces, so that a go-app upgrade cannot drop the
-// change unnoticed.
+// quickest to the student's week. No page preloads app.wasm: read from
+// the service worker's cache while the page was parsed and styled, a
+// preload held up DOMContentLoaded by about 20 ms and the reload's paint
+// with it; app.js asks for it as soon as the page is parsed. It fails
+// when go-app's app.js no longer has the one call it replaces, so that a
+// go-app upgrade cannot drop the change unnoticed.
 func loadWasm(appJS []byte, wasmURL, compileWorkerURL string) ([]byte, error) {
 	m := wasmInstantiate.FindAllSubmatchIndex(appJS, -1)
 	if len(m) != 1 {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campusweek/campusweek/app/ui"
 	"github.com/campusweek/campusweek/shared"
 )
 
@@ -176,26 +175,19 @@ func TestShellIsNeutral(t *testing.T) {
 	}
 }
 
-// app.wasm is preloaded, at the URL app.js instantiates, from the pages
-// where the page compiles it (the signed-in shell), and not from those
-// readable before the app runs (prerendered with the universities), where
-// a worker fetches and compiles it.
-func TestWasmPreloaded(t *testing.T) {
+// app.js instantiates app.wasm at its versioned URL, and no page preloads
+// it (see loadWasm).
+func TestWasmURL(t *testing.T) {
 	h := newSessionHandler(t)
 	version := strings.Trim(get(t, h, "/signin").Header.Get("ETag"), `"`)
 	wasm := "/" + version + "/web/app.wasm"
-	preload := `<link rel="preload" href="` + wasm + `" as="fetch" type="application/wasm" crossorigin>`
-	for path, want := range map[string]bool{"/": false, "/signin": false, shellPath: true} {
-		page := body(t, get(t, h, path))
-		if got := strings.Contains(page, preload); got != want {
-			t.Errorf("%s preloads %s: %v, want %v", path, wasm, got, want)
-		}
-		if readable := strings.Contains(page, " "+ui.PrerenderedProvidersAttr+"="); readable == want {
-			t.Errorf("%s: prerendered with the universities %v, preloads %v", path, readable, want)
+	for _, path := range []string{"/", "/signin", shellPath} {
+		if page := body(t, get(t, h, path)); strings.Contains(page, `rel="preload"`) {
+			t.Errorf("%s preloads", path)
 		}
 	}
 	if js := body(t, get(t, h, "/app.js")); !strings.Contains(js, `goappInstantiate("`+wasm+`", go.importObject)`) {
-		t.Errorf("app.js instantiates another URL than the preload's")
+		t.Errorf("app.js does not instantiate %s", wasm)
 	}
 }
 

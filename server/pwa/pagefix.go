@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/campusweek/campusweek/app/ui"
 	"github.com/campusweek/campusweek/shared"
 	"golang.org/x/net/html"
 )
@@ -35,13 +34,9 @@ var themeMetas = `<meta name="theme-color" media="(prefers-color-scheme: light)"
 // but ARIA's are not boolean attributes, and aria-hidden="" (what the
 // browser reads then) hides nothing from a screen reader. go-app writes
 // no attribute with an empty value, so an ARIA attribute without one was
-// "true". On a page a visitor can read and use before the app runs (one
-// prerendered with the universities), where a worker compiles app.wasm
-// (see loadWasm), app.wasm is not preloaded: the page's main thread would
-// receive the download for nothing. Every other tag is kept byte for byte
-// (go-app writes attributes in any order).
+// "true". Every other tag is kept byte for byte (go-app writes attributes
+// in any order).
 func fixPage(page []byte) []byte {
-	readable := bytes.Contains(page, []byte(" "+ui.PrerenderedProvidersAttr+"="))
 	out := make([]byte, 0, len(page)+256)
 	z := html.NewTokenizer(bytes.NewReader(page))
 	for {
@@ -59,7 +54,7 @@ func fixPage(page []byte) []byte {
 			out = append(out, themeMetas...)
 			continue
 		}
-		if isEmptyOGAddress(tok) || readable && isWasmPreload(tok) {
+		if isEmptyOGAddress(tok) {
 			continue
 		}
 		fixed := false
@@ -75,24 +70,6 @@ func fixPage(page []byte) []byte {
 		out = append(out, tok.String()...)
 	}
 	return out
-}
-
-// isWasmPreload reports whether tok is the link preloading app.wasm
-// (appHandler's RawHeaders).
-func isWasmPreload(tok html.Token) bool {
-	if tok.Data != "link" {
-		return false
-	}
-	var preload, wasm bool
-	for _, a := range tok.Attr {
-		switch a.Key {
-		case "rel":
-			preload = a.Val == "preload"
-		case "type":
-			wasm = a.Val == "application/wasm"
-		}
-	}
-	return preload && wasm
 }
 
 // isEmptyOGAddress reports whether tok is an Open Graph (or Twitter card)

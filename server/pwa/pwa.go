@@ -200,12 +200,6 @@ func appHandler(web *webFiles, wasmSize int64, lang i18n.Lang) *app.Handler {
 		Resources:             web,
 		WasmContentLength:     strconv.FormatInt(wasmSize, 10),
 		ServiceWorkerTemplate: workerTemplate(),
-		// app.js asks for app.wasm only once it has run, after the page
-		// is parsed: the download starts with the page instead (the same
-		// URL and request mode, so the fetch finds it). Pages where a
-		// worker compiles app.wasm go without (fixPage).
-		RawHeaders: []string{`<link rel="preload" href="` + web.Resolve(wasmPath) +
-			`" as="fetch" type="application/wasm" crossorigin>`},
 	}
 }
 
