@@ -90,10 +90,10 @@ func retryButton(l i18n.Lang, class string, h app.EventHandler) app.UI {
 
 // chevron is an icon control stepping back or forward (a day's button, a
 // week's link): the element tag with the attributes a, showing the
-// chevron of class chevron, named label.
-func chevron(tag string, a attrs, chevron, label string) app.UI {
+// chevron of class icon, named label.
+func chevron(tag string, a attrs, icon, label string) app.UI {
 	return el(tag, append(a, "class", "button button-icon", "aria-label", label, "title", label),
-		el("span", attrs{"class", chevron, "aria-hidden", "true"}),
+		el("span", attrs{"class", icon, "aria-hidden", "true"}),
 	)
 }
 
