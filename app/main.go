@@ -9,28 +9,22 @@
 package main
 
 import (
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/campusweek/campusweek/app/ui"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 func main() {
-	// A visitor on a page prerendered with the universities can read it
-	// already, and on the sign-in page start signing in: there the app
-	// starts in turns of the browser's, not in one long task (Go's runtime
-	// and package initialization, the app's settings and what the server
-	// prerendered, its routes, then go-app's start), so that the page keeps
-	// answering taps. Anywhere else it starts at once, to paint a student's
-	// week from the cache as soon as it can.
-	turn := func() {}
-	if ui.ProvidersPrerendered() {
-		turn = ui.YieldToBrowser
-	}
-	turn()
+	// On a page a visitor uses before the app runs, the start takes turns
+	// of the browser's (see package startup): after Go's initialization
+	// (which takes one halfway), the app's settings and what the server
+	// prerendered, its routes, then go-app's start.
+	startup.Turn()
 	ui.StartLanguage()
 	ui.StartTheme()
 	ui.StartPrerendered()
-	turn()
+	startup.Turn()
 	ui.Routes()
-	turn()
+	startup.Turn()
 	app.RunWhenOnBrowser()
 }

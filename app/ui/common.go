@@ -153,20 +153,6 @@ func afterPaint(fn func()) {
 	}))
 }
 
-// YieldToBrowser returns once the browser has had a turn: a task queued
-// with setTimeout runs after the input, rendering and other tasks already
-// waiting. Starting the app in turns instead of one long task keeps the
-// prerendered page (its sign-in forms work without the app) answering
-// taps while app.wasm starts. On the server it returns at once.
-func YieldToBrowser() {
-	if !app.IsClient {
-		return
-	}
-	done := make(chan struct{})
-	app.Window().Call("setTimeout", once(func() { close(done) }), 0)
-	<-done
-}
-
 // once is a JavaScript callback, for one call, that runs f and releases
 // itself.
 func once(f func()) app.Func {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sync/atomic"
 
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -25,16 +26,10 @@ var prerender atomic.Pointer[Prerender]
 // prerendered as a loading shell.
 func SetPrerender(p Prerender) { prerender.Store(&p) }
 
-// PrerenderedProvidersAttr carries, on a page prerendered with the
-// universities (the sign-in page, the public search), the universities it
-// shows (base64 of their JSON: go-app writes attribute values quoted as Go
-// strings, so only characters both read alike may appear), for the app to
-// start from. The server knows by it the pages a visitor can read and use
-// before the app runs.
-const PrerenderedProvidersAttr = "data-prerendered-providers"
-
-// encodeProviders is the value of PrerenderedProvidersAttr: the
-// universities ps on the server, and "" (the attribute left out) in a
+// encodeProviders is the value of startup.ProvidersAttr, for the app to
+// start from: the universities ps on the server, as base64 of their JSON
+// (go-app writes attribute values quoted as Go strings, so only characters
+// both read alike may appear), and "" (the attribute left out) in a
 // browser, where the app renders from them already.
 func encodeProviders(ps []shared.Provider) string {
 	if app.IsClient {
@@ -47,18 +42,10 @@ func encodeProviders(ps []shared.Provider) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// ProvidersPrerendered reports whether the page is one the server
-// prerendered with its universities (the sign-in page, whose forms work
-// before the app runs, or the public search), readable before the app
-// runs. It is false on the server.
-func ProvidersPrerendered() bool {
-	return app.IsClient && prerenderedProviders().Truthy()
-}
-
 // prerenderedProviders is the element that carries the universities of
 // a page prerendered with them, or null.
 func prerenderedProviders() app.Value {
-	return app.Window().Get("document").Call("querySelector", "["+PrerenderedProvidersAttr+"]")
+	return app.Window().Get("document").Call("querySelector", "["+startup.ProvidersAttr+"]")
 }
 
 // startedProviders are the universities of the page the server
@@ -84,7 +71,7 @@ func StartPrerendered() {
 	if !el.Truthy() {
 		return
 	}
-	b, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", PrerenderedProvidersAttr).String())
+	b, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", startup.ProvidersAttr).String())
 	var ps []shared.Provider
 	if err != nil || json.Unmarshal(b, &ps) != nil {
 		return

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/campusweek/campusweek/app/public"
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/campusweek/campusweek/app/timetable"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/i18n"
@@ -355,7 +356,7 @@ func (c *publicSearch) renderForm() app.UI {
 	for i, k := range shared.PublicKinds {
 		kinds[i] = text("option", attrs{"value", string(k), "selected", when(k == c.form.Kind)}, kindName(l, k))
 	}
-	return on(el("form", attrs{"id", "public-search", "class", "public-form", "role", "search", PrerenderedProvidersAttr, encodeProviders(c.providers)},
+	return on(el("form", attrs{"id", "public-search", "class", "public-form", "role", "search", startup.ProvidersAttr, encodeProviders(c.providers)},
 		searchField("field", "public-provider", l.T(i18n.PublicUniversity),
 			on(el("select", attrs{"id", "public-provider", "class", "select"}, providers...), "change", valueTo(&c.form.Provider))),
 		searchField("field", "public-kind", l.T(i18n.PublicKindLabel),

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/campusweek/campusweek/shared"
 	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -199,7 +200,7 @@ func (c *signIn) renderBody() app.UI {
 		banner,
 		startErr,
 		el("ul", attrs{"class", "providers", "aria-busy", strconv.FormatBool(busy),
-			PrerenderedProvidersAttr, encodeProviders(c.providers)}, items...),
+			startup.ProvidersAttr, encodeProviders(c.providers)}, items...),
 		opening,
 	)
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/campusweek/campusweek/app/ui"
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -87,7 +87,7 @@ var wasmInstantiate = regexp.MustCompile(`instantiateStreaming\(\s*fetchWithProg
 // goappInstantiate (instantiateJS) instead: the download never passes
 // through the page's JavaScript, and the loader shows no percentage (see
 // LoadingLabel). On a page a visitor can read and use before the app runs
-// (one prerendered with the universities, ui.PrerenderedProvidersAttr), a
+// (one prerendered with the universities, startup.ProvidersAttr), a
 // worker (compileWorkerURL) fetches and compiles it, so that the page's
 // main thread stays free for the visitor's taps: streamed into the
 // compiler on the main thread, app.wasm's chunks and the end of its
@@ -111,7 +111,7 @@ func loadWasm(appJS []byte, wasmURL, compileWorkerURL string) ([]byte, error) {
 	out = append(out, appJS[:m[0][0]]...)
 	out = fmt.Appendf(out, "goappInstantiate(%q, go.importObject)", wasmURL)
 	out = append(out, appJS[m[0][1]:]...)
-	js := strings.NewReplacer("{attr}", ui.PrerenderedProvidersAttr, "{worker}", compileWorkerURL).Replace(instantiateJS)
+	js := strings.NewReplacer("{attr}", startup.ProvidersAttr, "{worker}", compileWorkerURL).Replace(instantiateJS)
 	return append(out, js...), nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campusweek/campusweek/app/ui"
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/campusweek/campusweek/shared/i18n"
 )
 
@@ -156,7 +156,7 @@ func TestAppJSLoadsTheWasm(t *testing.T) {
 	}
 	for _, want := range []string{
 		`new Worker("` + workerURL + `")`,
-		`document.querySelector("[` + ui.PrerenderedProvidersAttr + `]")`,
+		`document.querySelector("[` + startup.ProvidersAttr + `]")`,
 		`WebAssembly.instantiateStreaming(fetch(url), imports)`,
 	} {
 		if !strings.Contains(js, want) {
