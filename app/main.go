@@ -17,14 +17,17 @@ import (
 func main() {
 	// On a page a visitor uses before the app runs, the start takes turns
 	// of the browser's (see package startup): after Go's initialization
-	// (which takes one halfway), the app's settings and what the server
-	// prerendered, its routes, then go-app's start.
-	startup.Turn()
-	ui.StartLanguage()
-	ui.StartTheme()
-	ui.StartPrerendered()
-	startup.Turn()
-	ui.Routes()
-	startup.Turn()
-	app.RunWhenOnBrowser()
+	// (which takes one halfway), each step of the app's own start, then
+	// go-app's, whose first render mounts the screen (which takes one
+	// before its OnMount).
+	for _, step := range []func(){
+		ui.StartLanguage,
+		ui.StartTheme,
+		ui.StartPrerendered,
+		ui.Routes,
+		app.RunWhenOnBrowser,
+	} {
+		startup.Turn()
+		step()
+	}
 }

@@ -145,6 +145,7 @@ func (c *publicSearch) fromAddress(q url.Values) {
 }
 
 func (c *publicSearch) OnMount(ctx app.Context) {
+	startup.Turn() // as signIn's
 	c.own(ctx)
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
 	c.signedIn = rememberedAccount(ctx)

@@ -33,20 +33,28 @@ type signIn struct {
 	owner
 }
 
-// OnInit, in a browser, takes the page's language and the universities
-// of the sign-in page the server prerendered (StartPrerendered), so that
-// go-app's first render of the screen is that page: with them taken in
-// OnNav and OnMount, which come after it, the first render said
-// "Loading…" in English where the page had listed the universities in
-// the student's language.
+// OnInit, in a browser, takes the page's language, the address to return
+// to and the universities of the sign-in page the server prerendered
+// (StartPrerendered), so that go-app's first render of the screen is that
+// page: with them taken in OnNav and OnMount, which come after it, the
+// first render said "Loading…" in English where the page had listed the
+// universities in the student's language, and the next render replaced
+// every university's button (its form lost a hidden return_to).
 func (c *signIn) OnInit() {
 	initLang(&c.lang)
+	if app.IsClient {
+		c.returnTo = safeReturnTo(app.Window().URL().Query().Get("return_to"))
+	}
 	if ps, ok := takeStartedProviders(); ok {
 		c.providers, c.loaded = ps, true
 	}
 }
 
 func (c *signIn) OnMount(ctx app.Context) {
+	// The page was readable and its forms worked before: the work below
+	// waits for the browser's next turn, not to lengthen the first
+	// render's task (see package startup).
+	startup.Turn()
 	c.own(ctx)
 	followLang(ctx, &c.lang, func() { c.setTitle(ctx) })
 	// Coming back from the provider with the Back button may restore this

@@ -9,15 +9,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/campusweek/campusweek/shared/i18n"
 	"github.com/chromedp/chromedp"
 )
 
 // appRunning is true once app.wasm has taken the page over from the
-// prerendered HTML (go-app hides its loader then).
+// prerendered HTML: go-app has removed its loader, which it does when Go
+// first pauses, and has rendered the screen, whose elements carry no
+// startup.ProvidersAttr in a browser. On a page prerendered with the
+// universities, Go pauses several times before go-app renders (see
+// package startup).
 const appRunning = `(() => {
 	const l = document.querySelector('#app-wasm-loader');
-	return !l || getComputedStyle(l).display === 'none';
+	return (!l || getComputedStyle(l).display === 'none') &&
+		!document.querySelector('[` + startup.ProvidersAttr + `]');
 })()`
 
 // signInPageReady waits until the sign-in page shows the control of the
