@@ -11,6 +11,10 @@
 // packages it imports are; this one imports only syscall/js, so it is
 // initialized about halfway, before net/http, go-app and the app's own
 // packages, and on a paced page its initialization takes a turn.
+//
+// The worker that compiles app.wasm for a paced page runs the start as far
+// as this package's initialization, where it stops: what it ran is then
+// compiled when the page runs it (see init in startup_js.go).
 package startup
 
 // ProvidersAttr is the attribute that carries, on a page prerendered with

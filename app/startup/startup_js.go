@@ -4,11 +4,27 @@ package startup
 
 import "syscall/js"
 
-// paced is whether this page is paced, read when the package is
-// initialized: the page is parsed by then (app.js runs after it).
-var paced = js.Global().Get("document").Call("querySelector", "["+ProvidersAttr+"]").Truthy()
+// document is the page's document, read when the package is initialized:
+// the page is parsed by then (app.js runs after it). It is undefined in
+// the worker that compiles app.wasm (see init).
+var document = js.Global().Get("document")
 
-func init() { Turn() }
+// paced is whether this page is paced.
+var paced = document.Truthy() && document.Call("querySelector", "["+ProvidersAttr+"]").Truthy()
+
+// init takes a turn on a paced page. In the worker that compiles app.wasm
+// for a paced page, which runs the app's start until here, it stops the
+// start for good: the browser compiles a WebAssembly function when it is
+// first called, on the thread that calls it, and the compiled code is
+// shared with the page. So Go's runtime and the packages initialized
+// before this one are compiled by the worker, not on the page's main
+// thread while the visitor reads it; none of them touches the page.
+func init() {
+	if !document.Truthy() {
+		select {}
+	}
+	Turn()
+}
 
 // Paced reports whether the page is one a visitor uses before the app
 // runs, whose start is paced.
