@@ -20,14 +20,14 @@ func main() {
 	// (which takes one halfway), each step of the app's own start, then
 	// go-app's, whose first render mounts the screen (which takes one
 	// before its OnMount).
-	for _, step := range []func(){
-		ui.StartLanguage,
-		ui.StartTheme,
-		ui.StartPrerendered,
-		ui.Routes,
-		app.RunWhenOnBrowser,
-	} {
-		startup.Turn()
-		step()
-	}
+	startup.Turn()
+	ui.StartLanguage()
+	startup.Turn()
+	ui.StartTheme()
+	startup.Turn()
+	ui.StartPrerendered()
+	startup.Turn()
+	ui.Routes()
+	startup.Turn()
+	app.RunWhenOnBrowser()
 }
