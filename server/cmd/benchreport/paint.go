@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/campusweek/campusweek/app/startup"
 	"github.com/campusweek/campusweek/server/cmd/benchreport/internal/hello"
 )
 
@@ -411,8 +412,10 @@ func startCampusWeek(chrome, bin, webDir string) (*site, error) {
 		chromedp.Navigate(s.url),
 		chromedp.WaitVisible(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		// app.wasm replaces the prerendered sign-in page's nodes: click
-		// the app's own control.
-		chromedp.Poll[chromedp.Void](`!document.getElementById("app-wasm-loader")`),
+		// the app's own control, once go-app's loader is gone (Go has
+		// started) and the screen rendered (its elements carry no
+		// prerendered universities).
+		chromedp.Poll[chromedp.Void](`!document.getElementById("app-wasm-loader") && !document.querySelector("[`+startup.ProvidersAttr+`]")`),
 		chromedp.Click(chromedp.CSS(`[data-provider="demo-usos"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#allow`)),
 		chromedp.Click(chromedp.CSS(`#allow`)),
