@@ -26,10 +26,6 @@ func init() {
 	Turn()
 }
 
-// Paced reports whether the page is one a visitor uses before the app
-// runs, whose start is paced.
-func Paced() bool { return paced }
-
 // Turn returns, on a paced page, once the browser has had a turn: a task
 // queued with setTimeout runs after the input, rendering and other tasks
 // already waiting. Elsewhere it returns at once.
