@@ -98,7 +98,7 @@ func run() error {
 	flag.IntVar(&s.concurrency, "c", 8, "concurrent clients in overhead rounds")
 	flag.DurationVar(&s.latency, "latency", 40*time.Millisecond, "latency the sandbox adds to every call in the latency runs")
 	flag.IntVar(&s.repeats, "repeats", 5, "term sync repetitions (medians reported)")
-	flag.IntVar(&s.reloads, "reloads", 5, "measured reloads per paint figure (medians reported)")
+	flag.IntVar(&s.reloads, "reloads", 15, "measured reloads per paint figure (medians reported)")
 	browser := flag.Bool("browser", true, "measure paint in headless Chromium; skipped only when none is installed")
 	only := flag.String("only", "", "run only one part: size, overhead, sync, paint or lighthouse")
 	quick := flag.Bool("quick", false, "short run that checks the tool works (2 rounds of 100ms and 300ms, 3 repeats and reloads; about a minute and a half); not figures to quote")
